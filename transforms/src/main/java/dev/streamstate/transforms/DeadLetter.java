@@ -1,0 +1,20 @@
+package dev.streamstate.transforms;
+
+import java.io.Serializable;
+import org.apache.beam.sdk.coders.DefaultCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * A record that could not be read, kept with the reason and the original text so that nothing is
+ * lost silently: every parser sends what it cannot read here instead of failing the stream.
+ *
+ * @param payload the original record as text (undecodable bytes shown as U+FFFD)
+ * @param error why it could not be read, in words a user can act on
+ */
+@DefaultCoder(SerializableCoder.class)
+public record DeadLetter(String payload, String error) implements Serializable {
+
+  /** The side output every parsing DoFn writes its dead letters to. */
+  public static final TupleTag<DeadLetter> TAG = new TupleTag<DeadLetter>() {};
+}

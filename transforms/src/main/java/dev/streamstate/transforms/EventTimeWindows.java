@@ -1,0 +1,105 @@
+package dev.streamstate.transforms;
+
+import java.io.Serializable;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.joda.time.Duration;
+
+/**
+ * How a windowed pipeline groups event time: window size, slide and how late data is treated, in
+ * one value shared by every windowed transform.
+ *
+ * <p>Each window fires once when the watermark passes its end (the on-time pane, only if it has
+ * data: an empty pane would be a zero nobody counted) and then once
+ * more for every late element that arrives within the allowed lateness (late panes), so a result
+ * is corrected instead of lost. Elements later than that are dropped by the runner and counted in
+ * its {@code droppedDueToLateness} metric: the allowed lateness is the explicit bound on how long
+ * window state is kept.
+ */
+public final class EventTimeWindows implements Serializable {
+  private final Duration size;
+  private final Duration period;
+  private final Duration allowedLateness;
+
+  private EventTimeWindows(Duration size, Duration period, Duration allowedLateness) {
+    if (!size.isLongerThan(Duration.ZERO) || !period.isLongerThan(Duration.ZERO)) {
+      throw new IllegalArgumentException("window size and slide must be positive");
+    }
+    if (size.getMillis() % period.getMillis() != 0) {
+      throw new IllegalArgumentException(
+          "window size ("
+              + size.getStandardSeconds()
+              + " s) must be a whole multiple of the slide ("
+              + period.getStandardSeconds()
+              + " s)");
+    }
+    if (allowedLateness.isShorterThan(Duration.ZERO)) {
+      throw new IllegalArgumentException("allowed lateness must not be negative");
+    }
+    this.size = size;
+    this.period = period;
+    this.allowedLateness = allowedLateness;
+  }
+
+  /** Tumbling windows of {@code size}: every element in exactly one window. */
+  public static EventTimeWindows fixed(Duration size) {
+    return new EventTimeWindows(size, size, Duration.ZERO);
+  }
+
+  /** Windows of {@code size} starting every {@code period}; size must be a multiple of period. */
+  public static EventTimeWindows sliding(Duration size, Duration period) {
+    return new EventTimeWindows(size, period, Duration.ZERO);
+  }
+
+  /** The same windows, keeping each open for late data for {@code lateness} past its end. */
+  public EventTimeWindows withAllowedLateness(Duration lateness) {
+    return new EventTimeWindows(size, period, lateness);
+  }
+
+  public Duration size() {
+    return size;
+  }
+
+  public Duration period() {
+    return period;
+  }
+
+  public Duration allowedLateness() {
+    return allowedLateness;
+  }
+
+  public boolean isSliding() {
+    return !size.equals(period);
+  }
+
+  /** The window that groups results: fires on time, then once per late element; accumulating. */
+  public <T> Window<T> windowInto() {
+    return this.<T>into(windowFn()).accumulatingFiredPanes();
+  }
+
+  /**
+   * Tumbling windows of one slide, firing like {@link #windowInto} but discarding: each pane
+   * carries only what is new since the last one, so panes can be summed again downstream without
+   * counting anything twice.
+   */
+  public <T> Window<T> slidePanes() {
+    return this.<T>into(FixedWindows.of(period)).discardingFiredPanes();
+  }
+
+  private <T> Window<T> into(WindowFn<? super T, IntervalWindow> windowFn) {
+    return Window.<T>into(windowFn)
+        .triggering(
+            AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+        .withAllowedLateness(allowedLateness)
+        .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY);
+  }
+
+  private WindowFn<Object, IntervalWindow> windowFn() {
+    return isSliding() ? SlidingWindows.of(size).every(period) : FixedWindows.of(size);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.streamstate.transforms;
+
+import java.math.BigDecimal;
+import org.apache.beam.sdk.coders.BigDecimalCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The DStream window operations in event time, all on {@link WindowedSums}: {@code countByWindow},
+ * {@code countByValueAndWindow}, {@code reduceByWindow} (sum) and {@code reduceByKeyAndWindow}
+ * (sum per key). Numbers are exact decimals; unparsable lines go to the dead letters.
+ */
+public final class WindowOps {
+  private WindowOps() {}
+
+  /** How many elements fall in each window (windows without elements produce nothing). */
+  public static <T> PTransform<PCollection<T>, PCollection<Long>> countByWindow(
+      EventTimeWindows windows) {
+    return PTransform.compose(
+        "CountByWindow",
+        elements ->
+            elements
+                .apply("One", MapElements.into(ones()).via(e -> KV.of("", 1L)))
+                .apply("Sum", WindowedSums.perKey(windows, Long::sum))
+                .apply("Count", Values.create()));
+  }
+
+  /** How often each distinct value occurs in each window. */
+  public static <T> PTransform<PCollection<T>, PCollection<KV<T, Long>>> countByValueAndWindow(
+      EventTimeWindows windows) {
+    return PTransform.compose(
+        "CountByValueAndWindow",
+        (PCollection<T> elements) ->
+            elements
+                .apply("One", ParDo.of(new PairWithOne<T>()))
+                .setCoder(KvCoder.of(elements.getCoder(), VarLongCoder.of()))
+                .apply("Sum", WindowedSums.perKey(windows, Long::sum)));
+  }
+
+  /** The sum of the numbers in each window. */
+  public static PTransform<PCollection<BigDecimal>, PCollection<BigDecimal>> reduceByWindow(
+      EventTimeWindows windows) {
+    return PTransform.compose(
+        "ReduceByWindow",
+        numbers ->
+            numbers
+                .apply(
+                    "Keyed",
+                    MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), decimals()))
+                        .via(n -> KV.of("", n)))
+                .apply("Sum", WindowedSums.perKey(windows, BigDecimal::add))
+                .apply("Total", Values.create()));
+  }
+
+  /** The sum of the numbers of each key in each window. */
+  public static PTransform<PCollection<KV<String, BigDecimal>>, PCollection<KV<String, BigDecimal>>>
+      reduceByKeyAndWindow(EventTimeWindows windows) {
+    return WindowedSums.perKey(windows, BigDecimal::add);
+  }
+
+  /** Parses one decimal number a line, e.g. {@code 42} or {@code -3.25}. */
+  public static PTransform<PCollection<String>, WithFailures.Result<PCollection<BigDecimal>, DeadLetter>>
+      parseNumbers() {
+    return ParseOrDeadLetter.with(WindowOps::parseNumber, BigDecimalCoder.of());
+  }
+
+  /** Parses {@code key value} lines: a key, whitespace, then a decimal number. */
+  public static PTransform<
+          PCollection<String>, WithFailures.Result<PCollection<KV<String, BigDecimal>>, DeadLetter>>
+      parseKeyValues() {
+    return ParseOrDeadLetter.with(
+        WindowOps::parseKeyValue, KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of()));
+  }
+
+  static BigDecimal parseNumber(String text) {
+    String trimmed = text.trim();
+    try {
+      return new BigDecimal(trimmed);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a decimal number: '" + trimmed + "'");
+    }
+  }
+
+  static KV<String, BigDecimal> parseKeyValue(String line) {
+    String[] fields = line.trim().split("\\s+");
+    if (fields.length != 2 || fields[0].isEmpty()) {
+      throw new IllegalArgumentException("expected '<key> <number>', got " + fields.length + " fields");
+    }
+    return KV.of(fields[0], parseNumber(fields[1]));
+  }
+
+  private static final class PairWithOne<T> extends DoFn<T, KV<T, Long>> {
+    @ProcessElement
+    public void process(@Element T element, OutputReceiver<KV<T, Long>> out) {
+      out.output(KV.of(element, 1L));
+    }
+  }
+
+  private static TypeDescriptor<KV<String, Long>> ones() {
+    return TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs());
+  }
+
+  private static TypeDescriptor<BigDecimal> decimals() {
+    return TypeDescriptor.of(BigDecimal.class);
+  }
+}
