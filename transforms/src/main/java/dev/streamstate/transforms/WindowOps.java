@@ -43,8 +43,7 @@ public final class WindowOps {
         "CountByValueAndWindow",
         (PCollection<T> elements) ->
             elements
-                .apply("One", ParDo.of(new PairWithOne<T>()))
-                .setCoder(KvCoder.of(elements.getCoder(), VarLongCoder.of()))
+                .apply("Ones", Ones.perElement())
                 .apply("Sum", WindowedSums.perKey(windows, Long::sum)));
   }
 
@@ -98,13 +97,6 @@ public final class WindowOps {
       throw new IllegalArgumentException("expected '<key> <number>', got " + fields.length + " fields");
     }
     return KV.of(fields[0], parseNumber(fields[1]));
-  }
-
-  private static final class PairWithOne<T> extends DoFn<T, KV<T, Long>> {
-    @ProcessElement
-    public void process(@Element T element, OutputReceiver<KV<T, Long>> out) {
-      out.output(KV.of(element, 1L));
-    }
   }
 
   private static TypeDescriptor<KV<String, Long>> ones() {

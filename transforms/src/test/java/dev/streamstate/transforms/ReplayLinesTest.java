@@ -1,0 +1,71 @@
+package dev.streamstate.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.streamstate.testing.TestRunner;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Reify;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ReplayLinesTest {
+
+  @Test
+  void readsEventTimeAndKeepsThePayloadAsItIs() {
+    TimestampedValue<String> line = ReplayLines.parseLine("2026-01-01T00:00:03.000Z\t a,b\tc ");
+    assertEquals(" a,b\tc ", line.getValue());
+    assertEquals(Instant.parse("2026-01-01T00:00:03.000Z"), line.getTimestamp());
+    assertEquals("2026-01-01T00:00:03.000Z\tx", ReplayLines.formatLine(line.getTimestamp(), "x"));
+  }
+
+  @Test
+  void saysWhatIsWrongWithABadLine() {
+    assertEquals(
+        "replay line has no TAB: expected <ISO-8601 event time>TAB<payload>",
+        assertThrows(IllegalArgumentException.class, () -> ReplayLines.parseLine("hello"))
+            .getMessage());
+    assertEquals(
+        "replay line has no valid event time: 'yesterday' is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z",
+        assertThrows(IllegalArgumentException.class, () -> ReplayLines.parseLine("yesterday\tx"))
+            .getMessage());
+  }
+
+  @Test
+  void decodesBytesThenStampsEventTimeAndKeepsEveryBadRecord() {
+    Pipeline p = TestRunner.DIRECT.newPipeline();
+    byte[] invalidUtf8 = {'2', '0', '2', '6', '\t', (byte) 0xC3, (byte) 0x28};
+    PCollection<byte[]> records =
+        p.apply(
+            Create.of(
+                    bytes("2026-01-01T00:00:03.000Z\tcafé"),
+                    bytes("2026-01-01T00:00:01Z\ta b"),
+                    bytes("no tab"),
+                    invalidUtf8)
+                .withCoder(ByteArrayCoder.of()));
+    WithFailures.Result<PCollection<String>, DeadLetter> text = records.apply(Utf8.decode());
+    WithFailures.Result<PCollection<String>, DeadLetter> payloads = text.output().apply(ReplayLines.parse());
+
+    PAssert.that(payloads.output().apply(Reify.timestamps()))
+        .containsInAnyOrder(
+            TimestampedValue.of("café", Instant.parse("2026-01-01T00:00:03.000Z")),
+            TimestampedValue.of("a b", Instant.parse("2026-01-01T00:00:01.000Z")));
+    PAssert.that(payloads.failures())
+        .containsInAnyOrder(
+            new DeadLetter("no tab", "replay line has no TAB: expected <ISO-8601 event time>TAB<payload>"));
+    PAssert.that(text.failures())
+        .containsInAnyOrder(new DeadLetter("2026\t\uFFFD(", "not valid UTF-8 text"));
+    TestRunner.DIRECT.run(p);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.streamstate.transforms;
+
+import static dev.streamstate.testing.Scenario.window;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.streamstate.testing.Scenario;
+import dev.streamstate.testing.TestRunner;
+import java.math.BigDecimal;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class WindowOpsTest {
+
+  private static final EventTimeWindows TEN_EVERY_FIVE =
+      EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(5))
+          .withAllowedLateness(Duration.standardSeconds(10));
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void countsLinesAndValuesPerWindow(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    PCollection<String> lines =
+        p.apply(
+            Scenario.lines()
+                .add(6, "error disk")
+                .add(1, "ok")
+                .add(5, "ok") // on the slide boundary: [0,10) and [5,15)
+                .watermark(16) // [0,10) and [5,15) fire on time
+                .watermark(17)
+                .add(7, "ok") // late into [0,10) and [5,15)
+                .end());
+
+    PCollection<Long> lineCounts = lines.apply(WindowOps.countByWindow(TEN_EVERY_FIVE));
+    PCollection<KV<String, Long>> valueCounts = lines.apply(WindowOps.countByValueAndWindow(TEN_EVERY_FIVE));
+
+    PAssert.that(lineCounts).inWindow(window(-5, 5)).containsInAnyOrder(1L);
+    PAssert.that(lineCounts).inOnTimePane(window(0, 10)).containsInAnyOrder(3L);
+    PAssert.that(lineCounts).inLatePane(window(0, 10)).containsInAnyOrder(4L);
+    PAssert.that(lineCounts).inOnTimePane(window(5, 15)).containsInAnyOrder(2L);
+    PAssert.that(lineCounts).inLatePane(window(5, 15)).containsInAnyOrder(3L);
+    PAssert.that(valueCounts)
+        .inOnTimePane(window(0, 10))
+        .containsInAnyOrder(KV.of("ok", 2L), KV.of("error disk", 1L));
+    PAssert.that(valueCounts).inLatePane(window(0, 10)).containsInAnyOrder(KV.of("ok", 3L));
+    runner.run(p);
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void sumsNumbersPerWindowAndPerKeyExactly(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    PCollection<String> lines =
+        p.apply(
+            Scenario.lines()
+                .add(2, "0.1", "x 0.1")
+                .add(3, "0.2", "x 0.2", "y -1")
+                .add(4, "NaN", "x", "y 1e309x")
+                .end());
+
+    WithFailures.Result<PCollection<BigDecimal>, DeadLetter> numbers = lines.apply(WindowOps.parseNumbers());
+    WithFailures.Result<PCollection<KV<String, BigDecimal>>, DeadLetter> keyed =
+        lines.apply(WindowOps.parseKeyValues());
+    PCollection<BigDecimal> sums = numbers.output().apply(WindowOps.reduceByWindow(TEN_EVERY_FIVE));
+    PCollection<KV<String, BigDecimal>> keySums =
+        keyed.output().apply(WindowOps.reduceByKeyAndWindow(TEN_EVERY_FIVE));
+
+    // Exact decimals: 0.1 + 0.2 is 0.3, not 0.30000000000000004.
+    PAssert.that(sums).inWindow(window(0, 10)).containsInAnyOrder(new BigDecimal("0.3"));
+    PAssert.that(keySums)
+        .inWindow(window(-5, 5))
+        .containsInAnyOrder(KV.of("x", new BigDecimal("0.3")), KV.of("y", new BigDecimal("-1")));
+    PAssert.that(numbers.failures())
+        .containsInAnyOrder(
+            new DeadLetter("x 0.1", "not a decimal number: 'x 0.1'"),
+            new DeadLetter("x 0.2", "not a decimal number: 'x 0.2'"),
+            new DeadLetter("y -1", "not a decimal number: 'y -1'"),
+            new DeadLetter("NaN", "not a decimal number: 'NaN'"),
+            new DeadLetter("x", "not a decimal number: 'x'"),
+            new DeadLetter("y 1e309x", "not a decimal number: 'y 1e309x'"));
+    PAssert.that(keyed.failures())
+        .containsInAnyOrder(
+            new DeadLetter("0.1", "expected '<key> <number>', got 1 fields"),
+            new DeadLetter("0.2", "expected '<key> <number>', got 1 fields"),
+            new DeadLetter("NaN", "expected '<key> <number>', got 1 fields"),
+            new DeadLetter("x", "expected '<key> <number>', got 1 fields"),
+            new DeadLetter("y 1e309x", "not a decimal number: '1e309x'"));
+    runner.run(p);
+  }
+
+  @Test
+  void rejectsWindowsThatAreNotWholeSlides() {
+    assertEquals(
+        "window size (10 s) must be a whole multiple of the slide (3 s)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(3)))
+            .getMessage());
+  }
+}
