@@ -1,0 +1,64 @@
+package dev.streamstate.pipelines;
+
+import java.io.Serializable;
+import java.util.SplittableRandom;
+
+/**
+ * Built-in data for {@code --source=generator}, so every pipeline runs with no server at all.
+ * Record {@code i} is always the same (seeded by {@code i}), which keeps demos reproducible.
+ */
+final class Generators {
+  private Generators() {}
+
+  /** Makes the payload of the i-th generated record, exactly as a Kafka message value would be. */
+  @FunctionalInterface
+  interface Generator extends Serializable {
+    String payload(long index);
+  }
+
+  private static final String[] WORDS = {
+    "spark", "beam", "stream", "state", "window", "batch", "event", "time", "kafka", "cassandra",
+    "count", "word", "late", "data", "source", "sink", "key", "value", "checkpoint", "driver"
+  };
+  private static final String[] LOG_LINES = {
+    "INFO request served", "INFO request served", "INFO cache hit", "WARN slow response",
+    "WARN retrying connection", "ERROR disk full"
+  };
+  private static final String[] PRODUCTS = {
+    "laptop", "phone", "headphones", "keyboard", "monitor", "mouse", "charger", "tablet"
+  };
+
+  /** Sentences of two to eight words, skewed towards common words (as text is). */
+  static final Generator SENTENCES =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        StringBuilder line = new StringBuilder();
+        int words = 2 + random.nextInt(7);
+        for (int i = 0; i < words; i++) {
+          int skewed = (int) (WORDS.length * Math.pow(random.nextDouble(), 2));
+          line.append(i == 0 ? "" : " ").append(WORDS[skewed]);
+        }
+        return line.toString();
+      };
+
+  /** Whole log lines, some more frequent than others. */
+  static final Generator LOG = index -> LOG_LINES[new SplittableRandom(index).nextInt(LOG_LINES.length)];
+
+  /** Whole numbers between -50 and 200. */
+  static final Generator NUMBERS = index -> Integer.toString(new SplittableRandom(index).nextInt(-50, 201));
+
+  /** {@code key value} lines over a handful of keys. */
+  static final Generator KEY_VALUES =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        return "sensor-" + random.nextInt(5) + " " + random.nextInt(0, 100);
+      };
+
+  /** {@code product,quantity} sales, a few products selling more than the rest. */
+  static final Generator SALES =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        int skewed = (int) (PRODUCTS.length * Math.pow(random.nextDouble(), 1.5));
+        return PRODUCTS[skewed] + "," + (1 + random.nextInt(5));
+      };
+}

@@ -1,0 +1,63 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.runners.SparkStreaming;
+import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.JsonLines;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+
+/**
+ * Runs a pipeline's logic between the source and sink its options choose, with the dead letters
+ * of every stage gathered into one output, on the runner its options name. This is the same for
+ * every pipeline, so a pipeline is only its logic.
+ */
+final class Job {
+  private Job() {}
+
+  /** Checks the options (failing fast with what to fix), builds, runs and waits. */
+  static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options) {
+    Sources source = Sources.named(options.getSource());
+    Sinks sink = Sinks.named(options.getSink());
+    Duration batch = Seconds.positive("batchSeconds", options.getBatchSeconds());
+    sink.check(options.getOutput());
+    source.check(options);
+
+    Pipeline pipeline = Pipeline.create(options);
+    PCollectionTuple payloads = source.read(pipeline, options, spec.generator().apply(options));
+    PCollectionTuple results =
+        payloads
+            .get(Outputs.MAIN)
+            .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
+    sink.write(results.get(Outputs.MAIN), options.getOutput(), source.unbounded());
+
+    PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
+    for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {
+      if (stage.has(DeadLetter.TAG)) {
+        deadLetters = deadLetters.and(stage.get(DeadLetter.TAG));
+      }
+    }
+    if (deadLetters.size() > 0) {
+      PCollection<String> unreadable =
+          deadLetters
+              .apply("AllDeadLetters", Flatten.pCollections())
+              .apply("DeadLettersAsJson", JsonLines.deadLetters());
+      if (options.getDeadLetters() == null) {
+        Sinks.printToStderr(unreadable);
+      } else {
+        Sinks.FILE.write(unreadable, options.getDeadLetters(), source.unbounded());
+      }
+    }
+
+    SparkStreaming.configure(options, batch, source.unbounded());
+    // Ctrl-C: Spark's own shutdown hook stops the streaming context; the DirectRunner just ends.
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return result;
+  }
+}

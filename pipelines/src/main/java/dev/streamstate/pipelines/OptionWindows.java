@@ -1,0 +1,34 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.transforms.EventTimeWindows;
+import org.joda.time.Duration;
+
+/** Event-time windows as the options describe them, checked with messages naming the option. */
+final class OptionWindows {
+  private OptionWindows() {}
+
+  /** Tumbling windows of {@code --batchSeconds}: one per micro-batch, as DStreams count. */
+  static EventTimeWindows batches(StreamStateOptions options) {
+    return EventTimeWindows.fixed(Seconds.positive("batchSeconds", options.getBatchSeconds()))
+        .withAllowedLateness(allowedLateness(options));
+  }
+
+  /** Sliding windows of {@code --windowSeconds} every {@code --slideSeconds}. */
+  static EventTimeWindows sliding(WindowOptions options) {
+    Duration size = Seconds.positive("windowSeconds", options.getWindowSeconds());
+    Duration slide = Seconds.positive("slideSeconds", options.getSlideSeconds());
+    if (size.getMillis() % slide.getMillis() != 0) {
+      throw new IllegalArgumentException(
+          "--windowSeconds ("
+              + options.getWindowSeconds()
+              + ") must be a whole multiple of --slideSeconds ("
+              + options.getSlideSeconds()
+              + ")");
+    }
+    return EventTimeWindows.sliding(size, slide).withAllowedLateness(allowedLateness(options));
+  }
+
+  private static Duration allowedLateness(StreamStateOptions options) {
+    return Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds());
+  }
+}

@@ -1,0 +1,33 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.transforms.DeadLetter;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * What a source or a pipeline's logic hands on: its main output (payloads, or results as JSON
+ * lines) and, where anything can fail to parse, its dead letters.
+ */
+final class Outputs {
+  /** The main output: payloads from a source, JSON lines from a pipeline's logic. */
+  static final TupleTag<String> MAIN = new TupleTag<String>() {};
+
+  private Outputs() {}
+
+  /** Only a main output: nothing here can fail to parse. */
+  static PCollectionTuple of(PCollection<String> main) {
+    return PCollectionTuple.of(MAIN, main);
+  }
+
+  /** A main output and the dead letters of the step that made it. */
+  static PCollectionTuple of(PCollection<String> main, PCollection<DeadLetter> deadLetters) {
+    return PCollectionTuple.of(MAIN, main).and(DeadLetter.TAG, deadLetters);
+  }
+
+  /** A parse step's result, re-tagged. */
+  static PCollectionTuple of(WithFailures.Result<PCollection<String>, DeadLetter> parsed) {
+    return of(parsed.output(), parsed.failures());
+  }
+}

@@ -1,0 +1,23 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.pipelines.Generators.Generator;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * One runnable pipeline as the entry point knows it: its name on the command line, what it
+ * computes, its output fields, its options with their pipeline-specific defaults, the data the
+ * built-in generator makes for it, and its logic: payloads in, {@link Outputs} out (JSON lines
+ * and dead letters). Sources, sinks and runners are the same for all and live in {@link Job}.
+ */
+record PipelineSpec<O extends StreamStateOptions>(
+    String name,
+    String summary,
+    String outputFields,
+    Class<O> optionsType,
+    Map<String, String> defaults,
+    Function<O, Generator> generator,
+    BiFunction<PCollection<String>, O, PCollectionTuple> logic) {}

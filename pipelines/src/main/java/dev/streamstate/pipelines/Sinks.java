@@ -1,0 +1,101 @@
+package dev.streamstate.pipelines;
+
+import java.io.PrintStream;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+
+/** Where JSON lines go, chosen by {@code --sink}: one implementation for every pipeline. */
+enum Sinks {
+  /** One JSON object a line on stdout, as results are produced. */
+  CONSOLE {
+    @Override
+    void check(String path) {}
+
+    @Override
+    void write(PCollection<String> lines, String path, boolean unbounded) {
+      lines.apply("Print", ParDo.of(new PrintFn(false)));
+    }
+  },
+
+  /**
+   * JSON lines in files starting with the path: one file {@code PATH} for a bounded input; for a
+   * stream, a new {@code PATH-…} file every few seconds with what arrived meanwhile.
+   */
+  FILE {
+    @Override
+    void check(String path) {
+      if (path == null || path.isBlank()) {
+        throw new IllegalArgumentException("--sink=file needs --output=PATH");
+      }
+    }
+
+    @Override
+    void write(PCollection<String> lines, String path, boolean unbounded) {
+      if (unbounded) {
+        lines
+            .apply(
+                "EveryFewSeconds",
+                Window.<String>into(new GlobalWindows())
+                    .triggering(
+                        Repeatedly.forever(
+                            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(FLUSH_EVERY)))
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes())
+            .apply("Write", TextIO.write().to(path).withWindowedWrites().withNumShards(1));
+      } else {
+        lines
+            .apply(
+                "AllAtEnd",
+                Window.<String>into(new GlobalWindows())
+                    .triggering(DefaultTrigger.of())
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes())
+            .apply("Write", TextIO.write().to(path).withoutSharding());
+      }
+    }
+  };
+
+  private static final Duration FLUSH_EVERY = Duration.standardSeconds(5);
+
+  /** Fails fast when the sink's path option is missing. */
+  abstract void check(String path);
+
+  abstract void write(PCollection<String> lines, String path, boolean unbounded);
+
+  /** The sink {@code --sink} names. */
+  static Sinks named(String name) {
+    for (Sinks sink : values()) {
+      if (sink.name().equalsIgnoreCase(name)) {
+        return sink;
+      }
+    }
+    throw new IllegalArgumentException("--sink must be one of console, file; got '" + name + "'");
+  }
+
+  /** Prints dead letters to stderr, where they cannot be mistaken for results. */
+  static void printToStderr(PCollection<String> lines) {
+    lines.apply("PrintToStderr", ParDo.of(new PrintFn(true)));
+  }
+
+  private static final class PrintFn extends DoFn<String, Void> {
+    private final boolean stderr;
+
+    PrintFn(boolean stderr) {
+      this.stderr = stderr;
+    }
+
+    @ProcessElement
+    public void process(@Element String line) {
+      PrintStream out = stderr ? System.err : System.out;
+      out.println(stderr ? "dead letter: " + line : line);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.pipelines.Generators.Generator;
+import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.ReplayLines;
+import dev.streamstate.transforms.Utf8;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/** The sources every pipeline can read, chosen by {@code --source}: one implementation for all. */
+enum Sources {
+  /** A replay file: event time from each line. Bounded: the pipeline ends at the end of the file. */
+  FILE(false) {
+    @Override
+    void check(StreamStateOptions options) {
+      String input = options.getInput();
+      if (input == null || input.isBlank()) {
+        throw new IllegalArgumentException("--source=file needs --input=PATH (a replay file)");
+      }
+      try {
+        if (FileSystems.match(input).metadata().isEmpty()) {
+          throw new IllegalArgumentException("--input=" + input + " matches no file");
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--input=" + input + " cannot be read: " + e.getMessage());
+      }
+    }
+
+    @Override
+    PCollectionTuple read(
+        Pipeline pipeline, StreamStateOptions options, Generator generator) {
+      WithFailures.Result<PCollection<String>, DeadLetter> text =
+          pipeline
+              .apply("MatchReplayFiles", FileIO.match().filepattern(options.getInput()))
+              .apply("OpenReplayFiles", FileIO.readMatches())
+              .apply("ReadLines", ParDo.of(new ReadLinesFn()))
+              .setCoder(ByteArrayCoder.of())
+              .apply("DecodeUtf8", Utf8.decode());
+      WithFailures.Result<PCollection<String>, DeadLetter> payloads =
+          text.output().apply("ParseReplayLines", ReplayLines.parse());
+      return Outputs.of(
+          payloads.output(),
+          PCollectionList.of(text.failures())
+              .and(payloads.failures())
+              .apply("AllUnreadable", Flatten.pCollections()));
+    }
+  },
+
+  /** Lines from a TCP server, stamped on arrival. */
+  SOCKET(true) {
+    @Override
+    void check(StreamStateOptions options) {
+      SocketSource.checkReachable(options.getHost(), options.getPort());
+    }
+
+    @Override
+    PCollectionTuple read(
+        Pipeline pipeline, StreamStateOptions options, Generator generator) {
+      return Outputs.of(
+          pipeline
+              .apply("ReadSocket", Read.from(new SocketSource(options.getHost(), options.getPort())))
+              .apply("DecodeUtf8", Utf8.decode()));
+    }
+  },
+
+  /** Built-in data for the pipeline, stamped with the time it is made. */
+  GENERATOR(true) {
+    @Override
+    void check(StreamStateOptions options) {
+      if (options.getEventsPerSecond() <= 0) {
+        throw new IllegalArgumentException(
+            "--eventsPerSecond must be positive, got " + options.getEventsPerSecond());
+      }
+    }
+
+    @Override
+    PCollectionTuple read(
+        Pipeline pipeline, StreamStateOptions options, Generator generator) {
+      PCollection<String> payloads =
+          pipeline
+              .apply(
+                  "Generate",
+                  GenerateSequence.from(0)
+                      .withRate(options.getEventsPerSecond(), Duration.standardSeconds(1))
+                      .withTimestampFn(index -> Instant.now()))
+              .apply("MakePayloads", MapElements.into(TypeDescriptors.strings()).via(generator::payload));
+      return Outputs.of(payloads); // generated records are always readable
+    }
+  };
+
+  private final boolean unbounded;
+
+  Sources(boolean unbounded) {
+    this.unbounded = unbounded;
+  }
+
+  /** Whether the source never ends (a streaming job) or ends with its input (a batch job). */
+  boolean unbounded() {
+    return unbounded;
+  }
+
+  /** Fails fast, with a message saying what to fix, when the options cannot work. */
+  abstract void check(StreamStateOptions options);
+
+  /** The payloads, stamped with event time, and any records that could not be read. */
+  abstract PCollectionTuple read(
+      Pipeline pipeline, StreamStateOptions options, Generator generator);
+
+  /** The source {@code --source} names. */
+  static Sources named(String name) {
+    for (Sources source : values()) {
+      if (source.name().equalsIgnoreCase(name)) {
+        return source;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--source must be one of generator, file, socket; got '" + name + "'");
+  }
+
+  /** Reads a file's lines as bytes. */
+  private static final class ReadLinesFn extends DoFn<FileIO.ReadableFile, byte[]> {
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<byte[]> out)
+        throws IOException, InterruptedException {
+      try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()))) {
+        Lines.read(in, out::output);
+      }
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.streamstate.pipelines;
+
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The one entry point: {@code streamstate <pipeline> [--option=value …]}. The same arguments work
+ * with {@code mvn -pl pipelines exec:java -Dexec.args="…"}, {@code java -jar streamstate.jar …}
+ * and {@code spark-submit streamstate.jar …}.
+ */
+public final class StreamState {
+  static final List<PipelineSpec<?>> PIPELINES =
+      List.of(
+          WordCountPipeline.SPEC,
+          RunningWordCountPipeline.SPEC,
+          WindowedWordCountPipeline.SPEC,
+          WindowOpsPipeline.SPEC,
+          BestSellerPipeline.SPEC);
+
+  private StreamState() {}
+
+  public static void main(String[] args) {
+    // Exit explicitly: runner and client threads must not keep a finished job's JVM alive.
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command; returns the process exit code (2 for a usage error). */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || isHelp(args[0])) {
+      printUsage(out);
+      return args.length == 0 ? 2 : 0;
+    }
+    PipelineSpec<?> spec = find(args[0]);
+    if (spec == null) {
+      err.println(
+          "streamstate: unknown pipeline '" + args[0] + "': choose one of " + names() + " (see --help)");
+      return 2;
+    }
+    String[] options = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.stream(options).anyMatch(StreamState::isHelp)) {
+      printHelp(spec, out);
+      return 0;
+    }
+    try {
+      launch(spec, options);
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("streamstate " + spec.name() + ": " + firstLine(e.getMessage()));
+      return 2;
+    }
+  }
+
+  private static <O extends StreamStateOptions> void launch(PipelineSpec<O> spec, String[] args) {
+    checkNumbers(args, spec.optionsType());
+    O options =
+        PipelineOptionsFactory.fromArgs(withDefaults(args, spec.defaults()))
+            .withValidation()
+            .as(spec.optionsType());
+    Job.run(spec, options);
+  }
+
+  /** Names the option in the message when a number option is given something else. */
+  private static void checkNumbers(String[] args, Class<?> optionsType) {
+    Map<String, Method> options = ownOptions(optionsType);
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      if (!arg.startsWith("--") || equals < 0) {
+        continue;
+      }
+      Method getter = options.get(arg.substring(2, equals));
+      String value = arg.substring(equals + 1);
+      if (getter != null && (getter.getReturnType() == long.class || getter.getReturnType() == int.class)) {
+        try {
+          Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              arg.substring(0, equals) + " must be a whole number, got '" + value + "'");
+        }
+      }
+    }
+  }
+
+  /** The pipeline's own defaults go first, unless the arguments set the same option. */
+  static String[] withDefaults(String[] args, Map<String, String> defaults) {
+    List<String> all = new ArrayList<>();
+    defaults.forEach(
+        (name, value) -> {
+          if (Arrays.stream(args).noneMatch(a -> a.startsWith("--" + name + "=") || a.equals("--" + name))) {
+            all.add("--" + name + "=" + value);
+          }
+        });
+    all.addAll(Arrays.asList(args));
+    return all.toArray(String[]::new);
+  }
+
+  private static PipelineSpec<?> find(String name) {
+    return PIPELINES.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static String names() {
+    return String.join(", ", PIPELINES.stream().map(PipelineSpec::name).toList());
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "invalid options" : message.lines().findFirst().orElse(message);
+  }
+
+  private static void printUsage(PrintStream out) {
+    out.println("usage: streamstate <pipeline> [--option=value ...]");
+    out.println();
+    out.println("pipelines:");
+    for (PipelineSpec<?> spec : PIPELINES) {
+      out.printf("  %-20s %s%n", spec.name(), spec.summary());
+    }
+    out.println();
+    out.println("streamstate <pipeline> --help lists a pipeline's options. Every pipeline also takes");
+    out.println("Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster=…,");
+    out.println("--checkpointDir=… (see Beam's SparkPipelineOptions).");
+  }
+
+  private static void printHelp(PipelineSpec<?> spec, PrintStream out) {
+    out.println("streamstate " + spec.name() + ": " + spec.summary());
+    out.println("output: " + spec.outputFields());
+    out.println();
+    out.println("options:");
+    for (Map.Entry<String, Method> option : ownOptions(spec.optionsType()).entrySet()) {
+      Method getter = option.getValue();
+      Description description = getter.getAnnotation(Description.class);
+      String fallback = spec.defaults().getOrDefault(option.getKey(), defaultOf(getter));
+      out.printf(
+          "  --%-24s %s%s%n",
+          option.getKey(),
+          description == null ? "" : description.value(),
+          fallback == null ? "" : " (default: " + (fallback.isEmpty() ? "none" : fallback) + ")");
+    }
+    out.println();
+    out.println("plus Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster, --checkpointDir");
+  }
+
+  /** The options our own interfaces declare, by name, in the order a reader expects. */
+  private static Map<String, Method> ownOptions(Class<?> type) {
+    Map<String, Method> options = new TreeMap<>();
+    for (Method method : type.getMethods()) {
+      boolean ours = method.getDeclaringClass().getPackageName().startsWith("dev.streamstate");
+      String name = method.getName();
+      if (ours && method.getParameterCount() == 0 && (name.startsWith("get") || name.startsWith("is"))) {
+        String property = name.substring(name.startsWith("get") ? 3 : 2);
+        options.put(Character.toLowerCase(property.charAt(0)) + property.substring(1), method);
+      }
+    }
+    return options;
+  }
+
+  private static String defaultOf(Method getter) {
+    if (getter.getAnnotation(Default.String.class) != null) {
+      return getter.getAnnotation(Default.String.class).value();
+    }
+    if (getter.getAnnotation(Default.Long.class) != null) {
+      return Long.toString(getter.getAnnotation(Default.Long.class).value());
+    }
+    if (getter.getAnnotation(Default.Integer.class) != null) {
+      return Integer.toString(getter.getAnnotation(Default.Integer.class).value());
+    }
+    if (getter.getAnnotation(Default.Boolean.class) != null) {
+      return Boolean.toString(getter.getAnnotation(Default.Boolean.class).value());
+    }
+    return null;
+  }
+}

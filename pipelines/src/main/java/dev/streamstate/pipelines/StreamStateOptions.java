@@ -1,0 +1,76 @@
+package dev.streamstate.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * The options every pipeline shares: where records come from, where results go, and the
+ * micro-batch interval. Runner options (--runner, --sparkMaster, --checkpointDir, …) come on top.
+ */
+public interface StreamStateOptions extends PipelineOptions {
+
+  @Description(
+      "Where records come from: generator (built-in data, no servers), file (a replay file, see"
+          + " --input) or socket (lines from a TCP server, see --host and --port)")
+  @Default.String("generator")
+  String getSource();
+
+  void setSource(String source);
+
+  @Description(
+      "Replay file (or glob) for --source=file: one record a line, <ISO-8601 event time>TAB<payload>")
+  String getInput();
+
+  void setInput(String input);
+
+  @Description("Host of the line server for --source=socket")
+  @Default.String("localhost")
+  String getHost();
+
+  void setHost(String host);
+
+  @Description("Port of the line server for --source=socket (e.g. nc -lk 9999)")
+  @Default.Integer(9999)
+  int getPort();
+
+  void setPort(int port);
+
+  @Description("Records per second made by --source=generator")
+  @Default.Integer(5)
+  int getEventsPerSecond();
+
+  void setEventsPerSecond(int eventsPerSecond);
+
+  @Description("Where results go: console (stdout, one JSON object a line) or file (see --output)")
+  @Default.String("console")
+  String getSink();
+
+  void setSink(String sink);
+
+  @Description("Output path for --sink=file: JSON lines, in files whose names start with it")
+  String getOutput();
+
+  void setOutput(String output);
+
+  @Description(
+      "File for records that cannot be read, as JSON lines {payload, error}; without it they are"
+          + " printed to stderr")
+  String getDeadLetters();
+
+  void setDeadLetters(String deadLetters);
+
+  @Description("Micro-batch interval in seconds on the Spark runner (and word-count's window)")
+  @Default.Long(1)
+  long getBatchSeconds();
+
+  void setBatchSeconds(long batchSeconds);
+
+  @Description(
+      "How long after a window's end late records still correct it, in seconds; later records are"
+          + " dropped and counted by the runner")
+  @Default.Long(0)
+  long getAllowedLatenessSeconds();
+
+  void setAllowedLatenessSeconds(long allowedLatenessSeconds);
+}

@@ -1,0 +1,20 @@
+package dev.streamstate.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/** Options of the sliding-window pipelines. */
+public interface WindowOptions extends StreamStateOptions {
+
+  @Description("Window length in seconds, a whole multiple of --slideSeconds")
+  @Default.Long(60)
+  long getWindowSeconds();
+
+  void setWindowSeconds(long windowSeconds);
+
+  @Description("How often a window starts, in seconds")
+  @Default.Long(5)
+  long getSlideSeconds();
+
+  void setSlideSeconds(long slideSeconds);
+}

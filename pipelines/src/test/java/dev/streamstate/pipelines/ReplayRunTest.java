@@ -1,0 +1,145 @@
+package dev.streamstate.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Black-box runs of every pipeline through the entry point, as a user runs them: a replay file
+ * in, JSON lines and dead letters out, on the DirectRunner. The same file shuffled must give the
+ * same results: event time comes from the data, not from the order it arrives in.
+ */
+class ReplayRunTest {
+
+  @TempDir Path dir;
+
+  static Stream<Arguments> pipelines() {
+    return Stream.of(
+        Arguments.of(
+            "word-count",
+            3,
+            List.of(),
+            List.of("a b", "b", "a"),
+            List.of(
+                "{\"window_start\":\"2026-01-01T00:00:00.000Z\",\"window_end\":\"2026-01-01T00:00:01.000Z\",\"word\":\"b\",\"count\":2}",
+                "{\"window_start\":\"2026-01-01T00:00:01.000Z\",\"window_end\":\"2026-01-01T00:00:02.000Z\",\"word\":\"a\",\"count\":1}")),
+        Arguments.of(
+            "running-word-count",
+            4,
+            List.of("--initialState=a=10"),
+            List.of("a b", "b", "a"),
+            List.of(
+                "{\"word\":\"a\",\"count\":11}",
+                "{\"word\":\"a\",\"count\":12}",
+                "{\"word\":\"b\",\"count\":2}")),
+        Arguments.of(
+            "windowed-word-count",
+            5,
+            List.of("--windowSeconds=2", "--slideSeconds=1"),
+            List.of("a b", "b", "a"),
+            List.of(
+                "{\"window_start\":\"2026-01-01T00:00:00.000Z\",\"window_end\":\"2026-01-01T00:00:02.000Z\",\"word\":\"b\",\"count\":2}",
+                "{\"window_start\":\"2026-01-01T00:00:01.000Z\",\"window_end\":\"2026-01-01T00:00:03.000Z\",\"word\":\"a\",\"count\":1}")),
+        Arguments.of(
+            "window-ops",
+            4,
+            List.of("--op=count-by-value-and-window", "--windowSeconds=4", "--slideSeconds=2"),
+            List.of("WARN disk", "INFO ok", "INFO ok"),
+            List.of(
+                "{\"window_start\":\"2026-01-01T00:00:00.000Z\",\"window_end\":\"2026-01-01T00:00:04.000Z\",\"value\":\"INFO ok\",\"count\":2}")),
+        Arguments.of(
+            "window-ops",
+            4,
+            List.of("--op=reduce-by-key-and-window", "--windowSeconds=4", "--slideSeconds=2"),
+            List.of("x 1.5", "x 2", "y 1"),
+            List.of(
+                "{\"window_start\":\"2026-01-01T00:00:00.000Z\",\"window_end\":\"2026-01-01T00:00:04.000Z\",\"key\":\"x\",\"sum\":3.5}")),
+        Arguments.of(
+            "best-seller",
+            14400,
+            List.of(),
+            List.of("pen,3", "book,2", "book,1"),
+            List.of(
+                "{\"window_start\":\"2025-12-22T00:01:00.000Z\",\"window_end\":\"2026-01-01T00:01:00.000Z\",\"product\":\"book\",\"quantity\":3}")));
+  }
+
+  @ParameterizedTest(name = "{0} {2}")
+  @MethodSource("pipelines")
+  void replayGivesTheSameResultsInAnyOrder(
+      String pipeline,
+      int resultCount,
+      List<String> options,
+      List<String> payloads,
+      List<String> expected)
+      throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      lines.add(String.format("2026-01-01T00:00:0%d.%03dZ\t%s", i / 2, (i % 2) * 500, payloads.get(i)));
+    }
+    List<String> shuffled = new ArrayList<>(lines);
+    Collections.shuffle(shuffled, new Random(7));
+    Collections.reverse(shuffled); // and surely not in order
+
+    Set<String> inOrder = run(pipeline, options, lines, "sorted");
+    Set<String> outOfOrder = run(pipeline, options, shuffled, "shuffled");
+
+    assertThat(inOrder, hasItems(expected.toArray(String[]::new)));
+    assertEquals(resultCount, inOrder.size(), "results: " + inOrder);
+    assertEquals(inOrder, outOfOrder);
+  }
+
+  /** Runs the pipeline on the lines plus two unreadable ones; checks the dead letters; returns the results. */
+  private Set<String> run(String pipeline, List<String> options, List<String> lines, String name)
+      throws IOException {
+    Path input = dir.resolve(name + ".tsv");
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    for (String line : lines) {
+      file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    file.write("no time here\n".getBytes(StandardCharsets.UTF_8));
+    file.write(new byte[] {'2', '0', '2', '6', '\t', (byte) 0xFF, '\n'});
+    Files.write(input, file.toByteArray());
+    Path output = dir.resolve(name + "-out.jsonl");
+    Path deadLetters = dir.resolve(name + "-dead.jsonl");
+
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                pipeline,
+                "--runner=DirectRunner",
+                "--source=file",
+                "--input=" + input,
+                "--sink=file",
+                "--output=" + output,
+                "--deadLetters=" + deadLetters));
+    args.addAll(options);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = StreamState.run(args.toArray(String[]::new), System.out, new PrintStream(err, true));
+    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+
+    assertEquals(
+        Set.of(
+            "{\"payload\":\"no time here\",\"error\":\"replay line has no TAB: expected <ISO-8601 event time>TAB<payload>\"}",
+            "{\"payload\":\"2026\\t\uFFFD\",\"error\":\"not valid UTF-8 text\"}"),
+        new TreeSet<>(Files.readAllLines(deadLetters)));
+    return new TreeSet<>(Files.readAllLines(output));
+  }
+}
