@@ -12,6 +12,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -37,7 +38,7 @@ enum Sources {
         throw new IllegalArgumentException("--source=file needs --input=PATH (a replay file)");
       }
       try {
-        if (FileSystems.match(input).metadata().isEmpty()) {
+        if (FileSystems.match(input, EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
           throw new IllegalArgumentException("--input=" + input + " matches no file");
         }
       } catch (IOException e) {

@@ -1,0 +1,161 @@
+package dev.streamstate.pipelines;
+
+import static dev.streamstate.testing.Scenario.at;
+import static dev.streamstate.transforms.JsonLines.fields;
+
+import dev.streamstate.testing.Scenario;
+import dev.streamstate.testing.TestRunner;
+import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.JsonLines;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every pipeline's core scenario, through the pipeline's own logic (parsing, transforms, JSON),
+ * on the DirectRunner and on the Spark runner in streaming mode, with the same expectations.
+ */
+class PipelineParityTest {
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void wordCount(TestRunner runner) {
+    check(
+        runner,
+        WordCountPipeline.SPEC,
+        Scenario.lines().add(3, "a b").add(1, "a").add(10, "b").end(),
+        new String[] {"--batchSeconds=10"},
+        new String[] {
+          windowed(0, 10, "word", "a", "count", 2L),
+          windowed(0, 10, "word", "b", "count", 1L),
+          windowed(10, 20, "word", "b", "count", 1L)
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void runningWordCount(TestRunner runner) {
+    check(
+        runner,
+        RunningWordCountPipeline.SPEC,
+        Scenario.lines().add(2, "source a").add(1, "a").end(),
+        new String[] {"--initialState=source=32,dummy=100", "--idleTimeoutSeconds=0"},
+        new String[] {
+          json("word", "source", "count", 33L), json("word", "a", "count", 1L), json("word", "a", "count", 2L)
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void windowedWordCount(TestRunner runner) {
+    check(
+        runner,
+        WindowedWordCountPipeline.SPEC,
+        Scenario.lines().add(7, "x").add(2, "x y").end(),
+        new String[] {"--windowSeconds=10", "--slideSeconds=5"},
+        new String[] {
+          windowed(-5, 5, "word", "x", "count", 1L),
+          windowed(-5, 5, "word", "y", "count", 1L),
+          windowed(0, 10, "word", "x", "count", 2L),
+          windowed(0, 10, "word", "y", "count", 1L),
+          windowed(5, 15, "word", "x", "count", 1L)
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void reduceByKeyAndWindow(TestRunner runner) {
+    check(
+        runner,
+        WindowOpsPipeline.SPEC,
+        Scenario.lines().add(6, "a 1.25").add(1, "a 2", "b x").end(),
+        new String[] {"--op=reduce-by-key-and-window", "--windowSeconds=10", "--slideSeconds=5"},
+        new String[] {
+          windowed(-5, 5, "key", "a", "sum", new java.math.BigDecimal("2")),
+          windowed(0, 10, "key", "a", "sum", new java.math.BigDecimal("3.25")),
+          windowed(5, 15, "key", "a", "sum", new java.math.BigDecimal("1.25"))
+        },
+        new DeadLetter("b x", "not a decimal number: 'x'"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void countByWindow(TestRunner runner) {
+    check(
+        runner,
+        WindowOpsPipeline.SPEC,
+        Scenario.lines().add(6, "INFO ok").add(1, "WARN disk", "INFO ok").end(),
+        new String[] {"--op=count-by-window", "--windowSeconds=10", "--slideSeconds=5"},
+        new String[] {
+          windowed(-5, 5, "count", 2L), windowed(0, 10, "count", 3L), windowed(5, 15, "count", 1L)
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void bestSellerPerWindow(TestRunner runner) {
+    check(
+        runner,
+        BestSellerPipeline.SPEC,
+        Scenario.lines().add(12, "pen,3").add(5, "book,2", "ink,x").add(15, "book,1").end(),
+        new String[] {"--windowSeconds=20", "--slideSeconds=10"},
+        new String[] {
+          windowed(-10, 10, "product", "book", "quantity", 2L),
+          windowed(0, 20, "product", "book", "quantity", 3L),
+          windowed(10, 30, "product", "pen", "quantity", 3L)
+        },
+        new DeadLetter("ink,x", "quantity is not a whole number: 'x'"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void bestSellerOfAllTime(TestRunner runner) {
+    check(
+        runner,
+        BestSellerPipeline.SPEC,
+        Scenario.lines().add(1, "pen,2").add(2, "book,3").add(3, "pen,2").end(),
+        new String[] {"--allTime"},
+        new String[] {
+          json("product", "pen", "quantity", 2L),
+          json("product", "book", "quantity", 3L),
+          json("product", "pen", "quantity", 4L)
+        });
+  }
+
+  private static <O extends StreamStateOptions> void check(
+      TestRunner runner,
+      PipelineSpec<O> spec,
+      TestStream<String> payloads,
+      String[] args,
+      String[] results,
+      DeadLetter... deadLetters) {
+    O options =
+        PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args, spec.defaults()))
+            .as(spec.optionsType());
+    Pipeline p = runner.newPipeline();
+    PCollectionTuple out = spec.logic().apply(p.apply(payloads), options);
+    PAssert.that(out.get(Outputs.MAIN)).containsInAnyOrder(results);
+    if (out.has(DeadLetter.TAG)) {
+      PAssert.that(out.get(DeadLetter.TAG)).containsInAnyOrder(deadLetters);
+    }
+    runner.run(p);
+  }
+
+  private static String json(Object... namesAndValues) {
+    return JsonLines.render(fields(namesAndValues));
+  }
+
+  private static String windowed(double from, double to, Object... namesAndValues) {
+    Object[] all = new Object[namesAndValues.length + 4];
+    all[0] = "window_start";
+    all[1] = at(from);
+    all[2] = "window_end";
+    all[3] = at(to);
+    System.arraycopy(namesAndValues, 0, all, 4, namesAndValues.length);
+    return json(all);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.streamstate.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The socket source against a real TCP server on 127.0.0.1, as {@code nc -lk} would serve. */
+class SocketSourceTest {
+
+  @Test
+  void readsLinesAsBytesStampedWhenTaken() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      SocketSource source = new SocketSource("127.0.0.1", server.getLocalPort());
+      UnboundedReader<byte[]> reader = source.createReader(PipelineOptionsFactory.create(), null);
+      Instant before = Instant.now();
+      assertFalse(reader.start(), "nothing sent yet");
+      try (Socket client = server.accept()) {
+        OutputStream out = client.getOutputStream();
+        out.write("hello world\r\nsecond\n".getBytes(StandardCharsets.UTF_8));
+        out.write(new byte[] {(byte) 0xFF, '\n'});
+        out.flush();
+
+        List<byte[]> lines = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (lines.size() < 3 && System.currentTimeMillis() < deadline) {
+          if (reader.advance()) {
+            lines.add(reader.getCurrent());
+            assertFalse(reader.getCurrentTimestamp().isBefore(before));
+            assertFalse(reader.getWatermark().isBefore(reader.getCurrentTimestamp()));
+          } else {
+            Thread.sleep(10);
+          }
+        }
+        assertArrayEquals("hello world".getBytes(StandardCharsets.UTF_8), lines.get(0));
+        assertArrayEquals("second".getBytes(StandardCharsets.UTF_8), lines.get(1));
+        assertArrayEquals(new byte[] {(byte) 0xFF}, lines.get(2), "bytes are decoded later, strictly");
+      } finally {
+        reader.close();
+      }
+      assertTrue(source.split(4, PipelineOptionsFactory.create()).size() == 1);
+    }
+  }
+}
