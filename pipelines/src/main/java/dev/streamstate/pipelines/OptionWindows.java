@@ -17,15 +17,11 @@ final class OptionWindows {
   static EventTimeWindows sliding(WindowOptions options) {
     Duration size = Seconds.positive("windowSeconds", options.getWindowSeconds());
     Duration slide = Seconds.positive("slideSeconds", options.getSlideSeconds());
-    if (size.getMillis() % slide.getMillis() != 0) {
-      throw new IllegalArgumentException(
-          "--windowSeconds ("
-              + options.getWindowSeconds()
-              + ") must be a whole multiple of --slideSeconds ("
-              + options.getSlideSeconds()
-              + ")");
+    try {
+      return EventTimeWindows.sliding(size, slide).withAllowedLateness(allowedLateness(options));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--windowSeconds and --slideSeconds: " + e.getMessage());
     }
-    return EventTimeWindows.sliding(size, slide).withAllowedLateness(allowedLateness(options));
   }
 
   private static Duration allowedLateness(StreamStateOptions options) {

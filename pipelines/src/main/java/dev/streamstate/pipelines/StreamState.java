@@ -19,9 +19,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class StreamState {
   static final List<PipelineSpec<?>> PIPELINES =
       List.of(
-          WordCountPipeline.SPEC,
+          WordCountPipelines.PER_BATCH,
           RunningWordCountPipeline.SPEC,
-          WindowedWordCountPipeline.SPEC,
+          WordCountPipelines.SLIDING,
           WindowOpsPipeline.SPEC,
           BestSellerPipeline.SPEC);
 

@@ -26,7 +26,7 @@ class PipelineParityTest {
   void wordCount(TestRunner runner) {
     check(
         runner,
-        WordCountPipeline.SPEC,
+        WordCountPipelines.PER_BATCH,
         Scenario.lines().add(3, "a b").add(1, "a").add(10, "b").end(),
         new String[] {"--batchSeconds=10"},
         new String[] {
@@ -54,7 +54,7 @@ class PipelineParityTest {
   void windowedWordCount(TestRunner runner) {
     check(
         runner,
-        WindowedWordCountPipeline.SPEC,
+        WordCountPipelines.SLIDING,
         Scenario.lines().add(7, "x").add(2, "x y").end(),
         new String[] {"--windowSeconds=10", "--slideSeconds=5"},
         new String[] {

@@ -56,7 +56,7 @@ class StreamStateTest {
         "word-count --batchSeconds=0|--batchSeconds must be a positive whole number of seconds, got 0",
         "word-count --source=file|--source=file needs --input=PATH (a replay file)",
         "word-count --sink=file|--sink=file needs --output=PATH",
-        "windowed-word-count --windowSeconds=10 --slideSeconds=3|--windowSeconds (10) must be a whole multiple of --slideSeconds (3)",
+        "windowed-word-count --windowSeconds=10 --slideSeconds=3|--windowSeconds and --slideSeconds: window size (10 s) must be a whole multiple of the slide (3 s)",
         "running-word-count --initialState=dummy=100,source|--initialState must be word=count pairs separated by commas, e.g. dummy=100,source=32; 'source' is not one",
         "running-word-count --idleTimeoutSeconds=-1|--idleTimeoutSeconds must be zero or a positive whole number of seconds, got -1",
         "window-ops --op=median|--op must be one of count-by-window, count-by-value-and-window, reduce-by-window, reduce-by-key-and-window; got 'median'",

@@ -1,0 +1,42 @@
+package dev.streamstate.runners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.SparkRunner;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SparkStreamingTest {
+
+  @Test
+  void anUnboundedSparkJobStreamsInMicroBatchesOfTheBatchInterval() {
+    SparkPipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
+    SparkStreaming.configure(options, Duration.standardSeconds(2), true);
+    assertEquals(SparkRunner.class, options.getRunner());
+    assertTrue(options.isStreaming());
+    assertEquals(2_000L, options.getBatchIntervalMillis());
+  }
+
+  @Test
+  void aBoundedSparkJobRunsAsABatch() {
+    SparkPipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
+    SparkStreaming.configure(options, Duration.standardSeconds(1), false);
+    assertFalse(options.isStreaming());
+  }
+
+  @Test
+  void otherRunnersAreLeftAsTheyAre() {
+    StreamingOptions options = PipelineOptionsFactory.create().as(StreamingOptions.class);
+    options.setRunner(DirectRunner.class);
+    SparkStreaming.configure(options, Duration.standardSeconds(1), true);
+    assertFalse(options.isStreaming());
+  }
+}
