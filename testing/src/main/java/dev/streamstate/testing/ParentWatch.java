@@ -1,0 +1,22 @@
+package dev.streamstate.testing;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+/**
+ * Runs a server's main class in a child JVM that ends when its parent does: {@code ParentWatch
+ * <parent pid> <main class> [args…]}. If a test JVM is killed, its Kafka and Cassandra exit
+ * cleanly (through their own shutdown hooks) instead of running on.
+ */
+public final class ParentWatch {
+  private ParentWatch() {}
+
+  public static void main(String[] args) throws Exception {
+    long parent = Long.parseLong(args[0]);
+    ProcessHandle.of(parent)
+        .ifPresentOrElse(
+            handle -> handle.onExit().thenRun(() -> System.exit(0)), () -> System.exit(0));
+    Method main = Class.forName(args[1]).getMethod("main", String[].class);
+    main.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.streamstate.testing;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension giving tests a real Kafka broker and a real Cassandra node: {@code
+ * @ExtendWith(RealServers.class)}, then {@link #kafka()} and {@link #cassandra()}. Both start once
+ * per test run, in parallel, and stop when the run ends; if the test JVM dies instead, they stop
+ * by themselves ({@link ParentWatch}).
+ */
+public final class RealServers implements BeforeAllCallback {
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(RealServers.class);
+
+  private static volatile Started started;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Started.class, type -> start(), Started.class);
+  }
+
+  /** The broker; only inside a test class extended with {@code RealServers}. */
+  public static EmbeddedKafka kafka() {
+    return running().kafka;
+  }
+
+  /** The Cassandra node; only inside a test class extended with {@code RealServers}. */
+  public static EmbeddedCassandra cassandra() {
+    return running().cassandra;
+  }
+
+  private static Started running() {
+    if (started == null) {
+      throw new IllegalStateException("annotate the test class with @ExtendWith(RealServers.class)");
+    }
+    return started;
+  }
+
+  private static synchronized Started start() {
+    Path dir = Path.of("target", "servers", "run-" + ProcessHandle.current().pid()).toAbsolutePath();
+    CompletableFuture<EmbeddedKafka> kafka =
+        CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("kafka")));
+    CompletableFuture<EmbeddedCassandra> cassandra =
+        CompletableFuture.supplyAsync(() -> EmbeddedCassandra.start(dir.resolve("cassandra")));
+    try {
+      started = new Started(kafka.join(), cassandra.join());
+      return started;
+    } catch (CompletionException e) {
+      kafka.thenAccept(EmbeddedKafka::close);
+      cassandra.thenAccept(EmbeddedCassandra::close);
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** Both servers, closed by JUnit when the whole run is over. */
+  private static final class Started implements ExtensionContext.Store.CloseableResource {
+    final EmbeddedKafka kafka;
+    final EmbeddedCassandra cassandra;
+
+    Started(EmbeddedKafka kafka, EmbeddedCassandra cassandra) {
+      this.kafka = kafka;
+      this.cassandra = cassandra;
+    }
+
+    @Override
+    public void close() {
+      CompletableFuture.allOf(
+              CompletableFuture.runAsync(kafka::close), CompletableFuture.runAsync(cassandra::close))
+          .join();
+      started = null;
+    }
+  }
+}

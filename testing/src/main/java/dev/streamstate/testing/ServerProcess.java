@@ -1,0 +1,174 @@
+package dev.streamstate.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server in a JVM of its own, started from the classpath its {@code *-server} module resolved,
+ * logging to a file, watched by {@link ParentWatch}, and stopped by its process id. Failures are
+ * reported in one line that names the log.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ServerProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code mainClass} with the server classpath named {@code server} (e.g. "kafka"). */
+  static ServerProcess start(
+      String name, String server, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(classpath(server) + java.io.File.pathSeparator + ownLocation());
+    command.add(ParentWatch.class.getName());
+    command.add(Long.toString(ProcessHandle.current().pid()));
+    command.add(mainClass);
+    command.addAll(args);
+    Path log = dir.resolve(name.toLowerCase() + ".log");
+    try {
+      Files.createDirectories(dir);
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new ServerProcess(name, process, log);
+    } catch (IOException e) {
+      throw new IllegalStateException(name + " could not be started: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs a command of the server's tools to its end (e.g. formatting storage). */
+  static void runTool(String server, String mainClass, List<String> args, Path dir) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(classpath(server));
+    command.add(mainClass);
+    command.addAll(args);
+    try {
+      Process tool = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!tool.waitFor(2, TimeUnit.MINUTES) || tool.exitValue() != 0) {
+        throw new IllegalStateException(
+            mainClass
+                + " failed: "
+                + output.lines().filter(line -> !line.startsWith("\t") && !line.startsWith("SLF4J")).findFirst().orElse(output));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Waits until the server accepts connections on {@code port}, or fails in one line. */
+  void awaitPort(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            name + " exited with code " + process.exitValue() + " before it was ready; see " + log);
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException notYet) {
+        sleep(200);
+      }
+    }
+    close();
+    throw new IllegalStateException(
+        name + " did not listen on 127.0.0.1:" + port + " within " + timeout.toSeconds() + " s; see " + log);
+  }
+
+  /** The process id, to stop only what was started here. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** SIGTERM, so the server shuts down cleanly; SIGKILL if it has not after 30 s. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A port free on 127.0.0.1 right now. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String resource(String name) {
+    try (InputStream in = ServerProcess.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name + ": build the testing module with Maven");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The runtime classpath Maven resolved for the server, kept as a resource at build time. */
+  static String classpath(String server) {
+    return resource(server + ".classpath").strip();
+  }
+
+  private static String ownLocation() {
+    try {
+      return Path.of(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
