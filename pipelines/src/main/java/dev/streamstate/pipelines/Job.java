@@ -25,7 +25,7 @@ final class Job {
     Sources source = Sources.named(options.getSource());
     Sinks sink = Sinks.named(options.getSink());
     Duration batch = Seconds.positive("batchSeconds", options.getBatchSeconds());
-    sink.check(options.getOutput());
+    sink.check(options);
     source.check(options);
 
     Pipeline pipeline = Pipeline.create(options);
@@ -34,7 +34,7 @@ final class Job {
         payloads
             .get(Outputs.MAIN)
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
-    sink.write(results.get(Outputs.MAIN), options.getOutput(), source.unbounded());
+    sink.write(results.get(Outputs.MAIN), options, source.unbounded());
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
     for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {
@@ -50,7 +50,7 @@ final class Job {
       if (options.getDeadLetters() == null) {
         Sinks.printToStderr(unreadable);
       } else {
-        Sinks.FILE.write(unreadable, options.getDeadLetters(), source.unbounded());
+        Sinks.writeFiles(unreadable, options.getDeadLetters(), source.unbounded());
       }
     }
 

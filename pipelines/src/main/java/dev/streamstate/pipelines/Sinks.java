@@ -2,6 +2,7 @@ package dev.streamstate.pipelines;
 
 import java.io.PrintStream;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
@@ -10,6 +11,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 
 /** Where JSON lines go, chosen by {@code --sink}: one implementation for every pipeline. */
@@ -17,10 +19,10 @@ enum Sinks {
   /** One JSON object a line on stdout, as results are produced. */
   CONSOLE {
     @Override
-    void check(String path) {}
+    void check(StreamStateOptions options) {}
 
     @Override
-    void write(PCollection<String> lines, String path, boolean unbounded) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
       lines.apply("Print", ParDo.of(new PrintFn(false)));
     }
   },
@@ -31,44 +33,71 @@ enum Sinks {
    */
   FILE {
     @Override
-    void check(String path) {
-      if (path == null || path.isBlank()) {
+    void check(StreamStateOptions options) {
+      if (options.getOutput() == null || options.getOutput().isBlank()) {
         throw new IllegalArgumentException("--sink=file needs --output=PATH");
       }
     }
 
     @Override
-    void write(PCollection<String> lines, String path, boolean unbounded) {
-      if (unbounded) {
-        lines
-            .apply(
-                "EveryFewSeconds",
-                Window.<String>into(new GlobalWindows())
-                    .triggering(
-                        Repeatedly.forever(
-                            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(FLUSH_EVERY)))
-                    .withAllowedLateness(Duration.ZERO)
-                    .discardingFiredPanes())
-            .apply("Write", TextIO.write().to(path).withWindowedWrites().withNumShards(1));
-      } else {
-        lines
-            .apply(
-                "AllAtEnd",
-                Window.<String>into(new GlobalWindows())
-                    .triggering(DefaultTrigger.of())
-                    .withAllowedLateness(Duration.ZERO)
-                    .discardingFiredPanes())
-            .apply("Write", TextIO.write().to(path).withoutSharding());
+    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
+      writeFiles(lines, options.getOutput(), unbounded);
+    }
+  },
+
+  /** One Kafka message a result, its value the JSON line. */
+  KAFKA {
+    @Override
+    void check(StreamStateOptions options) {
+      if (options.getOutputTopic() == null || options.getOutputTopic().isBlank()) {
+        throw new IllegalArgumentException("--sink=kafka needs --outputTopic=TOPIC");
       }
+      KafkaTopics.checkReachable(options.getBootstrapServers());
+    }
+
+    @Override
+    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
+      lines.apply(
+          "WriteToKafka",
+          KafkaIO.<Void, String>write()
+              .withBootstrapServers(options.getBootstrapServers())
+              .withTopic(options.getOutputTopic())
+              .withValueSerializer(StringSerializer.class)
+              .values());
     }
   };
 
+  /** Writes JSON lines to files starting with {@code path} (also used for dead letters). */
+  static void writeFiles(PCollection<String> lines, String path, boolean unbounded) {
+    if (unbounded) {
+      lines
+          .apply(
+              "EveryFewSeconds",
+              Window.<String>into(new GlobalWindows())
+                  .triggering(
+                      Repeatedly.forever(
+                          AfterProcessingTime.pastFirstElementInPane().plusDelayOf(FLUSH_EVERY)))
+                  .withAllowedLateness(Duration.ZERO)
+                  .discardingFiredPanes())
+          .apply("Write", TextIO.write().to(path).withWindowedWrites().withNumShards(1));
+    } else {
+      lines
+          .apply(
+              "AllAtEnd",
+              Window.<String>into(new GlobalWindows())
+                  .triggering(DefaultTrigger.of())
+                  .withAllowedLateness(Duration.ZERO)
+                  .discardingFiredPanes())
+          .apply("Write", TextIO.write().to(path).withoutSharding());
+    }
+  }
+
   private static final Duration FLUSH_EVERY = Duration.standardSeconds(5);
 
-  /** Fails fast when the sink's path option is missing. */
-  abstract void check(String path);
+  /** Fails fast, with what to fix, when the sink's options cannot work. */
+  abstract void check(StreamStateOptions options);
 
-  abstract void write(PCollection<String> lines, String path, boolean unbounded);
+  abstract void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded);
 
   /** The sink {@code --sink} names. */
   static Sinks named(String name) {
@@ -77,7 +106,8 @@ enum Sinks {
         return sink;
       }
     }
-    throw new IllegalArgumentException("--sink must be one of console, file; got '" + name + "'");
+    throw new IllegalArgumentException(
+        "--sink must be one of console, file, kafka; got '" + name + "'");
   }
 
   /** Prints dead letters to stderr, where they cannot be mistaken for results. */

@@ -8,6 +8,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -15,15 +17,19 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -83,6 +89,47 @@ enum Sources {
     }
   },
 
+  /**
+   * Message values from a Kafka topic; the message timestamp is the event time, and offsets are
+   * committed as micro-batches finish, so a restarted job goes on where it stopped.
+   */
+  KAFKA(true) {
+    @Override
+    void check(StreamStateOptions options) {
+      if (options.getTopic() == null || options.getTopic().isBlank()) {
+        throw new IllegalArgumentException("--source=kafka needs --topic=TOPIC");
+      }
+      if (!List.of("earliest", "latest").contains(options.getOffsetReset())) {
+        throw new IllegalArgumentException(
+            "--offsetReset must be earliest or latest; got '" + options.getOffsetReset() + "'");
+      }
+      KafkaTopics.checkReachable(options.getBootstrapServers());
+    }
+
+    @Override
+    PCollectionTuple read(Pipeline pipeline, StreamStateOptions options, Generator generator) {
+      return Outputs.of(
+          pipeline
+              .apply(
+                  "ReadKafka",
+                  KafkaIO.<byte[], byte[]>read()
+                      .withBootstrapServers(options.getBootstrapServers())
+                      .withTopic(options.getTopic())
+                      .withKeyDeserializer(ByteArrayDeserializer.class)
+                      .withValueDeserializer(ByteArrayDeserializer.class)
+                      .withConsumerConfigUpdates(
+                          Map.of(
+                              ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
+                              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset()))
+                      .withCreateTime(Duration.ZERO)
+                      .commitOffsetsInFinalize()
+                      .withoutMetadata())
+              .apply("MessageValues", Values.create())
+              .setCoder(ByteArrayCoder.of())
+              .apply("DecodeUtf8", Utf8.decode()));
+    }
+  },
+
   /** Built-in data for the pipeline, stamped with the time it is made. */
   GENERATOR(true) {
     @Override
@@ -134,7 +181,7 @@ enum Sources {
       }
     }
     throw new IllegalArgumentException(
-        "--source must be one of generator, file, socket; got '" + name + "'");
+        "--source must be one of generator, file, socket, kafka; got '" + name + "'");
   }
 
   /** Reads a file's lines as bytes. */

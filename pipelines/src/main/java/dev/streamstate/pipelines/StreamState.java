@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
@@ -25,6 +26,14 @@ public final class StreamState {
           WindowOpsPipeline.SPEC,
           BestSellerPipeline.SPEC);
 
+  static final List<CommandSpec<?>> COMMANDS =
+      List.of(
+          new CommandSpec<>(
+              "produce-transactions",
+              "write CSV transactions to Kafka: a fixed ledger of 100, or random ones (--randomize)",
+              TransactionProducer.Options.class,
+              TransactionProducer::run));
+
   private StreamState() {}
 
   public static void main(String[] args) {
@@ -37,6 +46,10 @@ public final class StreamState {
     if (args.length == 0 || isHelp(args[0])) {
       printUsage(out);
       return args.length == 0 ? 2 : 0;
+    }
+    CommandSpec<?> command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+    if (command != null) {
+      return runCommand(command, Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     PipelineSpec<?> spec = find(args[0]);
     if (spec == null) {
@@ -55,6 +68,27 @@ public final class StreamState {
     } catch (IllegalArgumentException e) {
       err.println("streamstate " + spec.name() + ": " + firstLine(e.getMessage()));
       return 2;
+    }
+  }
+
+  private static <O extends PipelineOptions> int runCommand(
+      CommandSpec<O> command, String[] args, PrintStream out, PrintStream err) {
+    if (Arrays.stream(args).anyMatch(StreamState::isHelp)) {
+      out.println("streamstate " + command.name() + ": " + command.summary());
+      out.println();
+      printOptions(command.optionsType(), Map.of(), out);
+      return 0;
+    }
+    try {
+      checkNumbers(args, command.optionsType());
+      command.run().run(PipelineOptionsFactory.fromArgs(args).withValidation().as(command.optionsType()));
+      return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("streamstate " + command.name() + ": " + firstLine(e.getMessage()));
+      return 2;
+    } catch (Exception e) {
+      err.println("streamstate " + command.name() + ": " + firstLine(String.valueOf(e.getMessage())));
+      return 1;
     }
   }
 
@@ -106,7 +140,9 @@ public final class StreamState {
   }
 
   private static String names() {
-    return String.join(", ", PIPELINES.stream().map(PipelineSpec::name).toList());
+    List<String> names = new ArrayList<>(PIPELINES.stream().map(PipelineSpec::name).toList());
+    names.addAll(COMMANDS.stream().map(CommandSpec::name).toList());
+    return String.join(", ", names);
   }
 
   private static boolean isHelp(String arg) {
@@ -125,6 +161,11 @@ public final class StreamState {
       out.printf("  %-20s %s%n", spec.name(), spec.summary());
     }
     out.println();
+    out.println("commands:");
+    for (CommandSpec<?> command : COMMANDS) {
+      out.printf("  %-20s %s%n", command.name(), command.summary());
+    }
+    out.println();
     out.println("streamstate <pipeline> --help lists a pipeline's options. Every pipeline also takes");
     out.println("Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster=…,");
     out.println("--checkpointDir=… (see Beam's SparkPipelineOptions).");
@@ -134,19 +175,23 @@ public final class StreamState {
     out.println("streamstate " + spec.name() + ": " + spec.summary());
     out.println("output: " + spec.outputFields());
     out.println();
+    printOptions(spec.optionsType(), spec.defaults(), out);
+    out.println();
+    out.println("plus Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster, --checkpointDir");
+  }
+
+  private static void printOptions(Class<?> optionsType, Map<String, String> defaults, PrintStream out) {
     out.println("options:");
-    for (Map.Entry<String, Method> option : ownOptions(spec.optionsType()).entrySet()) {
+    for (Map.Entry<String, Method> option : ownOptions(optionsType).entrySet()) {
       Method getter = option.getValue();
       Description description = getter.getAnnotation(Description.class);
-      String fallback = spec.defaults().getOrDefault(option.getKey(), defaultOf(getter));
+      String fallback = defaults.getOrDefault(option.getKey(), defaultOf(getter));
       out.printf(
           "  --%-24s %s%s%n",
           option.getKey(),
           description == null ? "" : description.value(),
           fallback == null ? "" : " (default: " + (fallback.isEmpty() ? "none" : fallback) + ")");
     }
-    out.println();
-    out.println("plus Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster, --checkpointDir");
   }
 
   /** The options our own interfaces declare, by name, in the order a reader expects. */

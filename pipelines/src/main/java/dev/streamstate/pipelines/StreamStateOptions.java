@@ -12,7 +12,8 @@ public interface StreamStateOptions extends PipelineOptions {
 
   @Description(
       "Where records come from: generator (built-in data, no servers), file (a replay file, see"
-          + " --input) or socket (lines from a TCP server, see --host and --port)")
+          + " --input), socket (lines from a TCP server, see --host and --port) or kafka (see"
+          + " --bootstrapServers and --topic)")
   @Default.String("generator")
   String getSource();
 
@@ -42,7 +43,37 @@ public interface StreamStateOptions extends PipelineOptions {
 
   void setEventsPerSecond(int eventsPerSecond);
 
-  @Description("Where results go: console (stdout, one JSON object a line) or file (see --output)")
+  @Description("Kafka brokers for --source=kafka and --sink=kafka, host:port[,host:port…]")
+  @Default.String("localhost:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String bootstrapServers);
+
+  @Description("Topic --source=kafka reads; each message value is one payload, its timestamp the event time")
+  String getTopic();
+
+  void setTopic(String topic);
+
+  @Description("Consumer group of --source=kafka (offsets are committed with each finished micro-batch)")
+  @Default.String("streamstate")
+  String getConsumerGroup();
+
+  void setConsumerGroup(String consumerGroup);
+
+  @Description("Where --source=kafka starts without a committed offset: earliest or latest")
+  @Default.String("latest")
+  String getOffsetReset();
+
+  void setOffsetReset(String offsetReset);
+
+  @Description("Topic --sink=kafka writes the JSON results to")
+  String getOutputTopic();
+
+  void setOutputTopic(String outputTopic);
+
+  @Description(
+      "Where results go: console (stdout, one JSON object a line), file (see --output) or kafka"
+          + " (see --outputTopic)")
   @Default.String("console")
   String getSink();
 

@@ -1,0 +1,36 @@
+package dev.streamstate.pipelines;
+
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Checks that the Kafka brokers a job names answer, before the job starts. */
+final class KafkaTopics {
+  private KafkaTopics() {}
+
+  /** Fails fast, in one line, when no broker answers at {@code bootstrapServers}. */
+  static void checkReachable(String bootstrapServers) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000))) {
+      admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalArgumentException(
+          "no Kafka broker answers at "
+              + bootstrapServers
+              + ": start one (or point --bootstrapServers at one)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new IllegalArgumentException(
+          "--bootstrapServers=" + bootstrapServers + " is not usable: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.streamstate.pipelines;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The fraud example's transaction producer: CSV lines {@code id,MM/dd/yyyy,account,amount,
+ * description} to a Kafka topic. Without {@code --randomize} it sends a fixed ledger of 100
+ * transactions, the i-th after (i+1)·50 ms; with it, random ones with random pauses up to 5 s
+ * until stopped. Every send is logged; the producer flushes on exit.
+ */
+final class TransactionProducer {
+  private TransactionProducer() {}
+
+  /** Options of produce-transactions. */
+  public interface Options extends PipelineOptions {
+    @Description("Kafka brokers, host:port[,host:port…]")
+    @Default.String("localhost:9092")
+    String getBootstrapServers();
+
+    void setBootstrapServers(String bootstrapServers);
+
+    @Description("Topic to write the transactions to")
+    @Default.String("transactions")
+    String getTopic();
+
+    void setTopic(String topic);
+
+    @Description("Random transactions with random pauses, until stopped, instead of the fixed 100")
+    @Default.Boolean(false)
+    boolean getRandomize();
+
+    void setRandomize(boolean randomize);
+  }
+
+  static final List<String> ACCOUNTS = List.of("123-ABC-789", "456-DEF-456", "333-XYZ-999", "987-CBA-321");
+  static final List<String> DESCRIPTIONS =
+      List.of("Drug Store", "Grocery Store", "Electronics", "Park", "Gas", "Books", "Movies", "Misc");
+  static final List<BigDecimal> AMOUNTS =
+      List.of("10.34", "94.65", "2.49", "306.21", "1073.12", "20.00", "7.92", "4322.33").stream()
+          .map(BigDecimal::new)
+          .toList();
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MM/dd/yyyy");
+  private static final LocalDate FIRST_DAY = LocalDate.of(2026, 1, 1);
+
+  /** The fixed ledger: 100 transactions, the same on every run. */
+  static List<String> ledger() {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      lines.add(
+          csv(
+              i + 1,
+              FIRST_DAY.plusDays(i / 10),
+              ACCOUNTS.get(i % ACCOUNTS.size()),
+              AMOUNTS.get((i * 3) % AMOUNTS.size()),
+              DESCRIPTIONS.get((i * 5) % DESCRIPTIONS.size())));
+    }
+    return lines;
+  }
+
+  static String csv(long id, LocalDate date, String account, BigDecimal amount, String description) {
+    return id + "," + DATE.format(date) + "," + account + "," + amount.toPlainString() + "," + description;
+  }
+
+  /** Sends the ledger (or random transactions until stopped). */
+  static void run(Options options) throws InterruptedException {
+    KafkaTopics.checkReachable(options.getBootstrapServers());
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"),
+            new StringSerializer(),
+            new StringSerializer())) {
+      Runtime.getRuntime().addShutdownHook(new Thread(producer::flush));
+      if (options.getRandomize()) {
+        Random random = new Random();
+        for (long id = 1; ; id++) {
+          send(
+              producer,
+              options.getTopic(),
+              csv(
+                  id,
+                  LocalDate.now(),
+                  ACCOUNTS.get(random.nextInt(ACCOUNTS.size())),
+                  AMOUNTS.get(random.nextInt(AMOUNTS.size())),
+                  DESCRIPTIONS.get(random.nextInt(DESCRIPTIONS.size()))));
+          Thread.sleep(random.nextInt(5_000));
+        }
+      }
+      List<String> ledger = ledger();
+      for (int step = 0; step < ledger.size(); step++) {
+        send(producer, options.getTopic(), ledger.get(step));
+        Thread.sleep((step + 1) * 50L);
+      }
+      producer.flush();
+    }
+  }
+
+  private static void send(KafkaProducer<String, String> producer, String topic, String line) {
+    producer.send(
+        new ProducerRecord<>(topic, line),
+        (metadata, error) ->
+            System.out.println(
+                error == null
+                    ? "sent to " + metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset() + ": " + line
+                    : "NOT sent (" + error.getMessage() + "): " + line));
+  }
+}
