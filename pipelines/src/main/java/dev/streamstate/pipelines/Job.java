@@ -48,7 +48,7 @@ final class Job {
               .apply("AllDeadLetters", Flatten.pCollections())
               .apply("DeadLettersAsJson", JsonLines.deadLetters());
       if (options.getDeadLetters() == null) {
-        Sinks.printToStderr(unreadable);
+        unreadable.apply("PrintToStderr", Sinks.stderr());
       } else {
         Sinks.writeFiles(unreadable, options.getDeadLetters(), source.unbounded());
       }

@@ -111,8 +111,8 @@ enum Sinks {
   }
 
   /** Prints dead letters to stderr, where they cannot be mistaken for results. */
-  static void printToStderr(PCollection<String> lines) {
-    lines.apply("PrintToStderr", ParDo.of(new PrintFn(true)));
+  static ParDo.SingleOutput<String, Void> stderr() {
+    return ParDo.of(new PrintFn(true));
   }
 
   private static final class PrintFn extends DoFn<String, Void> {

@@ -32,7 +32,12 @@ public final class StreamState {
               "produce-transactions",
               "write CSV transactions to Kafka: a fixed ledger of 100, or random ones (--randomize)",
               TransactionProducer.Options.class,
-              TransactionProducer::run));
+              TransactionProducer::run),
+          new CommandSpec<>(
+              "load-history",
+              "load historic averages (CSV account,average) into Cassandra finances.account_aggregates",
+              HistoryLoader.Options.class,
+              HistoryLoader::run));
 
   private StreamState() {}
 

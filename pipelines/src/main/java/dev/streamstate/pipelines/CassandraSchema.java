@@ -1,0 +1,45 @@
+package dev.streamstate.pipelines;
+
+import com.datastax.driver.core.Cluster;
+import com.datastax.driver.core.Session;
+import com.datastax.driver.core.exceptions.DriverException;
+import java.util.List;
+
+/**
+ * The project's Cassandra schema, created if missing: keyspace {@code finances} and the tables the
+ * pipelines read and write. Schema changes are the driver's job; reads and writes go through
+ * CassandraIO.
+ */
+final class CassandraSchema {
+  static final String KEYSPACE = "finances";
+
+  private static final List<String> STATEMENTS =
+      List.of(
+          "CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
+              + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+          "CREATE TABLE IF NOT EXISTS " + KEYSPACE
+              + ".account_aggregates (account_number text PRIMARY KEY, average_transaction double)");
+
+  private CassandraSchema() {}
+
+  /** Creates what is missing; a node that does not answer is reported in one line. */
+  static void bootstrap(String host, int port) {
+    try (Cluster cluster =
+            Cluster.builder()
+                .addContactPoint(host)
+                .withPort(port)
+                .withoutJMXReporting()
+                .withoutMetrics()
+                .build();
+        Session session = cluster.connect()) {
+      STATEMENTS.forEach(session::execute);
+    } catch (DriverException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "no Cassandra answers at " + host + ":" + port + " (" + firstLine(e.getMessage()) + ")");
+    }
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "no reason given" : message.lines().findFirst().orElse(message);
+  }
+}

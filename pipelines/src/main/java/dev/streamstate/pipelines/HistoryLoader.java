@@ -1,0 +1,68 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.JsonLines;
+import dev.streamstate.transforms.ParseOrDeadLetter;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.cassandra.CassandraIO;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Loads historic averages, CSV {@code account,average}, into {@code
+ * finances.account_aggregates} with CassandraIO (creating the schema first). Rows are upserts by
+ * account, so loading a file twice changes nothing; unreadable lines go to stderr as dead letters.
+ */
+final class HistoryLoader {
+  private HistoryLoader() {}
+
+  /** Options of load-history, and the Cassandra address every Cassandra user shares. */
+  public interface Options extends PipelineOptions {
+    @Description("Cassandra host")
+    @Default.String("127.0.0.1")
+    String getCassandraHost();
+
+    void setCassandraHost(String cassandraHost);
+
+    @Description("Cassandra CQL port")
+    @Default.Integer(9042)
+    int getCassandraPort();
+
+    void setCassandraPort(int cassandraPort);
+
+    @Description("CSV file of account,average lines")
+    @Validation.Required
+    String getInput();
+
+    void setInput(String input);
+  }
+
+  static void run(Options options) {
+    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+    Pipeline pipeline = Pipeline.create(options);
+    WithFailures.Result<PCollection<AccountAggregate>, DeadLetter> rows =
+        pipeline
+            .apply("ReadCsv", TextIO.read().from(options.getInput()))
+            .apply(
+                "Parse",
+                ParseOrDeadLetter.with(AccountAggregate::parse, SerializableCoder.of(AccountAggregate.class)));
+    rows.output().apply("Upsert", write(options));
+    rows.failures().apply("AsJson", JsonLines.deadLetters()).apply(Sinks.stderr());
+    pipeline.run().waitUntilFinish();
+  }
+
+  static CassandraIO.Write<AccountAggregate> write(Options options) {
+    return CassandraIO.<AccountAggregate>write()
+        .withHosts(List.of(options.getCassandraHost()))
+        .withPort(options.getCassandraPort())
+        .withKeyspace(CassandraSchema.KEYSPACE)
+        .withEntity(AccountAggregate.class);
+  }
+}
