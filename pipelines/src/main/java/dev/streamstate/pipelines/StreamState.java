@@ -29,6 +29,11 @@ public final class StreamState {
   static final List<CommandSpec<?>> COMMANDS =
       List.of(
           new CommandSpec<>(
+              "local-stack",
+              "start Kafka and Cassandra on 127.0.0.1 with topics, schema and sample history; Ctrl-C stops",
+              LocalStackCommand.Options.class,
+              LocalStackCommand::run),
+          new CommandSpec<>(
               "produce-transactions",
               "write CSV transactions to Kafka: a fixed ledger of 100, or random ones (--randomize)",
               TransactionProducer.Options.class,
@@ -91,6 +96,9 @@ public final class StreamState {
     } catch (IllegalArgumentException e) {
       err.println("streamstate " + command.name() + ": " + firstLine(e.getMessage()));
       return 2;
+    } catch (IllegalStateException e) {
+      err.println("streamstate " + command.name() + ": " + firstLine(e.getMessage()));
+      return 1;
     } catch (Exception e) {
       err.println("streamstate " + command.name() + ": " + firstLine(String.valueOf(e.getMessage())));
       return 1;

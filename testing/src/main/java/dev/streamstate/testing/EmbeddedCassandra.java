@@ -57,9 +57,14 @@ public final class EmbeddedCassandra implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the node; returns once it accepts CQL connections. */
+  /** Starts a node with CQL on a free port; returns once it accepts CQL connections. */
   public static EmbeddedCassandra start(Path dir) {
-    int port = ServerProcess.freePort();
+    return start(dir, ServerProcess.freePort());
+  }
+
+  /** Starts a node with CQL on {@code port}; returns once it accepts CQL connections. */
+  public static EmbeddedCassandra start(Path dir, int port) {
+    ServerProcess.checkFree("Cassandra", port);
     int storagePort = ServerProcess.freePort();
     Path yaml = dir.resolve("cassandra.yaml").toAbsolutePath();
     Path logback = dir.resolve("logback.xml").toAbsolutePath();

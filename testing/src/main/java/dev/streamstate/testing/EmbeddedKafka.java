@@ -31,9 +31,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.port = port;
   }
 
-  /** Formats storage and starts the broker; returns once it accepts connections. */
+  /** Formats storage and starts a broker on a free port; returns once it accepts connections. */
   public static EmbeddedKafka start(Path dir) {
-    int port = ServerProcess.freePort();
+    return start(dir, ServerProcess.freePort());
+  }
+
+  /** Formats storage and starts a broker on {@code port}; returns once it accepts connections. */
+  public static EmbeddedKafka start(Path dir, int port) {
+    ServerProcess.checkFree("Kafka", port);
     int controllerPort = ServerProcess.freePort();
     Path properties = dir.resolve("server.properties").toAbsolutePath();
     try {

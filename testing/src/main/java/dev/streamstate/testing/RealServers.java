@@ -1,8 +1,6 @@
 package dev.streamstate.testing;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -45,35 +43,25 @@ public final class RealServers implements BeforeAllCallback {
 
   private static synchronized Started start() {
     Path dir = Path.of("target", "servers", "run-" + ProcessHandle.current().pid()).toAbsolutePath();
-    CompletableFuture<EmbeddedKafka> kafka =
-        CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("kafka")));
-    CompletableFuture<EmbeddedCassandra> cassandra =
-        CompletableFuture.supplyAsync(() -> EmbeddedCassandra.start(dir.resolve("cassandra")));
-    try {
-      started = new Started(kafka.join(), cassandra.join());
-      return started;
-    } catch (CompletionException e) {
-      kafka.thenAccept(EmbeddedKafka::close);
-      cassandra.thenAccept(EmbeddedCassandra::close);
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+    started = new Started(LocalStack.start(dir, ServerProcess.freePort(), ServerProcess.freePort()));
+    return started;
   }
 
   /** Both servers, closed by JUnit when the whole run is over. */
   private static final class Started implements ExtensionContext.Store.CloseableResource {
     final EmbeddedKafka kafka;
     final EmbeddedCassandra cassandra;
+    private final LocalStack stack;
 
-    Started(EmbeddedKafka kafka, EmbeddedCassandra cassandra) {
-      this.kafka = kafka;
-      this.cassandra = cassandra;
+    Started(LocalStack stack) {
+      this.stack = stack;
+      this.kafka = stack.kafka();
+      this.cassandra = stack.cassandra();
     }
 
     @Override
     public void close() {
-      CompletableFuture.allOf(
-              CompletableFuture.runAsync(kafka::close), CompletableFuture.runAsync(cassandra::close))
-          .join();
+      stack.close();
       started = null;
     }
   }

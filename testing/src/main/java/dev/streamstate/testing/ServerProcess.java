@@ -129,6 +129,16 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Fails in one line when {@code port} is taken on 127.0.0.1 (by a server already running?). */
+  static void checkFree(String server, int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port " + port + " on 127.0.0.1 is taken, so " + server + " cannot start there (is one already running?)");
+    }
+  }
+
   /** A port free on 127.0.0.1 right now. */
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
