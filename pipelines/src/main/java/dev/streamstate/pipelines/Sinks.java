@@ -101,13 +101,7 @@ enum Sinks {
 
   /** The sink {@code --sink} names. */
   static Sinks named(String name) {
-    for (Sinks sink : values()) {
-      if (sink.name().equalsIgnoreCase(name)) {
-        return sink;
-      }
-    }
-    throw new IllegalArgumentException(
-        "--sink must be one of console, file, kafka; got '" + name + "'");
+    return Choices.named(values(), "sink", name);
   }
 
   /** Prints dead letters to stderr, where they cannot be mistaken for results. */

@@ -175,13 +175,7 @@ enum Sources {
 
   /** The source {@code --source} names. */
   static Sources named(String name) {
-    for (Sources source : values()) {
-      if (source.name().equalsIgnoreCase(name)) {
-        return source;
-      }
-    }
-    throw new IllegalArgumentException(
-        "--source must be one of generator, file, socket, kafka; got '" + name + "'");
+    return Choices.named(values(), "source", name);
   }
 
   /** Reads a file's lines as bytes. */

@@ -84,16 +84,7 @@ final class WindowOpsPipeline {
     }
 
     static Op named(String name) {
-      for (Op op : values()) {
-        if (op.name().replace('_', '-').equalsIgnoreCase(name)) {
-          return op;
-        }
-      }
-      throw new IllegalArgumentException(
-          "--op must be one of count-by-window, count-by-value-and-window, reduce-by-window,"
-              + " reduce-by-key-and-window; got '"
-              + name
-              + "'");
+      return Choices.named(values(), "op", name);
     }
   }
 }
