@@ -61,4 +61,23 @@ final class Generators {
         int skewed = (int) (PRODUCTS.length * Math.pow(random.nextDouble(), 1.5));
         return PRODUCTS[skewed] + "," + (1 + random.nextInt(5));
       };
+
+  private static final String[] PAGES = {"home", "search", "product", "cart", "checkout", "help"};
+  private static final String[] ACTIVITY_NAMES = {"browsing", "reading", "watching", "idle"};
+
+  /** Events of 20 users clicking through pages; about one in eight ends the user's session. */
+  static final Generator USER_EVENTS =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        return "{\"id\":" + random.nextInt(1, 21) + ",\"data\":\"" + PAGES[random.nextInt(PAGES.length)]
+            + "\",\"isLast\":" + (random.nextInt(8) == 0) + "}";
+      };
+
+  /** Activities of 10 users, stamped with the time they are made (their own event time). */
+  static final Generator ACTIVITIES =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        return "{\"user\":\"user-" + random.nextInt(10) + "\",\"timestamp\":" + System.currentTimeMillis()
+            + ",\"activity\":\"" + ACTIVITY_NAMES[random.nextInt(ACTIVITY_NAMES.length)] + "\"}";
+      };
 }

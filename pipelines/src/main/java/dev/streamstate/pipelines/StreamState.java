@@ -24,7 +24,9 @@ public final class StreamState {
           RunningWordCountPipeline.SPEC,
           WordCountPipelines.SLIDING,
           WindowOpsPipeline.SPEC,
-          BestSellerPipeline.SPEC);
+          BestSellerPipeline.SPEC,
+          SessionPipelines.SESSIONS,
+          SessionPipelines.ACTIVITY_RUNS);
 
   static final List<CommandSpec<?>> COMMANDS =
       List.of(

@@ -73,6 +73,30 @@ class ReplayRunTest {
             List.of(
                 "{\"window_start\":\"2026-01-01T00:00:00.000Z\",\"window_end\":\"2026-01-01T00:00:04.000Z\",\"key\":\"x\",\"sum\":3.5}")),
         Arguments.of(
+            "sessions",
+            3,
+            List.of("--gapSeconds=30"),
+            List.of(
+                "{\"id\":1,\"data\":\"a\",\"isLast\":false}",
+                "{\"id\":1,\"data\":\"b\",\"isLast\":true}",
+                "{\"id\":1,\"data\":\"c\",\"isLast\":false}",
+                "{\"id\":2,\"data\":\"x\",\"isLast\":false}"),
+            List.of(
+                "{\"id\":1,\"start\":\"2026-01-01T00:00:00.000Z\",\"end\":\"2026-01-01T00:00:00.500Z\",\"events\":[\"a\",\"b\"],\"closed_by\":\"last\"}",
+                "{\"id\":1,\"start\":\"2026-01-01T00:00:01.000Z\",\"end\":\"2026-01-01T00:00:01.000Z\",\"events\":[\"c\"],\"closed_by\":\"timeout\"}",
+                "{\"id\":2,\"start\":\"2026-01-01T00:00:01.500Z\",\"end\":\"2026-01-01T00:00:01.500Z\",\"events\":[\"x\"],\"closed_by\":\"timeout\"}")),
+        Arguments.of(
+            "activity-runs",
+            2,
+            List.of("--gapSeconds=30"),
+            List.of(
+                "{\"user\":\"zoë\",\"timestamp\":1767225600000,\"activity\":\"walk\"}",
+                "{\"user\":\"zoë\",\"timestamp\":1767225610000,\"activity\":\"walk\"}",
+                "{\"user\":\"zoë\",\"timestamp\":1767225620000,\"activity\":\"run\"}"),
+            List.of(
+                "{\"user\":\"zoë\",\"activity\":\"walk\",\"start\":\"2026-01-01T00:00:00.000Z\",\"end\":\"2026-01-01T00:00:10.000Z\"}",
+                "{\"user\":\"zoë\",\"activity\":\"run\",\"start\":\"2026-01-01T00:00:20.000Z\",\"end\":\"2026-01-01T00:00:20.000Z\"}")),
+        Arguments.of(
             "best-seller",
             14400,
             List.of(),

@@ -2,13 +2,12 @@ package dev.streamstate.transforms;
 
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
-import org.joda.time.Duration;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 import org.joda.time.format.DateTimeFormatter;
 import org.joda.time.format.ISODateTimeFormat;
@@ -38,7 +37,10 @@ public final class ReplayLines
             ParseOrDeadLetter.with(
                 ReplayLines::parseLine, TimestampedValueCoder.of(StringUtf8Coder.of())));
     PCollection<String> payloads =
-        parsed.output().apply("UseEventTime", ParDo.of(new UseEventTimeFn()));
+        parsed
+            .output()
+            .apply("UseEventTime", EventTime.from(TimestampedValue::getTimestamp))
+            .apply("Payloads", MapElements.into(TypeDescriptors.strings()).via(TimestampedValue::getValue));
     return WithFailures.Result.of(payloads, parsed.failures());
   }
 
@@ -63,21 +65,5 @@ public final class ReplayLines
   /** Formats one replay line, the inverse of {@link #parseLine}. */
   public static String formatLine(Instant eventTime, String payload) {
     return eventTime + "\t" + payload;
-  }
-
-  /** Stamps each payload with the event time read from its line. */
-  private static final class UseEventTimeFn extends DoFn<TimestampedValue<String>, String> {
-    @ProcessElement
-    public void process(@Element TimestampedValue<String> line, OutputReceiver<String> out) {
-      out.outputWithTimestamp(line.getValue(), line.getTimestamp());
-    }
-
-    // A replay file is read as a bounded source whose elements carry no event time yet: any
-    // event time in the file is valid, so the usual "no moving back" limit does not apply.
-    @SuppressWarnings("deprecation")
-    @Override
-    public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
-    }
   }
 }

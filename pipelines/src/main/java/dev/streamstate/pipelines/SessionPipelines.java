@@ -1,0 +1,94 @@
+package dev.streamstate.pipelines;
+
+import static dev.streamstate.transforms.JsonLines.fields;
+
+import dev.streamstate.transforms.Activity;
+import dev.streamstate.transforms.ActivityRuns;
+import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.JsonLines;
+import dev.streamstate.transforms.ParseOrDeadLetter;
+import dev.streamstate.transforms.SessionizeUserEvents;
+import dev.streamstate.transforms.UserEvent;
+import java.util.Map;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+
+/**
+ * Sessionization ({@code sessions}) and first/last activity per user ({@code activity-runs}): both
+ * gap sessions in event time, cut where the data says (an {@code isLast} event, a new activity).
+ */
+final class SessionPipelines {
+  private SessionPipelines() {}
+
+  /** Options of the session pipelines. */
+  public interface Options extends StreamStateOptions {
+    @Description("A session (or run) ends when the next event comes this many seconds or more later")
+    @Default.Long(30)
+    long getGapSeconds();
+
+    void setGapSeconds(long gapSeconds);
+  }
+
+  static final PipelineSpec<Options> SESSIONS =
+      new PipelineSpec<>(
+          "sessions",
+          "user sessions in event time: closed by an isLast event or by --gapSeconds of quiet",
+          "{id, start, end, events, closed_by}",
+          Options.class,
+          Map.of(),
+          options -> Generators.USER_EVENTS,
+          SessionPipelines::sessions);
+
+  static final PipelineSpec<Options> ACTIVITY_RUNS =
+      new PipelineSpec<>(
+          "activity-runs",
+          "first and last time of each run of one activity per user, in the activity's own time",
+          "{user, activity, start, end}",
+          Options.class,
+          Map.of(),
+          options -> Generators.ACTIVITIES,
+          SessionPipelines::activityRuns);
+
+  static PCollectionTuple sessions(PCollection<String> payloads, Options options) {
+    WithFailures.Result<PCollection<UserEvent>, DeadLetter> events =
+        payloads.apply(
+            "ParseEvents", ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)));
+    return Outputs.of(
+        events
+            .output()
+            .apply("Sessionize", SessionizeUserEvents.withGap(gap(options), lateness(options)))
+            .apply(
+                "AsJson",
+                JsonLines.of(
+                    s -> fields("id", s.id(), "start", s.start(), "end", s.end(), "events", s.events(), "closed_by", s.closedBy()))),
+        events.failures());
+  }
+
+  static PCollectionTuple activityRuns(PCollection<String> payloads, Options options) {
+    WithFailures.Result<PCollection<Activity>, DeadLetter> activities =
+        payloads.apply(
+            "ParseActivities", ParseOrDeadLetter.with(Activity::parse, SerializableCoder.of(Activity.class)));
+    return Outputs.of(
+        activities
+            .output()
+            .apply("Runs", ActivityRuns.withGap(gap(options), lateness(options)))
+            .apply(
+                "AsJson",
+                JsonLines.of(
+                    r -> fields("user", r.user(), "activity", r.activity(), "start", r.start(), "end", r.end()))),
+        activities.failures());
+  }
+
+  private static Duration gap(Options options) {
+    return Seconds.positive("gapSeconds", options.getGapSeconds());
+  }
+
+  private static Duration lateness(Options options) {
+    return Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.streamstate.transforms;
+
+import static dev.streamstate.testing.Scenario.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.streamstate.testing.Scenario;
+import dev.streamstate.testing.TestRunner;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SessionsTest {
+
+  private static final Duration GAP = Duration.standardSeconds(10);
+
+  private static String event(long id, String data, boolean isLast) {
+    return "{\"id\":" + id + ",\"data\":\"" + data + "\",\"isLast\":" + isLast + "}";
+  }
+
+  private static String activity(String user, double seconds, String activity) {
+    return "{\"user\":\"" + user + "\",\"timestamp\":" + at(seconds).getMillis() + ",\"activity\":\"" + activity + "\"}";
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void sessionsEndAtIsLastOrAfterTheGapWhateverTheArrivalOrder(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    WithFailures.Result<PCollection<UserEvent>, DeadLetter> events =
+        p.apply(
+                Scenario.lines()
+                    .add(5, event(1, "b", false), event(2, "x", false))
+                    .add(8, event(1, "c", true)) // closes 1's session: a, b, c
+                    .add(1, event(1, "a", false)) // out of order
+                    .add(3, event(3, "solo", true)) // an isLast event alone is a session
+                    .add(12, event(1, "d", false)) // within the gap of c, but after isLast
+                    .add(15, event(2, "y", false)) // exactly the gap after x (at 5): splits
+                    .add(30, event(1, "e", false), "{\"id\":\"one\"}")
+                    .watermark(60) // everything closed and emitted
+                    .watermark(61) // (Spark sees a watermark one micro-batch late)
+                    .add(45, event(4, "too late", false)) // its session closed at 55, no lateness: dropped
+                    .end())
+            .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)));
+
+    PAssert.that(events.output().apply(SessionizeUserEvents.withGap(GAP, Duration.ZERO)))
+        .containsInAnyOrder(
+            new Session(1, at(1), at(8), List.of("a", "b", "c"), "last"),
+            new Session(1, at(12), at(12), List.of("d"), "timeout"),
+            new Session(1, at(30), at(30), List.of("e"), "timeout"),
+            new Session(2, at(5), at(5), List.of("x"), "timeout"),
+            new Session(2, at(15), at(15), List.of("y"), "timeout"),
+            new Session(3, at(3), at(3), List.of("solo"), "last"));
+    PAssert.that(events.failures())
+        .containsInAnyOrder(new DeadLetter("{\"id\":\"one\"}", "'id' must be an integer, got string \"one\""));
+    runner.run(p);
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void activityRunsPerUserInTheirOwnEventTime(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    PCollection<ActivityRun> runs =
+        p.apply(
+                Scenario.lines()
+                    .add(3, activity("zoë", 3, "walk"), activity("李", 4, "read"))
+                    .add(0, activity("zoë", 0, "walk"), activity("李", 1, "read"))
+                    .add(5, activity("zoë", 5, "run")) // another activity: a new run
+                    .add(20, activity("zoë", 20, "run")) // same activity, but after the gap
+                    .end())
+            .apply(ParseOrDeadLetter.with(Activity::parse, SerializableCoder.of(Activity.class)))
+            .output()
+            .apply(ActivityRuns.withGap(GAP, Duration.ZERO));
+
+    PAssert.that(runs)
+        .containsInAnyOrder(
+            new ActivityRun("zoë", "walk", at(0), at(3)),
+            new ActivityRun("zoë", "run", at(5), at(5)),
+            new ActivityRun("zoë", "run", at(20), at(20)),
+            new ActivityRun("李", "read", at(1), at(4)));
+    runner.run(p);
+  }
+
+  @Test
+  void readsEventsStrictly() {
+    assertEquals(new UserEvent(7, "x", false), UserEvent.parse("{\"id\":7,\"data\":\"x\"}"));
+    assertEquals("not a JSON object", assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("[1]")).getMessage());
+    assertEquals(
+        "'id' must be an integer, got nothing (missing)",
+        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"data\":\"x\"}")).getMessage());
+    assertEquals(
+        "'id' must be an integer, got number 1.5",
+        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1.5,\"data\":\"x\"}")).getMessage());
+    assertEquals(
+        "'isLast' must be true or false, got string \"yes\"",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> UserEvent.parse("{\"id\":1,\"data\":\"x\",\"isLast\":\"yes\"}"))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1"));
+    assertThrows(IllegalArgumentException.class, () -> Activity.parse("{\"user\":\"u\",\"timestamp\":\"now\",\"activity\":\"a\"}"));
+  }
+}
