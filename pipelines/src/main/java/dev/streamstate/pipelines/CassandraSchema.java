@@ -18,7 +18,13 @@ final class CassandraSchema {
           "CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE
               + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
           "CREATE TABLE IF NOT EXISTS " + KEYSPACE
-              + ".account_aggregates (account_number text PRIMARY KEY, average_transaction double)");
+              + ".account_aggregates (account_number text PRIMARY KEY, average_transaction double)",
+          "CREATE TABLE IF NOT EXISTS " + KEYSPACE
+              + ".sessions (id bigint, start timestamp, end timestamp, events list<text>,"
+              + " closed_by text, PRIMARY KEY (id, start))",
+          "CREATE TABLE IF NOT EXISTS " + KEYSPACE
+              + ".activity_runs (user text, start timestamp, activity text, end timestamp,"
+              + " PRIMARY KEY (user, start))");
 
   private CassandraSchema() {}
 

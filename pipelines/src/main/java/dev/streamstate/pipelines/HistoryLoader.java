@@ -8,9 +8,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.cassandra.CassandraIO;
-import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
@@ -23,20 +21,8 @@ import org.apache.beam.sdk.values.PCollection;
 final class HistoryLoader {
   private HistoryLoader() {}
 
-  /** Options of load-history, and the Cassandra address every Cassandra user shares. */
-  public interface Options extends PipelineOptions {
-    @Description("Cassandra host")
-    @Default.String("127.0.0.1")
-    String getCassandraHost();
-
-    void setCassandraHost(String cassandraHost);
-
-    @Description("Cassandra CQL port")
-    @Default.Integer(9042)
-    int getCassandraPort();
-
-    void setCassandraPort(int cassandraPort);
-
+  /** Options of load-history. */
+  public interface Options extends CassandraOptions {
     @Description("CSV file of account,average lines")
     @Validation.Required
     String getInput();
@@ -58,7 +44,7 @@ final class HistoryLoader {
     pipeline.run().waitUntilFinish();
   }
 
-  static CassandraIO.Write<AccountAggregate> write(Options options) {
+  static CassandraIO.Write<AccountAggregate> write(CassandraOptions options) {
     return CassandraIO.<AccountAggregate>write()
         .withHosts(List.of(options.getCassandraHost()))
         .withPort(options.getCassandraPort())

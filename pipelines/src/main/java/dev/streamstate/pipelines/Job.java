@@ -22,6 +22,13 @@ final class Job {
 
   /** Checks the options (failing fast with what to fix), builds, runs and waits. */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options) {
+    PipelineResult result = start(spec, options);
+    result.waitUntilFinish();
+    return result;
+  }
+
+  /** Checks the options, builds and starts the pipeline; a stream then runs until cancelled. */
+  static <O extends StreamStateOptions> PipelineResult start(PipelineSpec<O> spec, O options) {
     Sources source = Sources.named(options.getSource());
     Sinks sink = Sinks.named(options.getSink());
     Duration batch = Seconds.positive("batchSeconds", options.getBatchSeconds());
@@ -56,8 +63,6 @@ final class Job {
 
     SparkStreaming.configure(options, batch, source.unbounded());
     // Ctrl-C: Spark's own shutdown hook stops the streaming context; the DirectRunner just ends.
-    PipelineResult result = pipeline.run();
-    result.waitUntilFinish();
-    return result;
+    return pipeline.run();
   }
 }

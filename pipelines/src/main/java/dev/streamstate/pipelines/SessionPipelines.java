@@ -40,7 +40,7 @@ final class SessionPipelines {
           "user sessions in event time: closed by an isLast event or by --gapSeconds of quiet",
           "{id, start, end, events, closed_by}",
           Options.class,
-          Map.of(),
+          Map.of("cassandraTable", "sessions"),
           options -> Generators.USER_EVENTS,
           SessionPipelines::sessions);
 
@@ -50,7 +50,7 @@ final class SessionPipelines {
           "first and last time of each run of one activity per user, in the activity's own time",
           "{user, activity, start, end}",
           Options.class,
-          Map.of(),
+          Map.of("cassandraTable", "activity_runs"),
           options -> Generators.ACTIVITIES,
           SessionPipelines::activityRuns);
 

@@ -1,7 +1,9 @@
 package dev.streamstate.pipelines;
 
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.cassandra.CassandraIO;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -64,6 +66,33 @@ enum Sinks {
               .withTopic(options.getOutputTopic())
               .withValueSerializer(StringSerializer.class)
               .values());
+    }
+  },
+
+  /**
+   * One row a result in {@code finances.<--cassandraTable>}, upserted by the table's key (the
+   * result's identity, e.g. a session's id and start), with CassandraIO.
+   */
+  CASSANDRA {
+    @Override
+    void check(StreamStateOptions options) {
+      if (options.getCassandraTable() == null || options.getCassandraTable().isBlank()) {
+        throw new IllegalArgumentException("--sink=cassandra needs --cassandraTable=TABLE");
+      }
+      CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+    }
+
+    @Override
+    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
+      String table = options.getCassandraTable();
+      lines.apply(
+          "WriteToCassandra",
+          CassandraIO.<String>write()
+              .withHosts(List.of(options.getCassandraHost()))
+              .withPort(options.getCassandraPort())
+              .withKeyspace(CassandraSchema.KEYSPACE)
+              .withEntity(String.class)
+              .withMapperFactoryFn(session -> new JsonRowMapper(session, CassandraSchema.KEYSPACE, table)));
     }
   };
 

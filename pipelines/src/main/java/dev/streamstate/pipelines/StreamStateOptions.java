@@ -2,13 +2,12 @@ package dev.streamstate.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * The options every pipeline shares: where records come from, where results go, and the
  * micro-batch interval. Runner options (--runner, --sparkMaster, --checkpointDir, …) come on top.
  */
-public interface StreamStateOptions extends PipelineOptions {
+public interface StreamStateOptions extends CassandraOptions {
 
   @Description(
       "Where records come from: generator (built-in data, no servers), file (a replay file, see"
@@ -71,9 +70,14 @@ public interface StreamStateOptions extends PipelineOptions {
 
   void setOutputTopic(String outputTopic);
 
+  @Description("Table of keyspace finances that --sink=cassandra upserts the results into")
+  String getCassandraTable();
+
+  void setCassandraTable(String cassandraTable);
+
   @Description(
-      "Where results go: console (stdout, one JSON object a line), file (see --output) or kafka"
-          + " (see --outputTopic)")
+      "Where results go: console (stdout, one JSON object a line), file (see --output), kafka"
+          + " (see --outputTopic) or cassandra (see --cassandraTable)")
   @Default.String("console")
   String getSink();
 

@@ -51,7 +51,7 @@ class StreamStateTest {
       value = {
         "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, local-stack, produce-transactions, load-history (see --help)",
         "word-count --source=kafkaa|--source must be one of file, socket, kafka, generator; got 'kafkaa'",
-        "word-count --sink=paper|--sink must be one of console, file, kafka; got 'paper'",
+        "word-count --sink=paper|--sink must be one of console, file, kafka, cassandra; got 'paper'",
         "word-count --batchSeconds=abc|--batchSeconds must be a whole number, got 'abc'",
         "word-count --batchSeconds=0|--batchSeconds must be a positive whole number of seconds, got 0",
         "word-count --source=file|--source=file needs --input=PATH (a replay file)",

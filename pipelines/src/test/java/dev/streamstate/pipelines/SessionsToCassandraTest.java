@@ -1,0 +1,102 @@
+package dev.streamstate.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.datastax.driver.core.Cluster;
+import com.datastax.driver.core.Row;
+import com.datastax.driver.core.Session;
+import dev.streamstate.testing.EmbeddedCassandra;
+import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.testing.RealServers;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sessions pipeline end to end: user events from the real Kafka broker, sessionized on the
+ * Spark runner in streaming mode, upserted into the real Cassandra node and read back.
+ */
+@ExtendWith(RealServers.class)
+class SessionsToCassandraTest {
+
+  @Test
+  void sessionsFromKafkaLandInCassandraOnTheSparkRunner() throws Exception {
+    EmbeddedKafka kafka = RealServers.kafka();
+    EmbeddedCassandra cassandra = RealServers.cassandra();
+    kafka.createTopic("user-events", 1);
+    long base = Instant.now().minus(org.joda.time.Duration.standardMinutes(1)).getMillis();
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      send(producer, base + 1000, "{\"id\":1,\"data\":\"b\",\"isLast\":true}");
+      send(producer, base, "{\"id\":1,\"data\":\"a\",\"isLast\":false}");
+      send(producer, base + 2000, "{\"id\":1,\"data\":\"c\",\"isLast\":false}");
+      send(producer, base + 500, "{\"id\":2,\"data\":\"x\",\"isLast\":false}");
+      send(producer, base + 600, "not json");
+    }
+
+    SessionPipelines.Options options =
+        PipelineOptionsFactory.fromArgs(
+                StreamState.withDefaults(
+                    new String[] {
+                      "--runner=SparkRunner",
+                      "--source=kafka",
+                      "--bootstrapServers=" + kafka.bootstrapServers(),
+                      "--topic=user-events",
+                      "--offsetReset=earliest",
+                      "--sink=cassandra",
+                      "--cassandraHost=" + cassandra.host(),
+                      "--cassandraPort=" + cassandra.port(),
+                      "--gapSeconds=5"
+                    },
+                    SessionPipelines.SESSIONS.defaults()))
+            .as(SessionPipelines.Options.class);
+    options.as(SparkPipelineOptions.class).setSparkMaster("local[2]");
+    PipelineResult result = Job.start(SessionPipelines.SESSIONS, options);
+
+    Set<String> rows = new TreeSet<>();
+    try (Cluster cluster =
+            Cluster.builder()
+                .addContactPoint(cassandra.host())
+                .withPort(cassandra.port())
+                .withoutJMXReporting()
+                .build();
+        Session session = cluster.connect()) {
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (rows.size() < 3 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(1000);
+        rows.clear();
+        for (Row row : session.execute("SELECT id, start, end, events, closed_by FROM finances.sessions")) {
+          rows.add(
+              row.getLong("id")
+                  + " " + (row.getTimestamp("start").getTime() - base)
+                  + " " + (row.getTimestamp("end").getTime() - base)
+                  + " " + row.getList("events", String.class)
+                  + " " + row.getString("closed_by"));
+        }
+      }
+    } finally {
+      result.cancel();
+    }
+    assertEquals(
+        Set.of("1 0 1000 [a, b] last", "1 2000 2000 [c] timeout", "2 500 500 [x] timeout"), rows);
+  }
+
+  private static void send(KafkaProducer<String, String> producer, long timestamp, String value)
+      throws Exception {
+    producer.send(new ProducerRecord<>("user-events", null, timestamp, null, value)).get();
+  }
+}
