@@ -5,14 +5,17 @@ import static dev.streamstate.transforms.JsonLines.fields;
 import dev.streamstate.transforms.Activity;
 import dev.streamstate.transforms.ActivityRuns;
 import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.IdleSessions;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.ParseOrDeadLetter;
+import dev.streamstate.transforms.Session;
 import dev.streamstate.transforms.SessionizeUserEvents;
 import dev.streamstate.transforms.UserEvent;
 import java.util.Map;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -32,6 +35,15 @@ final class SessionPipelines {
     long getGapSeconds();
 
     void setGapSeconds(long gapSeconds);
+
+    @Description(
+        "sessions only: end a session after this many seconds (processing time) without events"
+            + " instead of by event-time gap, for sources without event time such as the socket;"
+            + " 0 uses --gapSeconds")
+    @Default.Long(0)
+    long getIdleTimeoutSeconds();
+
+    void setIdleTimeoutSeconds(long idleTimeoutSeconds);
   }
 
   static final PipelineSpec<Options> SESSIONS =
@@ -61,7 +73,7 @@ final class SessionPipelines {
     return Outputs.of(
         events
             .output()
-            .apply("Sessionize", SessionizeUserEvents.withGap(gap(options), lateness(options)))
+            .apply("Sessionize", sessionize(options))
             .apply(
                 "AsJson",
                 JsonLines.of(
@@ -82,6 +94,20 @@ final class SessionPipelines {
                 JsonLines.of(
                     r -> fields("user", r.user(), "activity", r.activity(), "start", r.start(), "end", r.end()))),
         activities.failures());
+  }
+
+  /** By event-time gap, or, with --idleTimeoutSeconds, by processing-time idleness. */
+  private static PTransform<PCollection<UserEvent>, PCollection<Session>> sessionize(Options options) {
+    Duration idle = Seconds.nonNegative("idleTimeoutSeconds", options.getIdleTimeoutSeconds());
+    if (idle.equals(Duration.ZERO)) {
+      return SessionizeUserEvents.withGap(gap(options), lateness(options));
+    }
+    if (Sources.named(options.getSource()) == Sources.FILE) {
+      throw new IllegalArgumentException(
+          "--idleTimeoutSeconds is for sources without event time (socket); a replay file has"
+              + " event time: use --gapSeconds");
+    }
+    return IdleSessions.withIdleTimeout(idle);
   }
 
   private static Duration gap(Options options) {

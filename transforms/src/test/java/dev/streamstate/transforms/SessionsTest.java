@@ -87,6 +87,32 @@ class SessionsTest {
     runner.run(p);
   }
 
+  /** Processing-time behaviour: the Spark runner cannot advance a TestStream's processing time. */
+  @Test
+  void idleSessionsEndAtIsLastAtOnceOrAfterTheIdleTimeout() {
+    Pipeline p = TestRunner.DIRECT.newPipeline();
+    PCollection<Session> sessions =
+        p.apply(
+                Scenario.lines()
+                    .add(1, event(1, "a", false), event(2, "x", false))
+                    .add(2, event(1, "b", true)) // ends 1's session at once
+                    .processingTime(Duration.standardSeconds(20))
+                    .add(3, event(2, "y", false)) // 2 was idle 20 s: still open
+                    .add(4, event(1, "c", false))
+                    .processingTime(Duration.standardSeconds(31)) // both idle 31 s
+                    .end())
+            .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)))
+            .output()
+            .apply(IdleSessions.withIdleTimeout(Duration.standardSeconds(30)));
+
+    PAssert.that(sessions)
+        .containsInAnyOrder(
+            new Session(1, at(1), at(2), List.of("a", "b"), "last"),
+            new Session(1, at(4), at(4), List.of("c"), "timeout"),
+            new Session(2, at(1), at(3), List.of("x", "y"), "timeout"));
+    TestRunner.DIRECT.run(p);
+  }
+
   @Test
   void readsEventsStrictly() {
     assertEquals(new UserEvent(7, "x", false), UserEvent.parse("{\"id\":7,\"data\":\"x\"}"));
