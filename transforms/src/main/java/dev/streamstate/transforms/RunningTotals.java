@@ -71,18 +71,19 @@ public final class RunningTotals
     KvCoder<String, KV<Long, Boolean>> updateCoder =
         KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), BooleanCoder.of()));
     PCollection<KV<String, KV<Long, Boolean>>> updates =
-        increments.apply("AsUpdates", MapElements.into(updates()).via(kv -> update(kv, true)));
+        increments
+            .apply("AsUpdates", MapElements.into(updates()).via(kv -> update(kv, true)))
+            .setCoder(updateCoder);
     if (!initialTotals.isEmpty()) {
       PCollection<KV<String, KV<Long, Boolean>>> initial =
           increments
               .getPipeline()
               .apply("InitialTotals", Create.of(initialTotals).withCoder(
                   KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())))
-              .apply("AsSilentUpdates", MapElements.into(updates()).via(kv -> update(kv, false)));
-      updates =
-          PCollectionList.of(initial).and(updates.setCoder(updateCoder)).apply(Flatten.pCollections());
+              .apply("AsSilentUpdates", MapElements.into(updates()).via(kv -> update(kv, false)))
+              .setCoder(updateCoder);
+      updates = PCollectionList.of(initial).and(updates).apply(Flatten.pCollections());
     }
-    updates = updates.setCoder(updateCoder);
     return idleTimeout.equals(Duration.ZERO)
         ? updates.apply("RunningTotal", ParDo.of(new RunningTotalFn()))
         : updates.apply("RunningTotalWithTimeout", ParDo.of(new RunningTotalWithTimeoutFn(idleTimeout)));

@@ -4,16 +4,11 @@ import java.math.BigDecimal;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -31,9 +26,8 @@ public final class WindowOps {
         "CountByWindow",
         elements ->
             elements
-                .apply("One", MapElements.into(ones()).via(e -> KV.of("", 1L)))
-                .apply("Sum", WindowedSums.perKey(windows, Long::sum))
-                .apply("Count", Values.create()));
+                .apply("One", MapElements.into(TypeDescriptors.longs()).via(e -> 1L))
+                .apply("Count", WindowedSums.globally(windows, Long::sum)));
   }
 
   /** How often each distinct value occurs in each window. */
@@ -53,13 +47,7 @@ public final class WindowOps {
     return PTransform.compose(
         "ReduceByWindow",
         numbers ->
-            numbers
-                .apply(
-                    "Keyed",
-                    MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), decimals()))
-                        .via(n -> KV.of("", n)))
-                .apply("Sum", WindowedSums.perKey(windows, BigDecimal::add))
-                .apply("Total", Values.create()));
+            numbers.apply("Sum", WindowedSums.globally(windows, BigDecimal::add)));
   }
 
   /** The sum of the numbers of each key in each window. */
@@ -97,13 +85,5 @@ public final class WindowOps {
       throw new IllegalArgumentException("expected '<key> <number>', got " + fields.length + " fields");
     }
     return KV.of(fields[0], parseNumber(fields[1]));
-  }
-
-  private static TypeDescriptor<KV<String, Long>> ones() {
-    return TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs());
-  }
-
-  private static TypeDescriptor<BigDecimal> decimals() {
-    return TypeDescriptor.of(BigDecimal.class);
   }
 }

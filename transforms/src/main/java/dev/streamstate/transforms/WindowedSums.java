@@ -1,8 +1,12 @@
 package dev.streamstate.transforms;
 
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableBiFunction;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -30,6 +34,19 @@ public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, 
   public static <K, V> WindowedSums<K, V> perKey(
       EventTimeWindows windows, SerializableBiFunction<V, V, V> add) {
     return new WindowedSums<>(windows, add);
+  }
+
+  /** Sums all values of each window with {@code add} (the same two steps, one key for all). */
+  public static <V> PTransform<PCollection<V>, PCollection<V>> globally(
+      EventTimeWindows windows, SerializableBiFunction<V, V, V> add) {
+    return PTransform.compose(
+        "SumGlobally",
+        (PCollection<V> values) ->
+            values
+                .apply("OneKey", WithKeys.of(""))
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), values.getCoder()))
+                .apply("Sum", WindowedSums.<String, V>perKey(windows, add))
+                .apply("Sums", Values.create()));
   }
 
   @Override
