@@ -26,12 +26,12 @@ public final class RealServers implements BeforeAllCallback {
 
   /** The broker; only inside a test class extended with {@code RealServers}. */
   public static EmbeddedKafka kafka() {
-    return running().kafka;
+    return running().stack.kafka();
   }
 
   /** The Cassandra node; only inside a test class extended with {@code RealServers}. */
   public static EmbeddedCassandra cassandra() {
-    return running().cassandra;
+    return running().stack.cassandra();
   }
 
   private static Started running() {
@@ -49,14 +49,10 @@ public final class RealServers implements BeforeAllCallback {
 
   /** Both servers, closed by JUnit when the whole run is over. */
   private static final class Started implements ExtensionContext.Store.CloseableResource {
-    final EmbeddedKafka kafka;
-    final EmbeddedCassandra cassandra;
-    private final LocalStack stack;
+    final LocalStack stack;
 
     Started(LocalStack stack) {
       this.stack = stack;
-      this.kafka = stack.kafka();
-      this.cassandra = stack.cassandra();
     }
 
     @Override

@@ -33,11 +33,8 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the server classpath named {@code server} (e.g. "kafka"). */
   static ServerProcess start(
       String name, String server, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.add("-cp");
-    command.add(classpath(server) + java.io.File.pathSeparator + ownLocation());
+    List<String> command =
+        java(jvmArgs, classpath(server) + java.io.File.pathSeparator + ownLocation());
     command.add(ParentWatch.class.getName());
     command.add(Long.toString(ProcessHandle.current().pid()));
     command.add(mainClass);
@@ -59,10 +56,7 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Runs a command of the server's tools to its end (e.g. formatting storage). */
   static void runTool(String server, String mainClass, List<String> args, Path dir) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(classpath(server));
+    List<String> command = java(List.of(), classpath(server));
     command.add(mainClass);
     command.addAll(args);
     try {
@@ -80,6 +74,16 @@ public final class ServerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** The start of a command line: this JDK's java, the JVM flags, the classpath. */
+  private static List<String> java(List<String> jvmArgs, String classpath) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(classpath);
+    return command;
   }
 
   /** Waits until the server accepts connections on {@code port}, or fails in one line. */
