@@ -1,6 +1,7 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.runners.SparkStreaming;
+import java.io.IOException;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
 import org.apache.beam.sdk.Pipeline;
@@ -11,6 +12,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Duration;
+import sun.misc.Signal;
 
 /**
  * Runs a pipeline's logic between the source and sink its options choose, with the dead letters
@@ -23,8 +25,29 @@ final class Job {
   /** Checks the options (failing fast with what to fix), builds, runs and waits. */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options) {
     PipelineResult result = start(spec, options);
+    if (Sources.named(options.getSource()).unbounded()) {
+      stopOnCtrlC(result);
+    }
     result.waitUntilFinish();
     return result;
+  }
+
+  /**
+   * Ctrl-C cancels the job, and only then ends the JVM. Left to the shutdown hooks alone, Spark's
+   * hook and the runner's own stop (returning from waitUntilFinish) race for the streaming
+   * context, and the JVM sometimes hung for 90 s in Spark's hook time-outs.
+   */
+  private static void stopOnCtrlC(PipelineResult result) {
+    Signal.handle(
+        new Signal("INT"),
+        signal -> {
+          try {
+            result.cancel();
+          } catch (IOException | RuntimeException e) {
+            System.err.println("streamstate: while stopping: " + e.getMessage());
+          }
+          System.exit(130);
+        });
   }
 
   /** Checks the options, builds and starts the pipeline; a stream then runs until cancelled. */
@@ -62,7 +85,6 @@ final class Job {
     }
 
     SparkStreaming.configure(options, batch, source.unbounded());
-    // Ctrl-C: Spark's own shutdown hook stops the streaming context; the DirectRunner just ends.
     return pipeline.run();
   }
 }
