@@ -1,11 +1,15 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.runners.SparkStreaming;
-import java.io.IOException;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
+import dev.streamstate.transforms.Metered;
+import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -20,7 +24,37 @@ import sun.misc.Signal;
  * every pipeline, so a pipeline is only its logic.
  */
 final class Job {
+  private static final String RESULTS = "results";
+  private static final String DEAD_LETTERS = "dead_letters";
+
   private Job() {}
+
+  /**
+   * What a finished run wrote, in one line: how many results, and how many dead letters and where
+   * they are (each dead letter carries its payload and the reason it could not be used).
+   */
+  static String summary(PipelineResult result, StreamStateOptions options) {
+    long results = counter(result, RESULTS);
+    long deadLetters = counter(result, DEAD_LETTERS);
+    String where =
+        deadLetters == 0
+            ? ""
+            : options.getDeadLetters() == null
+                ? ", each with its reason above"
+                : ", each with its reason in " + options.getDeadLetters();
+    return results + (results == 1 ? " result, " : " results, ")
+        + deadLetters + (deadLetters == 1 ? " dead letter" : " dead letters") + where;
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long total = 0;
+    MetricsFilter filter =
+        MetricsFilter.builder().addNameFilter(MetricNameFilter.named(Metered.NAMESPACE, name)).build();
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(filter).getCounters()) {
+      total += counter.getAttempted();
+    }
+    return total;
+  }
 
   /** Checks the options (failing fast with what to fix), builds, runs and waits. */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options) {
@@ -64,7 +98,7 @@ final class Job {
         payloads
             .get(Outputs.MAIN)
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
-    sink.write(results.get(Outputs.MAIN), options, source.unbounded());
+    sink.write(results.get(Outputs.MAIN).apply(Metered.as(RESULTS)), options, source.unbounded());
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
     for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {
@@ -76,6 +110,7 @@ final class Job {
       PCollection<String> unreadable =
           deadLetters
               .apply("AllDeadLetters", Flatten.pCollections())
+              .apply(Metered.as(DEAD_LETTERS))
               .apply("DeadLettersAsJson", JsonLines.deadLetters());
       if (options.getDeadLetters() == null) {
         unreadable.apply("PrintToStderr", Sinks.stderr());

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,11 +81,56 @@ final class SocketSource extends UnboundedSource<byte[], SocketSource.NoReplay> 
     public void finalizeCheckpoint() {}
   }
 
-  /** Reads lines on a daemon thread; the pipeline takes them without blocking. */
+  /**
+   * One connection per server and JVM, read on a daemon thread into a queue. Beam's Spark runner
+   * closes a reader it has not used for 1.5 batch intervals (a slow batch is enough) and opens a
+   * new one; the connection outlives its readers, so lines already received are not lost and the
+   * server sees one client, as with Spark's socket receiver. A connection the server ended is
+   * replaced once its lines are taken.
+   */
+  private static final class Connection {
+    private static final Map<String, Connection> OPEN = new HashMap<>();
+
+    private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>(100_000);
+    private final Socket socket;
+    private volatile boolean ended;
+
+    private Connection(Socket socket) {
+      this.socket = socket;
+    }
+
+    static synchronized Connection to(String host, int port) throws IOException {
+      String server = host + ":" + port;
+      Connection connection = OPEN.get(server);
+      if (connection == null || (connection.ended && connection.lines.isEmpty())) {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+        connection = new Connection(socket);
+        Thread receiver = new Thread(connection::receive, "socket-lines-" + server);
+        receiver.setDaemon(true);
+        receiver.start();
+        OPEN.put(server, connection);
+      }
+      return connection;
+    }
+
+    private void receive() {
+      try (InputStream in = new BufferedInputStream(socket.getInputStream())) {
+        Lines.read(in, lines::put);
+      } catch (IOException e) {
+        // The server went away: no more lines on this connection.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        ended = true;
+      }
+    }
+  }
+
+  /** Takes lines from the shared connection without blocking. */
   private static final class LineReader extends UnboundedReader<byte[]> {
     private final SocketSource source;
-    private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>(100_000);
-    private Socket socket;
+    private Connection connection;
     private byte[] current;
     private Instant currentTimestamp;
 
@@ -93,27 +140,13 @@ final class SocketSource extends UnboundedSource<byte[], SocketSource.NoReplay> 
 
     @Override
     public boolean start() throws IOException {
-      socket = new Socket();
-      socket.connect(new InetSocketAddress(source.host, source.port), CONNECT_TIMEOUT_MILLIS);
-      Thread receiver = new Thread(this::receive, "socket-lines-" + source.host + ":" + source.port);
-      receiver.setDaemon(true);
-      receiver.start();
+      connection = Connection.to(source.host, source.port);
       return advance();
-    }
-
-    private void receive() {
-      try (InputStream in = new BufferedInputStream(socket.getInputStream())) {
-        Lines.read(in, lines::put);
-      } catch (IOException e) {
-        // Closed by close(), or the server went away: no more lines.
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
 
     @Override
     public boolean advance() {
-      current = lines.poll();
+      current = connection.lines.poll();
       if (current == null) {
         return false;
       }
@@ -153,11 +186,8 @@ final class SocketSource extends UnboundedSource<byte[], SocketSource.NoReplay> 
       return source;
     }
 
+    /** The connection stays open for the next reader of this server (see {@link Connection}). */
     @Override
-    public void close() throws IOException {
-      if (socket != null) {
-        socket.close();
-      }
-    }
+    public void close() {}
   }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -75,7 +76,7 @@ public final class StreamState {
       return 0;
     }
     try {
-      launch(spec, options);
+      launch(spec, options, err);
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("streamstate " + spec.name() + ": " + firstLine(e.getMessage()));
@@ -107,13 +108,17 @@ public final class StreamState {
     }
   }
 
-  private static <O extends StreamStateOptions> void launch(PipelineSpec<O> spec, String[] args) {
+  private static <O extends StreamStateOptions> void launch(
+      PipelineSpec<O> spec, String[] args, PrintStream err) {
     checkNumbers(args, spec.optionsType());
     O options =
         PipelineOptionsFactory.fromArgs(withDefaults(args, spec.defaults()))
             .withValidation()
             .as(spec.optionsType());
-    Job.run(spec, options);
+    PipelineResult result = Job.run(spec, options);
+    if (!Sources.named(options.getSource()).unbounded()) {
+      err.println("streamstate " + spec.name() + ": " + Job.summary(result, options));
+    }
   }
 
   /** Names the option in the message when a number option is given something else. */

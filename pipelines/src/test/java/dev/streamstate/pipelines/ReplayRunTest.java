@@ -1,6 +1,7 @@
 package dev.streamstate.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -164,6 +165,12 @@ class ReplayRunTest {
             "{\"payload\":\"no time here\",\"error\":\"replay line has no TAB: expected <ISO-8601 event time>TAB<payload>\"}",
             "{\"payload\":\"2026\\t\uFFFD\",\"error\":\"not valid UTF-8 text\"}"),
         new TreeSet<>(Files.readAllLines(deadLetters)));
-    return new TreeSet<>(Files.readAllLines(output));
+    List<String> results = Files.readAllLines(output);
+    assertThat(
+        err.toString(StandardCharsets.UTF_8),
+        containsString(
+            "streamstate " + pipeline + ": " + results.size() + (results.size() == 1 ? " result" : " results")
+                + ", 2 dead letters, each with its reason in " + deadLetters));
+    return new TreeSet<>(results);
   }
 }

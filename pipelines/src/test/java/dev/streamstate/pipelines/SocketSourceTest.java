@@ -52,4 +52,39 @@ class SocketSourceTest {
       assertTrue(source.split(4, PipelineOptionsFactory.create()).size() == 1);
     }
   }
+
+  @Test
+  void aReaderOpenedAfterAnotherWasClosedGoesOnReadingTheSameConnection() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      SocketSource source = new SocketSource("127.0.0.1", server.getLocalPort());
+      UnboundedReader<byte[]> first = source.createReader(PipelineOptionsFactory.create(), null);
+      first.start();
+      try (Socket client = server.accept()) {
+        OutputStream out = client.getOutputStream();
+        out.write("one\ntwo\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), next(first));
+        first.close(); // as the Spark runner does with a reader it has not used for a while
+
+        UnboundedReader<byte[]> second = source.createReader(PipelineOptionsFactory.create(), null);
+        assertTrue(second.start(), "a received line was lost");
+        assertArrayEquals("two".getBytes(StandardCharsets.UTF_8), second.getCurrent());
+        out.write("three\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        assertArrayEquals("three".getBytes(StandardCharsets.UTF_8), next(second));
+        second.close();
+      }
+    }
+  }
+
+  private static byte[] next(UnboundedReader<byte[]> reader) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (reader.advance()) {
+        return reader.getCurrent();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no line within 10 s");
+  }
 }
