@@ -126,6 +126,49 @@ class PipelineParityTest {
         });
   }
 
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void sessions(TestRunner runner) {
+    check(
+        runner,
+        SessionPipelines.SESSIONS,
+        Scenario.lines()
+            .add(4, "{\"id\":1,\"data\":\"b\",\"isLast\":true}")
+            .add(1, "{\"id\":1,\"data\":\"a\"}", "{\"id\":2,\"data\":\"x\"}")
+            .add(6, "{\"id\":1,\"data\":\"c\"}", "{\"id\":true}")
+            .end(),
+        new String[] {"--gapSeconds=10"},
+        new String[] {
+          json("id", 1L, "start", at(1), "end", at(4), "events", java.util.List.of("a", "b"), "closed_by", "last"),
+          json("id", 1L, "start", at(6), "end", at(6), "events", java.util.List.of("c"), "closed_by", "timeout"),
+          json("id", 2L, "start", at(1), "end", at(1), "events", java.util.List.of("x"), "closed_by", "timeout")
+        },
+        new DeadLetter("{\"id\":true}", "'id' must be an integer, got boolean true"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void activityRuns(TestRunner runner) {
+    check(
+        runner,
+        SessionPipelines.ACTIVITY_RUNS,
+        Scenario.lines()
+            .add(5, activity("ana", 5, "run"))
+            .add(1, activity("ana", 1, "walk"), activity("bo", 2, "walk"))
+            .add(3, activity("ana", 3, "walk"))
+            .end(),
+        new String[] {"--gapSeconds=10"},
+        new String[] {
+          json("user", "ana", "activity", "walk", "start", at(1), "end", at(3)),
+          json("user", "ana", "activity", "run", "start", at(5), "end", at(5)),
+          json("user", "bo", "activity", "walk", "start", at(2), "end", at(2))
+        });
+  }
+
+  private static String activity(String user, double seconds, String activity) {
+    return json("user", user, "timestamp", at(seconds).getMillis(), "activity", activity);
+  }
+
   private static <O extends StreamStateOptions> void check(
       TestRunner runner,
       PipelineSpec<O> spec,

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -123,16 +124,52 @@ class ReplayRunTest {
     Collections.shuffle(shuffled, new Random(7));
     Collections.reverse(shuffled); // and surely not in order
 
-    Set<String> inOrder = run(pipeline, options, lines, "sorted");
-    Set<String> outOfOrder = run(pipeline, options, shuffled, "shuffled");
+    Set<String> inOrder = run(pipeline, options, lines, "sorted", Set.of());
+    Set<String> outOfOrder = run(pipeline, options, shuffled, "shuffled", Set.of());
 
     assertThat(inOrder, hasItems(expected.toArray(String[]::new)));
     assertEquals(resultCount, inOrder.size(), "results: " + inOrder);
     assertEquals(inOrder, outOfOrder);
   }
 
-  /** Runs the pipeline on the lines plus two unreadable ones; checks the dead letters; returns the results. */
-  private Set<String> run(String pipeline, List<String> options, List<String> lines, String name)
+  @Test
+  void everyMalformedSessionEventIsADeadLetterWithItsReason() throws IOException {
+    List<String> lines =
+        List.of(
+            "2026-01-01T00:00:00Z\t{\"id\":1,\"data\":\"a\",\"isLast\":true}",
+            "2026-01-01T00:00:01Z\tnot json",
+            "2026-01-01T00:00:02Z\t[1,2]",
+            "2026-01-01T00:00:03Z\t{\"data\":\"no id\"}",
+            "2026-01-01T00:00:04Z\t{\"id\":\"7\",\"data\":\"a\"}",
+            "2026-01-01T00:00:05Z\t{\"id\":7,\"data\":5}",
+            "2026-01-01T00:00:06Z\t{\"id\":7,\"data\":\"a\",\"isLast\":\"no\"}");
+
+    Set<String> results =
+        run(
+            "sessions",
+            List.of(),
+            lines,
+            "malformed",
+            Set.of(
+                "{\"payload\":\"not json\",\"error\":\"not JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\"}",
+                "{\"payload\":\"[1,2]\",\"error\":\"not a JSON object\"}",
+                "{\"payload\":\"{\\\"data\\\":\\\"no id\\\"}\",\"error\":\"'id' must be an integer, got nothing (missing)\"}",
+                "{\"payload\":\"{\\\"id\\\":\\\"7\\\",\\\"data\\\":\\\"a\\\"}\",\"error\":\"'id' must be an integer, got string \\\"7\\\"\"}",
+                "{\"payload\":\"{\\\"id\\\":7,\\\"data\\\":5}\",\"error\":\"'data' must be a string, got number 5\"}",
+                "{\"payload\":\"{\\\"id\\\":7,\\\"data\\\":\\\"a\\\",\\\"isLast\\\":\\\"no\\\"}\",\"error\":\"'isLast' must be true or false, got string \\\"no\\\"\"}"));
+
+    assertEquals(
+        Set.of(
+            "{\"id\":1,\"start\":\"2026-01-01T00:00:00.000Z\",\"end\":\"2026-01-01T00:00:00.000Z\",\"events\":[\"a\"],\"closed_by\":\"last\"}"),
+        results);
+  }
+
+  /**
+   * Runs the pipeline on the lines plus two unreadable ones; checks the dead letters (those two
+   * and {@code moreDeadLetters}) and the closing count; returns the results.
+   */
+  private Set<String> run(
+      String pipeline, List<String> options, List<String> lines, String name, Set<String> moreDeadLetters)
       throws IOException {
     Path input = dir.resolve(name + ".tsv");
     ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -160,17 +197,19 @@ class ReplayRunTest {
     int exit = StreamState.run(args.toArray(String[]::new), System.out, new PrintStream(err, true));
     assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
 
-    assertEquals(
-        Set.of(
-            "{\"payload\":\"no time here\",\"error\":\"replay line has no TAB: expected <ISO-8601 event time>TAB<payload>\"}",
-            "{\"payload\":\"2026\\t\uFFFD\",\"error\":\"not valid UTF-8 text\"}"),
-        new TreeSet<>(Files.readAllLines(deadLetters)));
+    Set<String> expectedDeadLetters =
+        new TreeSet<>(
+            Set.of(
+                "{\"payload\":\"no time here\",\"error\":\"replay line has no TAB: expected <ISO-8601 event time>TAB<payload>\"}",
+                "{\"payload\":\"2026\\t\uFFFD\",\"error\":\"not valid UTF-8 text\"}"));
+    expectedDeadLetters.addAll(moreDeadLetters);
+    assertEquals(expectedDeadLetters, new TreeSet<>(Files.readAllLines(deadLetters)));
     List<String> results = Files.readAllLines(output);
     assertThat(
         err.toString(StandardCharsets.UTF_8),
         containsString(
             "streamstate " + pipeline + ": " + results.size() + (results.size() == 1 ? " result" : " results")
-                + ", 2 dead letters, each with its reason in " + deadLetters));
+                + ", " + expectedDeadLetters.size() + " dead letters, each with its reason in " + deadLetters));
     return new TreeSet<>(results);
   }
 }
