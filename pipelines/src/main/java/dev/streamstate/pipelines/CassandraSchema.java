@@ -24,7 +24,11 @@ final class CassandraSchema {
               + " closed_by text, PRIMARY KEY (id, start))",
           "CREATE TABLE IF NOT EXISTS " + KEYSPACE
               + ".activity_runs (user text, start timestamp, activity text, end timestamp,"
-              + " PRIMARY KEY (user, start))");
+              + " PRIMARY KEY (user, start))",
+          "CREATE TABLE IF NOT EXISTS " + KEYSPACE
+              + ".alerts (account text, window_start timestamp, window_end timestamp, kind text,"
+              + " window_spending_avg decimal, total_spending decimal, num_tx bigint, average_tx decimal,"
+              + " historic_average decimal, PRIMARY KEY (account, window_start))");
 
   private CassandraSchema() {}
 

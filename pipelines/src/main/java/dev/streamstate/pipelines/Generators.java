@@ -80,4 +80,19 @@ final class Generators {
         return "{\"user\":\"user-" + random.nextInt(10) + "\",\"timestamp\":" + System.currentTimeMillis()
             + ",\"activity\":\"" + ACTIVITY_NAMES[random.nextInt(ACTIVITY_NAMES.length)] + "\"}";
       };
+
+  /** Transactions as the fraud producer writes them, with about one line in fifty unreadable. */
+  static final Generator TRANSACTIONS =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        if (random.nextInt(50) == 0) {
+          return (index + 1) + ",13/45/2026,123-ABC-789,x,Misc";
+        }
+        return TransactionProducer.csv(
+            index + 1,
+            java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+            TransactionProducer.ACCOUNTS.get(random.nextInt(TransactionProducer.ACCOUNTS.size())),
+            TransactionProducer.AMOUNTS.get(random.nextInt(TransactionProducer.AMOUNTS.size())),
+            TransactionProducer.DESCRIPTIONS.get(random.nextInt(TransactionProducer.DESCRIPTIONS.size())));
+      };
 }

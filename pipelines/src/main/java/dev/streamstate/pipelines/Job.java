@@ -98,7 +98,8 @@ final class Job {
         payloads
             .get(Outputs.MAIN)
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
-    sink.write(results.get(Outputs.MAIN).apply(Metered.as(RESULTS)), options, source.unbounded());
+    PCollection<String> main = results.get(Outputs.MAIN).apply(Metered.as(RESULTS));
+    sink.write(sink == Sinks.CASSANDRA && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, source.unbounded());
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
     for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {

@@ -14,6 +14,12 @@ final class Outputs {
   /** The main output: payloads from a source, JSON lines from a pipeline's logic. */
   static final TupleTag<String> MAIN = new TupleTag<String>() {};
 
+  /**
+   * The results a table sink stores, where a pipeline's main output mixes kinds a table cannot
+   * hold (fraud: only the alerts go to {@code finances.alerts}); without it, the main output.
+   */
+  static final TupleTag<String> ROWS = new TupleTag<String>() {};
+
   private Outputs() {}
 
   /** Only a main output: nothing here can fail to parse. */

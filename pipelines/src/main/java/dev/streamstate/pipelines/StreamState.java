@@ -27,7 +27,8 @@ public final class StreamState {
           WindowOpsPipeline.SPEC,
           BestSellerPipeline.SPEC,
           SessionPipelines.SESSIONS,
-          SessionPipelines.ACTIVITY_RUNS);
+          SessionPipelines.ACTIVITY_RUNS,
+          FraudPipeline.SPEC);
 
   static final List<CommandSpec<?>> COMMANDS =
       List.of(

@@ -11,9 +11,15 @@ import org.apache.beam.sdk.values.TupleTag;
  *
  * @param payload the original record as text (undecodable bytes shown as U+FFFD)
  * @param error why it could not be read, in words a user can act on
+ * @param id the record's own id where it could still be read (a transaction's), else null
  */
 @DefaultCoder(SerializableCoder.class)
-public record DeadLetter(String payload, String error) implements Serializable {
+public record DeadLetter(String payload, String error, String id) implements Serializable {
+
+  /** A dead letter without a readable id. */
+  public DeadLetter(String payload, String error) {
+    this(payload, error, null);
+  }
 
   /** The side output every parsing DoFn writes its dead letters to. */
   public static final TupleTag<DeadLetter> TAG = new TupleTag<DeadLetter>() {};

@@ -57,9 +57,13 @@ public final class JsonLines {
     }
   }
 
-  /** Renders a dead letter as {@code {payload, error}}. */
+  /** Renders a dead letter as {@code {payload, error}}, led by {@code id} where it is known. */
   public static ParDo.SingleOutput<DeadLetter, String> deadLetters() {
-    return of(d -> fields("payload", d.payload(), "error", d.error()));
+    return of(
+        d ->
+            d.id() == null
+                ? fields("payload", d.payload(), "error", d.error())
+                : fields("id", d.id(), "payload", d.payload(), "error", d.error()));
   }
 
   private static final class ToJsonFn<T> extends DoFn<T, String> {

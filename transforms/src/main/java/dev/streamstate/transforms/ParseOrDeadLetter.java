@@ -22,20 +22,23 @@ public final class ParseOrDeadLetter<InputT, T>
   private final SerializableFunction<InputT, T> parser;
   private final SerializableFunction<InputT, String> asText;
   private final Coder<T> coder;
+  private final SerializableFunction<String, String> readableId;
 
   private ParseOrDeadLetter(
       SerializableFunction<InputT, T> parser,
       SerializableFunction<InputT, String> asText,
-      Coder<T> coder) {
+      Coder<T> coder,
+      SerializableFunction<String, String> readableId) {
     this.parser = parser;
     this.asText = asText;
     this.coder = coder;
+    this.readableId = readableId;
   }
 
   /** Parses text payloads; a failing payload is kept as it is in its dead letter. */
   public static <T> ParseOrDeadLetter<String, T> with(
       SerializableFunction<String, T> parser, Coder<T> coder) {
-    return new ParseOrDeadLetter<>(parser, payload -> payload, coder);
+    return new ParseOrDeadLetter<>(parser, payload -> payload, coder, text -> null);
   }
 
   /** Parses any record; {@code asText} renders a failing one for its dead letter. */
@@ -43,7 +46,15 @@ public final class ParseOrDeadLetter<InputT, T>
       SerializableFunction<InputT, T> parser,
       SerializableFunction<InputT, String> asText,
       Coder<T> coder) {
-    return new ParseOrDeadLetter<>(parser, asText, coder);
+    return new ParseOrDeadLetter<>(parser, asText, coder, text -> null);
+  }
+
+  /**
+   * Dead letters also carry the record's id where {@code readableId} can still find one in the
+   * text (null where it cannot), so a rejected record can be traced to its producer.
+   */
+  public ParseOrDeadLetter<InputT, T> withReadableId(SerializableFunction<String, String> readableId) {
+    return new ParseOrDeadLetter<>(parser, asText, coder, readableId);
   }
 
   @Override
@@ -52,7 +63,7 @@ public final class ParseOrDeadLetter<InputT, T>
     PCollectionTuple results =
         records.apply(
             "Parse",
-            ParDo.of(new ParseFn<>(parser, asText, parsed))
+            ParDo.of(new ParseFn<>(parser, asText, readableId, parsed))
                 .withOutputTags(parsed, TupleTagList.of(DeadLetter.TAG)));
     return WithFailures.Result.of(results.get(parsed).setCoder(coder), results.get(DeadLetter.TAG));
   }
@@ -60,14 +71,17 @@ public final class ParseOrDeadLetter<InputT, T>
   private static final class ParseFn<InputT, T> extends DoFn<InputT, T> {
     private final SerializableFunction<InputT, T> parser;
     private final SerializableFunction<InputT, String> asText;
+    private final SerializableFunction<String, String> readableId;
     private final TupleTag<T> parsed;
 
     ParseFn(
         SerializableFunction<InputT, T> parser,
         SerializableFunction<InputT, String> asText,
+        SerializableFunction<String, String> readableId,
         TupleTag<T> parsed) {
       this.parser = parser;
       this.asText = asText;
+      this.readableId = readableId;
       this.parsed = parsed;
     }
 
@@ -77,7 +91,8 @@ public final class ParseOrDeadLetter<InputT, T>
       try {
         value = parser.apply(record);
       } catch (IllegalArgumentException e) {
-        out.get(DeadLetter.TAG).output(new DeadLetter(asText.apply(record), e.getMessage()));
+        String text = asText.apply(record);
+        out.get(DeadLetter.TAG).output(new DeadLetter(text, e.getMessage(), readableId.apply(text)));
         return;
       }
       out.get(parsed).output(value);

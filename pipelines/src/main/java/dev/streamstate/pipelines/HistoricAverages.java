@@ -1,0 +1,179 @@
+package dev.streamstate.pipelines;
+
+import com.datastax.driver.core.Cluster;
+import com.datastax.driver.core.Row;
+import com.datastax.driver.core.Session;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.BigDecimalCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.cassandra.CassandraIO;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Latest;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reify;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The historic average transaction per account that the fraud pipeline compares spending with, as
+ * a side input, from one of three places:
+ *
+ * <ul>
+ *   <li>{@code --historyFile}: CSV {@code account,average}, read when the job is built (a bad line
+ *       stops it at once, naming the line);
+ *   <li>Cassandra {@code finances.account_aggregates}, once with CassandraIO when the input is
+ *       bounded (a replay file);
+ *   <li>Cassandra, for a stream: read again every {@code --historyRefreshSeconds} without
+ *       restarting the job. Each refresh reads the whole table in one step and hands on one
+ *       complete map, so a job never sees half a refresh; a refresh that fails keeps the previous
+ *       map and says so in the log.
+ * </ul>
+ */
+final class HistoricAverages {
+  private static final Logger LOG = LoggerFactory.getLogger(HistoricAverages.class);
+  private static final String SELECT =
+      "SELECT account_number, average_transaction FROM " + CassandraSchema.KEYSPACE + ".account_aggregates";
+
+  private HistoricAverages() {}
+
+  static PCollectionView<Map<String, BigDecimal>> view(
+      Pipeline pipeline, FraudPipeline.Options options, boolean unbounded) {
+    if (options.getHistoryFile() != null) {
+      return pipeline
+          .apply("HistoryFile", Create.of(readFile(Path.of(options.getHistoryFile())))
+              .withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
+          .apply("AsMap", View.asMap());
+    }
+    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+    if (!unbounded) {
+      return pipeline
+          .apply(
+              "ReadHistory",
+              CassandraIO.<AccountAggregate>read()
+                  .withHosts(List.of(options.getCassandraHost()))
+                  .withPort(options.getCassandraPort())
+                  .withKeyspace(CassandraSchema.KEYSPACE)
+                  .withTable("account_aggregates")
+                  .withEntity(AccountAggregate.class)
+                  .withCoder(SerializableCoder.of(AccountAggregate.class)))
+          .apply(
+              "AsAverages",
+              MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
+                  .via(row -> KV.of(row.getAccountNumber(), BigDecimal.valueOf(row.getAverageTransaction()))))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of()))
+          .apply("AsMap", View.asMap());
+    }
+    Duration refresh = Seconds.positive("historyRefreshSeconds", options.getHistoryRefreshSeconds());
+    MapCoder<String, BigDecimal> mapCoder = MapCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of());
+    return pipeline
+        .apply("EveryRefresh", GenerateSequence.from(0).withRate(1, refresh))
+        .apply("ReadHistory", ParDo.of(new ReadTableFn(options.getCassandraHost(), options.getCassandraPort())))
+        .setCoder(mapCoder)
+        .apply(
+            "LatestRead",
+            Window.<Map<String, BigDecimal>>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                .discardingFiredPanes())
+        .apply("Stamped", Reify.timestamps())
+        .apply("Newest", Combine.globally(Latest.<Map<String, BigDecimal>>combineFn()).withoutDefaults())
+        .setCoder(mapCoder)
+        .apply("AsMap", View.<Map<String, BigDecimal>>asSingleton().withDefaultValue(Map.of()));
+  }
+
+  /** Reads {@code account,average} lines; fails with the file, line and fix on a bad one. */
+  static Map<String, BigDecimal> readFile(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--historyFile=" + file + " cannot be read: " + e.getMessage());
+    }
+    Map<String, BigDecimal> averages = new TreeMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] fields = line.split(",", -1);
+      try {
+        if (fields.length != 2 || fields[0].isBlank()) {
+          throw new NumberFormatException();
+        }
+        averages.put(fields[0].strip(), new BigDecimal(fields[1].strip()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "--historyFile=" + file + " line " + (i + 1) + ": expected 'account,average' with a decimal average, got '" + line + "'");
+      }
+    }
+    return averages;
+  }
+
+  /** Reads the whole table into one map per tick; keeps quiet (and the old map) if it cannot. */
+  private static final class ReadTableFn extends DoFn<Long, Map<String, BigDecimal>> {
+    private final String host;
+    private final int port;
+    private transient Cluster cluster;
+    private transient Session session;
+
+    ReadTableFn(String host, int port) {
+      this.host = host;
+      this.port = port;
+    }
+
+    @Setup
+    public void connect() {
+      cluster = Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().build();
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<Map<String, BigDecimal>> out) {
+      try {
+        if (session == null) {
+          session = cluster.connect();
+        }
+        Map<String, BigDecimal> averages = new HashMap<>();
+        for (Row row : session.execute(SELECT)) {
+          averages.put(row.getString(0), BigDecimal.valueOf(row.getDouble(1)));
+        }
+        out.output(averages);
+      } catch (RuntimeException e) {
+        LOG.warn("historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
+      }
+    }
+
+    @Teardown
+    public void close() {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+}
