@@ -102,7 +102,7 @@ final class FraudPipeline {
             "ParseTransactions",
             ParseOrDeadLetter.with(SimpleTransaction::parse, SerializableCoder.of(SimpleTransaction.class))
                 .withReadableId(SimpleTransaction::readableId));
-    transactions.output().apply(Metered.as("transactions_parsed"));
+    transactions.output().apply("CountParsed", Metered.as("transactions_parsed"));
     PCollectionTuple scored = transactions.output().apply("DetectFraud", detect);
 
     PCollection<String> alerts = scored.get(DetectFraud.ALERTS).apply("AlertsAsJson", JsonLines.of(FraudPipeline::alert));

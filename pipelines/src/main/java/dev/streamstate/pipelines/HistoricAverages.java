@@ -51,10 +51,10 @@ import org.slf4j.LoggerFactory;
  *       stops it at once, naming the line);
  *   <li>Cassandra {@code finances.account_aggregates}, once with CassandraIO when the input is
  *       bounded (a replay file);
- *   <li>Cassandra, for a stream: read again every {@code --historyRefreshSeconds} without
- *       restarting the job. Each refresh reads the whole table in one step and hands on one
- *       complete map, so a job never sees half a refresh; a refresh that fails keeps the previous
- *       map and says so in the log.
+ *   <li>Cassandra, for a stream: read when the job is built, then again every {@code
+ *       --historyRefreshSeconds} without restarting the job. Each refresh reads the whole table in
+ *       one step and hands on one complete map, so a job never sees half a refresh; a refresh
+ *       that fails keeps the previous map and says so in the log.
  * </ul>
  */
 final class HistoricAverages {
@@ -105,7 +105,12 @@ final class HistoricAverages {
         .apply("Stamped", Reify.timestamps())
         .apply("Newest", Combine.globally(Latest.<Map<String, BigDecimal>>combineFn()).withoutDefaults())
         .setCoder(mapCoder)
-        .apply("AsMap", View.<Map<String, BigDecimal>>asSingleton().withDefaultValue(Map.of()));
+        // Until the first refresh is in, the history as it was when the job was built: the main
+        // input is not held back for a side input, so windows may close before the first tick.
+        .apply(
+            "AsMap",
+            View.<Map<String, BigDecimal>>asSingleton()
+                .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort())));
   }
 
   /** Reads {@code account,average} lines; fails with the file, line and fix on a bad one. */
@@ -136,6 +141,22 @@ final class HistoricAverages {
     return averages;
   }
 
+  /** The whole table, read once now. */
+  static Map<String, BigDecimal> readTable(String host, int port) {
+    try (Cluster cluster = Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().build();
+        Session session = cluster.connect()) {
+      return read(session);
+    }
+  }
+
+  private static Map<String, BigDecimal> read(Session session) {
+    Map<String, BigDecimal> averages = new HashMap<>();
+    for (Row row : session.execute(SELECT)) {
+      averages.put(row.getString(0), BigDecimal.valueOf(row.getDouble(1)));
+    }
+    return averages;
+  }
+
   /** Reads the whole table into one map per tick; keeps quiet (and the old map) if it cannot. */
   private static final class ReadTableFn extends DoFn<Long, Map<String, BigDecimal>> {
     private final String host;
@@ -159,11 +180,7 @@ final class HistoricAverages {
         if (session == null) {
           session = cluster.connect();
         }
-        Map<String, BigDecimal> averages = new HashMap<>();
-        for (Row row : session.execute(SELECT)) {
-          averages.put(row.getString(0), BigDecimal.valueOf(row.getDouble(1)));
-        }
-        out.output(averages);
+        out.output(read(session));
       } catch (RuntimeException e) {
         LOG.warn("historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
       }

@@ -5,6 +5,11 @@ import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.Metered;
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -16,6 +21,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -26,6 +33,8 @@ import sun.misc.Signal;
 final class Job {
   private static final String RESULTS = "results";
   private static final String DEAD_LETTERS = "dead_letters";
+  private static final java.time.Duration COUNTERS_EVERY = java.time.Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(Job.class);
 
   private Job() {}
 
@@ -34,16 +43,68 @@ final class Job {
    * they are (each dead letter carries its payload and the reason it could not be used).
    */
   static String summary(PipelineResult result, StreamStateOptions options) {
-    long results = counter(result, RESULTS);
-    long deadLetters = counter(result, DEAD_LETTERS);
+    Map<String, Long> counters = counters(result);
+    long results = counters.getOrDefault(RESULTS, 0L);
+    long deadLetters = counters.getOrDefault(DEAD_LETTERS, 0L);
     String where =
         deadLetters == 0
             ? ""
             : options.getDeadLetters() == null
                 ? ", each with its reason above"
                 : ", each with its reason in " + options.getDeadLetters();
+    counters.remove(RESULTS);
+    counters.remove(DEAD_LETTERS);
     return results + (results == 1 ? " result, " : " results, ")
-        + deadLetters + (deadLetters == 1 ? " dead letter" : " dead letters") + where;
+        + deadLetters + (deadLetters == 1 ? " dead letter" : " dead letters") + where
+        + (counters.isEmpty() ? "" : "; " + render(counters));
+  }
+
+  /** Every counter of ours ({@code streamstate/…}) by name, summed over the steps that count it. */
+  private static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> counters = new TreeMap<>();
+    MetricsFilter ours = MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(Metered.NAMESPACE)).build();
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(ours).getCounters()) {
+      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+    }
+    return counters;
+  }
+
+  private static String render(Map<String, Long> counters) {
+    StringBuilder text = new StringBuilder();
+    counters.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ').append(value));
+    return text.toString();
+  }
+
+  /** A stream logs its counters every {@link #COUNTERS_EVERY}, so a run's log shows its progress. */
+  private static void logCounters(String pipeline, PipelineResult result) {
+    ScheduledExecutorService logger =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "streamstate-counters");
+              thread.setDaemon(true);
+              return thread;
+            });
+    logger.scheduleAtFixedRate(
+        () -> {
+          try {
+            Map<String, Long> counters = counters(result);
+            if (!counters.isEmpty()) {
+              LOG.info("{} counters: {}", pipeline, render(counters));
+            }
+          } catch (RuntimeException e) {
+            LOG.debug("counters not available yet", e);
+          }
+        },
+        COUNTERS_EVERY.getSeconds(),
+        COUNTERS_EVERY.getSeconds(),
+        TimeUnit.SECONDS);
+  }
+
+  /** Where dead letters of a Kafka source go in Kafka: --deadLetterTopic, or {@code <topic>-dead-letters}. */
+  static String deadLetterTopic(StreamStateOptions options) {
+    return options.getDeadLetterTopic() == null || options.getDeadLetterTopic().isBlank()
+        ? options.getTopic() + "-dead-letters"
+        : options.getDeadLetterTopic();
   }
 
   private static long counter(PipelineResult result, String name) {
@@ -58,9 +119,18 @@ final class Job {
 
   /** Checks the options (failing fast with what to fix), builds, runs and waits. */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options) {
+    return run(spec, options, () -> {});
+  }
+
+  /**
+   * As {@link #run(PipelineSpec, StreamStateOptions)}; on Ctrl-C, {@code afterStop} runs once the
+   * job is cancelled and before the JVM exits (to stop servers the job was reading from).
+   */
+  static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options, Runnable afterStop) {
     PipelineResult result = start(spec, options);
     if (Sources.named(options.getSource()).unbounded()) {
-      stopOnCtrlC(result);
+      stopOnCtrlC(result, afterStop);
+      logCounters(spec.name(), result);
     }
     result.waitUntilFinish();
     return result;
@@ -71,7 +141,7 @@ final class Job {
    * hook and the runner's own stop (returning from waitUntilFinish) race for the streaming
    * context, and the JVM sometimes hung for 90 s in Spark's hook time-outs.
    */
-  private static void stopOnCtrlC(PipelineResult result) {
+  private static void stopOnCtrlC(PipelineResult result, Runnable afterStop) {
     Signal.handle(
         new Signal("INT"),
         signal -> {
@@ -80,6 +150,7 @@ final class Job {
           } catch (IOException | RuntimeException e) {
             System.err.println("streamstate: while stopping: " + e.getMessage());
           }
+          afterStop.run();
           System.exit(130);
         });
   }
@@ -98,7 +169,7 @@ final class Job {
         payloads
             .get(Outputs.MAIN)
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
-    PCollection<String> main = results.get(Outputs.MAIN).apply(Metered.as(RESULTS));
+    PCollection<String> main = results.get(Outputs.MAIN).apply("CountResults", Metered.as(RESULTS));
     sink.write(sink == Sinks.CASSANDRA && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, source.unbounded());
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
@@ -111,12 +182,15 @@ final class Job {
       PCollection<String> unreadable =
           deadLetters
               .apply("AllDeadLetters", Flatten.pCollections())
-              .apply(Metered.as(DEAD_LETTERS))
+              .apply("CountDeadLetters", Metered.as(DEAD_LETTERS))
               .apply("DeadLettersAsJson", JsonLines.deadLetters());
       if (options.getDeadLetters() == null) {
         unreadable.apply("PrintToStderr", Sinks.stderr());
       } else {
         Sinks.writeFiles(unreadable, options.getDeadLetters(), source.unbounded());
+      }
+      if (source == Sources.KAFKA) {
+        Sinks.writeKafka("DeadLettersToKafka", unreadable, options.getBootstrapServers(), deadLetterTopic(options));
       }
     }
 

@@ -58,11 +58,7 @@ final class LocalStackCommand {
     for (String topic : List.of(options.getTopics().split(","))) {
       stack.kafka().createTopic(topic.trim(), 2);
     }
-    HistoryLoader.Options history = PipelineOptionsFactory.as(HistoryLoader.Options.class);
-    history.setCassandraHost(stack.cassandra().host());
-    history.setCassandraPort(stack.cassandra().port());
-    history.setInput(sampleHistory(dir).toString());
-    HistoryLoader.run(history);
+    loadSampleHistory(dir, stack);
 
     System.out.println("kafka      " + stack.kafka().bootstrapServers() + "   topics: " + options.getTopics());
     System.out.println(
@@ -70,6 +66,15 @@ final class LocalStackCommand {
             + "   keyspace: " + CassandraSchema.KEYSPACE + " (sample history loaded)");
     System.out.println("Ctrl-C stops both.");
     stopped.await();
+  }
+
+  /** Loads the sample historic averages (a copy is left in {@code dir}) into the stack's Cassandra. */
+  static void loadSampleHistory(Path dir, LocalStack stack) throws IOException {
+    HistoryLoader.Options history = PipelineOptionsFactory.as(HistoryLoader.Options.class);
+    history.setCassandraHost(stack.cassandra().host());
+    history.setCassandraPort(stack.cassandra().port());
+    history.setInput(sampleHistory(dir).toString());
+    HistoryLoader.run(history);
   }
 
   private static Path sampleHistory(Path dir) throws IOException {

@@ -59,13 +59,7 @@ enum Sinks {
 
     @Override
     void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
-      lines.apply(
-          "WriteToKafka",
-          KafkaIO.<Void, String>write()
-              .withBootstrapServers(options.getBootstrapServers())
-              .withTopic(options.getOutputTopic())
-              .withValueSerializer(StringSerializer.class)
-              .values());
+      writeKafka("WriteToKafka", lines, options.getBootstrapServers(), options.getOutputTopic());
     }
   },
 
@@ -95,6 +89,17 @@ enum Sinks {
               .withMapperFactoryFn(session -> new JsonRowMapper(session, CassandraSchema.KEYSPACE, table)));
     }
   };
+
+  /** Writes JSON lines to a Kafka topic, one message a line (also used for dead letters). */
+  static void writeKafka(String name, PCollection<String> lines, String bootstrapServers, String topic) {
+    lines.apply(
+        name,
+        KafkaIO.<Void, String>write()
+            .withBootstrapServers(bootstrapServers)
+            .withTopic(topic)
+            .withValueSerializer(StringSerializer.class)
+            .values());
+  }
 
   /** Writes JSON lines to files starting with {@code path} (also used for dead letters). */
   static void writeFiles(PCollection<String> lines, String path, boolean unbounded) {

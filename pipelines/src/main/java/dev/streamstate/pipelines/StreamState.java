@@ -43,6 +43,11 @@ public final class StreamState {
               TransactionProducer.Options.class,
               TransactionProducer::run),
           new CommandSpec<>(
+              "fraud-demo",
+              "the fraud example end to end: Kafka, Cassandra, history, producer and the fraud pipeline; Ctrl-C stops all",
+              FraudPipeline.Options.class,
+              FraudDemoCommand::run),
+          new CommandSpec<>(
               "load-history",
               "load historic averages (CSV account,average) into Cassandra finances.account_aggregates",
               HistoryLoader.Options.class,

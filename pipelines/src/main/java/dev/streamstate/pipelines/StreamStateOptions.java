@@ -70,6 +70,11 @@ public interface StreamStateOptions extends CassandraOptions {
 
   void setOutputTopic(String outputTopic);
 
+  @Description("Kafka topic for dead letters when --source=kafka (as well as --deadLetters or stderr); default <--topic>-dead-letters")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String deadLetterTopic);
+
   @Description("Table of keyspace finances that --sink=cassandra upserts the results into")
   String getCassandraTable();
 

@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -77,45 +78,59 @@ final class TransactionProducer {
   /** Sends the ledger (or random transactions until stopped). */
   static void run(Options options) throws InterruptedException {
     KafkaTopics.checkReachable(options.getBootstrapServers());
+    produce(options.getBootstrapServers(), options.getTopic(), !options.getRandomize(), options.getRandomize(), System.out);
+  }
+
+  /**
+   * Sends the fixed ledger if {@code ledger}, then random transactions until interrupted if
+   * {@code random}; flushes before returning. Each send is logged to {@code sent}, each failed
+   * one to stderr.
+   */
+  static void produce(String bootstrapServers, String topic, boolean ledger, boolean random, PrintStream sent)
+      throws InterruptedException {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all"),
             new StringSerializer(),
             new StringSerializer())) {
-      Runtime.getRuntime().addShutdownHook(new Thread(producer::flush));
-      if (options.getRandomize()) {
-        Random random = new Random();
-        for (long id = 1; ; id++) {
-          send(
-              producer,
-              options.getTopic(),
-              csv(
-                  id,
-                  LocalDate.now(),
-                  ACCOUNTS.get(random.nextInt(ACCOUNTS.size())),
-                  AMOUNTS.get(random.nextInt(AMOUNTS.size())),
-                  DESCRIPTIONS.get(random.nextInt(DESCRIPTIONS.size()))));
-          Thread.sleep(random.nextInt(5_000));
+      long id = 1;
+      if (ledger) {
+        List<String> lines = ledger();
+        for (int step = 0; step < lines.size(); step++, id++) {
+          send(producer, topic, lines.get(step), sent);
+          Thread.sleep((step + 1) * 50L);
         }
+        producer.flush();
       }
-      List<String> ledger = ledger();
-      for (int step = 0; step < ledger.size(); step++) {
-        send(producer, options.getTopic(), ledger.get(step));
-        Thread.sleep((step + 1) * 50L);
+      Random pick = new Random();
+      for (; random; id++) {
+        send(
+            producer,
+            topic,
+            csv(
+                id,
+                LocalDate.now(),
+                ACCOUNTS.get(pick.nextInt(ACCOUNTS.size())),
+                AMOUNTS.get(pick.nextInt(AMOUNTS.size())),
+                DESCRIPTIONS.get(pick.nextInt(DESCRIPTIONS.size()))),
+            sent);
+        Thread.sleep(pick.nextInt(5_000));
       }
       producer.flush();
     }
   }
 
-  private static void send(KafkaProducer<String, String> producer, String topic, String line) {
+  private static void send(KafkaProducer<String, String> producer, String topic, String line, PrintStream sent) {
     producer.send(
         new ProducerRecord<>(topic, line),
-        (metadata, error) ->
-            System.out.println(
-                error == null
-                    ? "sent to " + metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset() + ": " + line
-                    : "NOT sent (" + error.getMessage() + "): " + line));
+        (metadata, error) -> {
+          if (error == null) {
+            sent.println("sent to " + metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset() + ": " + line);
+          } else {
+            System.err.println("NOT sent (" + error.getMessage() + "): " + line);
+          }
+        });
   }
 }

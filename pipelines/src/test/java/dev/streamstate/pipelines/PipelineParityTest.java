@@ -165,6 +165,72 @@ class PipelineParityTest {
         });
   }
 
+  /**
+   * Thresholds at their boundaries, money rounding, an account without history, windows with one
+   * and several transactions, out-of-order and late arrival, and an unreadable line.
+   */
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void fraud(TestRunner runner) throws java.io.IOException {
+    java.nio.file.Path history = java.nio.file.Files.createTempFile("history", ".csv");
+    java.nio.file.Files.writeString(history, "A,100\nB,100\nR,0\nD,10000\nH,0\n");
+    check(
+        runner,
+        FraudPipeline.SPEC,
+        Scenario.lines()
+            .add(5, "1,01/05/2026,A,2100.00,Gas") // exactly 2000 above history: no alert
+            .add(3, "2,01/05/2026,B,2100.01,Gas") // 2000.01 above: alert
+            .add(4, "3,01/05/2026,C,9000.00,Electronics") // no history: never an alert
+            .add(6, "4,01/05/2026,R,2000.00,Misc", "5,01/05/2026,R,2000.01,Misc") // avg 2000.005
+            .add(2, "6,01/05/2026,H,5000.00,Travel")
+            .add(1, "x,01/05/2026,A,1.00,Gas")
+            .watermark(10)
+            .add(12, "7,01/06/2026,D,4000.00,Books") // not over 4000: not flagged
+            .add(11, "8,01/06/2026,D,4000.01,Books") // flagged
+            .add(15, "9,01/06/2026,A,10.00,Park", "10,01/06/2026,A,20.00,Park")
+            .add(13, "11,01/06/2026,H,1.00,Park") // low window, but H's average is 2500.50
+            .watermark(21)
+            .watermark(22)
+            .add(8, "12,01/05/2026,A,50000.00,Gas") // its window closed: judged, not averaged
+            .end(),
+        new String[] {"--historyFile=" + history},
+        new String[] {
+          transaction(1, "A", "2100.00", false),
+          transaction(2, "B", "2100.01", false),
+          transaction(3, "C", "9000.00", true),
+          transaction(4, "R", "2000.00", false),
+          transaction(5, "R", "2000.01", false),
+          transaction(6, "H", "5000.00", true),
+          transaction(7, "D", "4000.00", false),
+          transaction(8, "D", "4000.01", true),
+          transaction(9, "A", "10.00", false),
+          transaction(10, "A", "20.00", false),
+          transaction(11, "H", "1.00", false),
+          transaction(12, "A", "50000.00", true),
+          alert("B", 0, 10, "2100.01", "2100.01", 1, "2100.01", "100.00"),
+          alert("R", 0, 10, "2000.01", "4000.01", 2, "2000.01", "0.00"),
+          alert("H", 0, 10, "5000.00", "5000.00", 1, "5000.00", "0.00"),
+          alert("H", 10, 20, "1.00", "5001.00", 2, "2500.50", "0.00")
+        },
+        new DeadLetter(
+            "x,01/05/2026,A,1.00,Gas", "id must be a whole number, got 'x'"));
+  }
+
+  private static String transaction(long id, String account, String amount, boolean possibleFraud) {
+    return json(
+        "kind", "transaction", "id", id, "account", account, "amount", new java.math.BigDecimal(amount),
+        "possible_fraud", possibleFraud);
+  }
+
+  private static String alert(
+      String account, double from, double to, String windowAvg, String total, long numTx, String averageTx, String historic) {
+    return json(
+        "kind", "alert", "account", account, "window_start", at(from), "window_end", at(to),
+        "window_spending_avg", new java.math.BigDecimal(windowAvg),
+        "total_spending", new java.math.BigDecimal(total), "num_tx", numTx,
+        "average_tx", new java.math.BigDecimal(averageTx), "historic_average", new java.math.BigDecimal(historic));
+  }
+
   private static String activity(String user, double seconds, String activity) {
     return json("user", user, "timestamp", at(seconds).getMillis(), "activity", activity);
   }

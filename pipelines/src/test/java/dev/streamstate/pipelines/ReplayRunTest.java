@@ -99,6 +99,18 @@ class ReplayRunTest {
                 "{\"user\":\"zoë\",\"activity\":\"walk\",\"start\":\"2026-01-01T00:00:00.000Z\",\"end\":\"2026-01-01T00:00:10.000Z\"}",
                 "{\"user\":\"zoë\",\"activity\":\"run\",\"start\":\"2026-01-01T00:00:20.000Z\",\"end\":\"2026-01-01T00:00:20.000Z\"}")),
         Arguments.of(
+            "fraud",
+            4,
+            List.of("--historyFile=src/main/resources/dev/streamstate/pipelines/sample-history.csv"),
+            List.of(
+                "1,01/01/2026,456-DEF-456,4322.33,Electronics",
+                "2,01/01/2026,456-DEF-456,20.00,Gas",
+                "3,01/01/2026,123-ABC-789,10.34,Books"),
+            List.of(
+                "{\"kind\":\"transaction\",\"id\":1,\"account\":\"456-DEF-456\",\"amount\":4322.33,\"possible_fraud\":true}",
+                "{\"kind\":\"transaction\",\"id\":3,\"account\":\"123-ABC-789\",\"amount\":10.34,\"possible_fraud\":false}",
+                "{\"kind\":\"alert\",\"account\":\"456-DEF-456\",\"window_start\":\"2026-01-01T00:00:00.000Z\",\"window_end\":\"2026-01-01T00:00:10.000Z\",\"window_spending_avg\":2171.17,\"total_spending\":4342.33,\"num_tx\":2,\"average_tx\":2171.17,\"historic_average\":120.25}")),
+        Arguments.of(
             "best-seller",
             14400,
             List.of(),

@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,22 +47,7 @@ class SessionsToCassandraTest {
     }
 
     SessionPipelines.Options options =
-        PipelineOptionsFactory.fromArgs(
-                StreamState.withDefaults(
-                    new String[] {
-                      "--runner=SparkRunner",
-                      "--source=kafka",
-                      "--bootstrapServers=" + kafka.bootstrapServers(),
-                      "--topic=user-events",
-                      "--offsetReset=earliest",
-                      "--sink=cassandra",
-                      "--cassandraHost=" + cassandra.host(),
-                      "--cassandraPort=" + cassandra.port(),
-                      "--gapSeconds=5"
-                    },
-                    SessionPipelines.SESSIONS.defaults()))
-            .as(SessionPipelines.Options.class);
-    options.as(SparkPipelineOptions.class).setSparkMaster("local[2]");
+        KafkaToCassandraRun.options(SessionPipelines.SESSIONS, kafka, "user-events", cassandra, "--gapSeconds=5");
     PipelineResult result = Job.start(SessionPipelines.SESSIONS, options);
 
     Set<String> rows = new TreeSet<>();

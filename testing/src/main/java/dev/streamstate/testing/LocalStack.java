@@ -18,6 +18,11 @@ public final class LocalStack implements AutoCloseable {
     this.cassandra = cassandra;
   }
 
+  /** Starts both on free ports. */
+  public static LocalStack start(Path dir) {
+    return start(dir, ServerProcess.freePort(), ServerProcess.freePort());
+  }
+
   /** Starts both; if one fails, stops the other and reports the failure in one line. */
   public static LocalStack start(Path dir, int kafkaPort, int cassandraPort) {
     CompletableFuture<EmbeddedKafka> kafka =

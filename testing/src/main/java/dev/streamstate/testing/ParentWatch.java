@@ -2,16 +2,23 @@ package dev.streamstate.testing;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs a server's main class in a child JVM that ends when its parent does: {@code ParentWatch
  * <parent pid> <main class> [args…]}. If a test JVM is killed, its Kafka and Cassandra exit
  * cleanly (through their own shutdown hooks) instead of running on.
+ *
+ * <p>The child ignores SIGINT: a Ctrl-C in the terminal goes to the whole process group, and the
+ * servers must outlive the job that reads from them until that job has stopped; their parent
+ * stops them (SIGTERM) afterwards, or they follow it when it ends.
  */
 public final class ParentWatch {
   private ParentWatch() {}
 
   public static void main(String[] args) throws Exception {
+    Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
     long parent = Long.parseLong(args[0]);
     ProcessHandle.of(parent)
         .ifPresentOrElse(

@@ -43,7 +43,7 @@ public final class RealServers implements BeforeAllCallback {
 
   private static synchronized Started start() {
     Path dir = Path.of("target", "servers", "run-" + ProcessHandle.current().pid()).toAbsolutePath();
-    started = new Started(LocalStack.start(dir, ServerProcess.freePort(), ServerProcess.freePort()));
+    started = new Started(LocalStack.start(dir));
     return started;
   }
 

@@ -1,0 +1,34 @@
+package dev.streamstate.pipelines;
+
+import dev.streamstate.testing.EmbeddedCassandra;
+import dev.streamstate.testing.EmbeddedKafka;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Options for a pipeline run on the Spark runner (local[2]) from a Kafka topic into Cassandra. */
+final class KafkaToCassandraRun {
+  private KafkaToCassandraRun() {}
+
+  static <O extends StreamStateOptions> O options(
+      PipelineSpec<O> spec, EmbeddedKafka kafka, String topic, EmbeddedCassandra cassandra, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--runner=SparkRunner",
+                "--source=kafka",
+                "--bootstrapServers=" + kafka.bootstrapServers(),
+                "--topic=" + topic,
+                "--offsetReset=earliest",
+                "--sink=cassandra",
+                "--cassandraHost=" + cassandra.host(),
+                "--cassandraPort=" + cassandra.port()));
+    args.addAll(List.of(more));
+    O options =
+        PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args.toArray(String[]::new), spec.defaults()))
+            .as(spec.optionsType());
+    options.as(SparkPipelineOptions.class).setSparkMaster("local[2]");
+    return options;
+  }
+}
