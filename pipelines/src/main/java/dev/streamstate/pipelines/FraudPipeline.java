@@ -44,7 +44,7 @@ final class FraudPipeline {
 
     void setWindowSeconds(long windowSeconds);
 
-    @Description("CSV file of account,average historic averages, instead of Cassandra's finances.account_aggregates")
+    @Description("CSV file of account,average historic averages, instead of Cassandra's finances.account_aggregates (the generator uses a built-in sample)")
     String getHistoryFile();
 
     void setHistoryFile(String historyFile);

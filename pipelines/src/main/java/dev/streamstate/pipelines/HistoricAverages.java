@@ -4,6 +4,7 @@ import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Row;
 import com.datastax.driver.core.Session;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HistoricAverages {
   private static final Logger LOG = LoggerFactory.getLogger(HistoricAverages.class);
+  static final String SAMPLE = "sample-history.csv";
   private static final String SELECT =
       "SELECT account_number, average_transaction FROM " + CassandraSchema.KEYSPACE + ".account_aggregates";
 
@@ -66,10 +68,11 @@ final class HistoricAverages {
 
   static PCollectionView<Map<String, BigDecimal>> view(
       Pipeline pipeline, FraudPipeline.Options options, boolean unbounded) {
-    if (options.getHistoryFile() != null) {
+    if (options.getHistoryFile() != null || Sources.named(options.getSource()) == Sources.GENERATOR) {
+      Map<String, BigDecimal> averages =
+          options.getHistoryFile() != null ? readFile(Path.of(options.getHistoryFile())) : sample();
       return pipeline
-          .apply("HistoryFile", Create.of(readFile(Path.of(options.getHistoryFile())))
-              .withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
+          .apply("History", Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
           .apply("AsMap", View.asMap());
     }
     CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
@@ -113,14 +116,25 @@ final class HistoricAverages {
                 .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort())));
   }
 
+  /** The sample history shipped for the generator's accounts (also what local-stack loads). */
+  static Map<String, BigDecimal> sample() {
+    try (InputStream in = HistoricAverages.class.getResourceAsStream(SAMPLE)) {
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList(), SAMPLE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Reads {@code account,average} lines; fails with the file, line and fix on a bad one. */
   static Map<String, BigDecimal> readFile(Path file) {
-    List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
       throw new IllegalArgumentException("--historyFile=" + file + " cannot be read: " + e.getMessage());
     }
+  }
+
+  private static Map<String, BigDecimal> parse(List<String> lines, String file) {
     Map<String, BigDecimal> averages = new TreeMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();

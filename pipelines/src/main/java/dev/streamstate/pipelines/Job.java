@@ -170,7 +170,8 @@ final class Job {
             .get(Outputs.MAIN)
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
     PCollection<String> main = results.get(Outputs.MAIN).apply("CountResults", Metered.as(RESULTS));
-    sink.write(sink == Sinks.CASSANDRA && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, source.unbounded());
+    boolean keyed = sink == Sinks.CASSANDRA || sink == Sinks.KAFKA;
+    sink.write(keyed && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, source.unbounded());
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
     for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {

@@ -49,7 +49,7 @@ class StreamStateTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, local-stack, produce-transactions, load-history (see --help)",
+        "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, fraud, local-stack, produce-transactions, fraud-demo, load-history (see --help)",
         "word-count --source=kafkaa|--source must be one of file, socket, kafka, generator; got 'kafkaa'",
         "word-count --sink=paper|--sink must be one of console, file, kafka, cassandra; got 'paper'",
         "word-count --batchSeconds=abc|--batchSeconds must be a whole number, got 'abc'",
@@ -63,6 +63,9 @@ class StreamStateTest {
         "running-word-count --initialState=dummy=100,source|--initialState must be word=count pairs separated by commas, e.g. dummy=100,source=32; 'source' is not one",
         "running-word-count --idleTimeoutSeconds=-1|--idleTimeoutSeconds must be zero or a positive whole number of seconds, got -1",
         "sessions --source=file --input=pom.xml --idleTimeoutSeconds=30|--idleTimeoutSeconds is for sources without event time (socket); a replay file has event time: use --gapSeconds",
+        "fraud --avgThreshold=abc|--avgThreshold must be a non-negative decimal amount, got 'abc'",
+        "fraud --source=file --input=pom.xml --historyFile=no-such.csv|--historyFile=no-such.csv cannot be read: no-such.csv",
+        "fraud --source=file --input=pom.xml --cassandraPort=1|no Cassandra answers at 127.0.0.1:1 (All host(s) tried for query failed (tried: /127.0.0.1:1 (com.datastax.driver.core.exceptions.TransportException: [/127.0.0.1:1] Cannot connect)))",
         "window-ops --op=median|--op must be one of count-by-window, count-by-value-and-window, reduce-by-window, reduce-by-key-and-window; got 'median'",
       })
   void badOptionsFailFastWithOneLine(String command, String message) {
