@@ -31,6 +31,16 @@ class CassandraHistoryTest {
   @Test
   void loadsHistoryAsUpsertsAndReadsItBackWithCassandraIO() throws IOException {
     EmbeddedCassandra cassandra = RealServers.cassandra();
+    CassandraSchema.bootstrap(cassandra.host(), cassandra.port());
+    try (com.datastax.driver.core.Cluster cluster =
+            com.datastax.driver.core.Cluster.builder()
+                .addContactPoint(cassandra.host())
+                .withPort(cassandra.port())
+                .withoutJMXReporting()
+                .build();
+        com.datastax.driver.core.Session session = cluster.connect()) {
+      session.execute("TRUNCATE finances.account_aggregates"); // other tests share the node
+    }
     load(cassandra, "123-ABC-789,500.0", "456-DEF-456,20.5", "not,a,row", "333-XYZ-999,NaN");
     // Loading again is an upsert by account: a changed average replaces the old one.
     load(cassandra, "456-DEF-456,21.75", "987-CBA-321,1000");

@@ -65,7 +65,8 @@ class FraudToCassandraTest {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringSerializer(),
                 new StringSerializer())) {
-      session.execute("TRUNCATE finances.alerts");
+      session.execute("TRUNCATE finances.alerts"); // other tests share the node
+      session.execute("TRUNCATE finances.account_aggregates");
       history.forEach((account, average) -> saveHistory(session, account, average));
 
       // The ledger, one transaction every 500 ms of event time, two minutes ago.
