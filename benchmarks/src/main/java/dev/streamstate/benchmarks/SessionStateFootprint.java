@@ -69,10 +69,16 @@ public final class SessionStateFootprint {
     // Each user's events are ids / EVENTS_PER_MILLI apart; twice that as the gap keeps one
     // session per user, closed once the stream's event time is a gap past its last event.
     Duration gap = Duration.millis(2 * Math.max(1, ids / EVENTS_PER_MILLI));
-    long rate = Math.min(25_000, Math.max(1_000, events / 20)); // per reader (local[2]: two)
+    long rate = Math.min(50_000, Math.max(1_000, events / 20));
 
+    // One reader: the runner's watermark is the newest across a source's splits, so the events of
+    // a split that lags behind another would be late, and dropped, and the count would be off.
     JavaSparkContext spark =
-        new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("session-state-footprint"));
+        new JavaSparkContext(
+            new SparkConf()
+                .setMaster("local[2]")
+                .setAppName("session-state-footprint")
+                .set("spark.default.parallelism", "1"));
     SparkContextOptions options = PipelineOptionsFactory.as(SparkContextOptions.class);
     options.setRunner(SparkRunner.class);
     options.setProvidedSparkContext(spark);
