@@ -3,6 +3,7 @@ package dev.streamstate.runners;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.runners.spark.TestSparkRunner;
+import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.joda.time.Duration;
@@ -10,7 +11,8 @@ import org.joda.time.Duration;
 /**
  * Everything our pipelines set for Beam's Spark runner, so that pipelines stay runner-agnostic:
  * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch
- * interval), and Spark's metric sinks off (they only add start-up time and log noise in local runs).
+ * interval), and Spark's metric sinks off (they only add start-up time and log noise in local runs);
+ * a streaming pipeline starts clear of any earlier one's watermarks in the same JVM.
  */
 public final class SparkStreaming {
   private SparkStreaming() {}
@@ -30,6 +32,12 @@ public final class SparkStreaming {
       return;
     }
     SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
+    if (unbounded) {
+      // The runner keeps source watermarks in a JVM-wide static keyed by source number: a second
+      // streaming pipeline in the same JVM (tests, benchmarks) would start from the first one's
+      // watermark and drop its own early events as late.
+      GlobalWatermarkHolder.clear();
+    }
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());
     spark.setEnableSparkMetricSinks(false);
