@@ -1,10 +1,12 @@
 package dev.streamstate.benchmarks;
 
 import dev.streamstate.runners.SparkStreaming;
+import dev.streamstate.transforms.Metered;
 import dev.streamstate.transforms.Session;
 import dev.streamstate.transforms.SessionizeUserEvents;
 import dev.streamstate.transforms.UserEvent;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
@@ -12,10 +14,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -37,7 +36,6 @@ public final class SessionStateFootprint {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   /** Event-time density of the generated stream. */
   private static final long EVENTS_PER_MILLI = 10;
-  private static final String NAMESPACE = "footprint";
 
   /** What a run saw: sessions and the events in them, and the keys in state at peak and at the end. */
   public record Footprint(
@@ -112,8 +110,9 @@ public final class SessionStateFootprint {
       sleep(Duration.standardSeconds(1));
       keys = probe.keys();
       peak = Math.max(peak, keys.orElse(0));
-      sessions = counter(result, "sessions");
-      sessionEvents = counter(result, "session_events");
+      Map<String, Long> counters = Metered.counters(result);
+      sessions = counters.getOrDefault("sessions", 0L);
+      sessionEvents = counters.getOrDefault("session_events", 0L);
       if (sessions >= ids && keys.isPresent()) {
         samplesAfterLastSession++;
       }
@@ -125,15 +124,6 @@ public final class SessionStateFootprint {
       throw new java.io.UncheckedIOException(e);
     }
     return new Footprint(events, ids, sessions, sessionEvents, peak, keys.orElse(-1), seconds);
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> counter :
-        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named(NAMESPACE, name)).build()).getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
   }
 
   private static void sleep(Duration duration) {
@@ -166,8 +156,8 @@ public final class SessionStateFootprint {
 
   /** Counts sessions and the events they hold, to check that none was lost or split. */
   private static final class CountSessionsFn extends DoFn<Session, Void> {
-    private final Counter sessions = Metrics.counter(NAMESPACE, "sessions");
-    private final Counter sessionEvents = Metrics.counter(NAMESPACE, "session_events");
+    private final Counter sessions = Metrics.counter(Metered.NAMESPACE, "sessions");
+    private final Counter sessionEvents = Metrics.counter(Metered.NAMESPACE, "session_events");
 
     @ProcessElement
     public void process(@Element Session session) {

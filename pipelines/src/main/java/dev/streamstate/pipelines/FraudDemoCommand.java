@@ -22,7 +22,7 @@ final class FraudDemoCommand {
     LocalStack stack = LocalStack.start(dir);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
     stack.kafka().createTopic(options.getTopic(), 1);
-    stack.kafka().createTopic(deadLetterTopic(options), 1);
+    stack.kafka().createTopic(Job.deadLetterTopic(options), 1);
     options.setCassandraHost(stack.cassandra().host());
     options.setCassandraPort(stack.cassandra().port());
     LocalStackCommand.loadSampleHistory(dir, stack);
@@ -47,9 +47,5 @@ final class FraudDemoCommand {
     options.setBootstrapServers(kafka);
     options.setOffsetReset("earliest");
     Job.run(FraudPipeline.SPEC, options, stack::close);
-  }
-
-  private static String deadLetterTopic(FraudPipeline.Options options) {
-    return Job.deadLetterTopic(options);
   }
 }

@@ -6,15 +6,11 @@ import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.Metered;
 import java.io.IOException;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -43,7 +39,7 @@ final class Job {
    * they are (each dead letter carries its payload and the reason it could not be used).
    */
   static String summary(PipelineResult result, StreamStateOptions options) {
-    Map<String, Long> counters = counters(result);
+    Map<String, Long> counters = Metered.counters(result);
     long results = counters.getOrDefault(RESULTS, 0L);
     long deadLetters = counters.getOrDefault(DEAD_LETTERS, 0L);
     String where =
@@ -57,16 +53,6 @@ final class Job {
     return results + (results == 1 ? " result, " : " results, ")
         + deadLetters + (deadLetters == 1 ? " dead letter" : " dead letters") + where
         + (counters.isEmpty() ? "" : "; " + render(counters));
-  }
-
-  /** Every counter of ours ({@code streamstate/…}) by name, summed over the steps that count it. */
-  private static Map<String, Long> counters(PipelineResult result) {
-    Map<String, Long> counters = new TreeMap<>();
-    MetricsFilter ours = MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(Metered.NAMESPACE)).build();
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(ours).getCounters()) {
-      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
-    }
-    return counters;
   }
 
   private static String render(Map<String, Long> counters) {
@@ -87,7 +73,7 @@ final class Job {
     logger.scheduleAtFixedRate(
         () -> {
           try {
-            Map<String, Long> counters = counters(result);
+            Map<String, Long> counters = Metered.counters(result);
             if (!counters.isEmpty()) {
               LOG.info("{} counters: {}", pipeline, render(counters));
             }
@@ -105,16 +91,6 @@ final class Job {
     return options.getDeadLetterTopic() == null || options.getDeadLetterTopic().isBlank()
         ? options.getTopic() + "-dead-letters"
         : options.getDeadLetterTopic();
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    MetricsFilter filter =
-        MetricsFilter.builder().addNameFilter(MetricNameFilter.named(Metered.NAMESPACE, name)).build();
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(filter).getCounters()) {
-      total += counter.getAttempted();
-    }
-    return total;
   }
 
   /** Checks the options (failing fast with what to fix), builds, runs and waits. */

@@ -1,7 +1,13 @@
 package dev.streamstate.transforms;
 
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -24,6 +30,16 @@ public final class Metered<T> extends PTransform<PCollection<T>, PCollection<T>>
   /** Counts into {@code streamstate/<counter>}. */
   public static <T> Metered<T> as(String counter) {
     return new Metered<>(counter);
+  }
+
+  /** Every counter in {@link #NAMESPACE} by name, summed over the steps that count it. */
+  public static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> counters = new TreeMap<>();
+    MetricsFilter ours = MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(NAMESPACE)).build();
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(ours).getCounters()) {
+      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+    }
+    return counters;
   }
 
   @Override
