@@ -17,4 +17,12 @@ public interface CassandraOptions extends PipelineOptions {
   int getCassandraPort();
 
   void setCassandraPort(int cassandraPort);
+
+  @Description(
+      "How long a write Cassandra does not take is retried, with growing pauses, before the"
+          + " pipeline stops with an error (it never drops a result)")
+  @Default.Long(60)
+  long getCassandraRetrySeconds();
+
+  void setCassandraRetrySeconds(long cassandraRetrySeconds);
 }

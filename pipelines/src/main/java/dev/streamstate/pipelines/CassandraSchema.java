@@ -20,6 +20,8 @@ final class CassandraSchema {
           "CREATE TABLE IF NOT EXISTS " + KEYSPACE
               + ".account_aggregates (account_number text PRIMARY KEY, average_transaction double)",
           "CREATE TABLE IF NOT EXISTS " + KEYSPACE
+              + ".running_word_counts (word text PRIMARY KEY, count bigint, timed_out boolean)",
+          "CREATE TABLE IF NOT EXISTS " + KEYSPACE
               + ".sessions (id bigint, start timestamp, end timestamp, events list<text>,"
               + " closed_by text, PRIMARY KEY (id, start))",
           "CREATE TABLE IF NOT EXISTS " + KEYSPACE
@@ -34,13 +36,7 @@ final class CassandraSchema {
 
   /** Creates what is missing; a node that does not answer is reported in one line. */
   static void bootstrap(String host, int port) {
-    try (Cluster cluster =
-            Cluster.builder()
-                .addContactPoint(host)
-                .withPort(port)
-                .withoutJMXReporting()
-                .withoutMetrics()
-                .build();
+    try (Cluster cluster = CassandraSessions.cluster(host, port);
         Session session = cluster.connect()) {
       STATEMENTS.forEach(session::execute);
     } catch (DriverException | IllegalArgumentException e) {

@@ -157,7 +157,7 @@ final class HistoricAverages {
 
   /** The whole table, read once now. */
   static Map<String, BigDecimal> readTable(String host, int port) {
-    try (Cluster cluster = Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().build();
+    try (Cluster cluster = CassandraSessions.cluster(host, port);
         Session session = cluster.connect()) {
       return read(session);
     }
@@ -175,35 +175,18 @@ final class HistoricAverages {
   private static final class ReadTableFn extends DoFn<Long, Map<String, BigDecimal>> {
     private final String host;
     private final int port;
-    private transient Cluster cluster;
-    private transient Session session;
 
     ReadTableFn(String host, int port) {
       this.host = host;
       this.port = port;
     }
 
-    @Setup
-    public void connect() {
-      cluster = Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().build();
-    }
-
     @ProcessElement
     public void process(OutputReceiver<Map<String, BigDecimal>> out) {
       try {
-        if (session == null) {
-          session = cluster.connect();
-        }
-        out.output(read(session));
+        out.output(read(CassandraSessions.of(host, port)));
       } catch (RuntimeException e) {
         LOG.warn("historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
-      }
-    }
-
-    @Teardown
-    public void close() {
-      if (cluster != null) {
-        cluster.close();
       }
     }
   }

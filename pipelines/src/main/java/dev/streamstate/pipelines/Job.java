@@ -1,16 +1,25 @@
 package dev.streamstate.pipelines;
 
+import dev.streamstate.runners.Checkpoints;
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.Metered;
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -172,6 +181,52 @@ final class Job {
     }
 
     SparkStreaming.configure(options, batch, source.unbounded());
-    return pipeline.run();
+    if (!SparkStreaming.isSpark(options) || !source.unbounded()) {
+      return pipeline.run();
+    }
+    SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
+    Checkpoints.claim(spark, spec.name(), identity(spec.optionsType(), options));
+    try {
+      return pipeline.run();
+    } catch (RuntimeException e) {
+      String unreadable = Checkpoints.unreadable(spark, e);
+      throw unreadable == null ? e : new IllegalArgumentException(unreadable, e);
+    }
+  }
+
+  /**
+   * What identifies a job for its checkpoint: every option of ours its logic, source and sink read
+   * (runner options aside), secrets only as a digest.
+   */
+  static Map<String, String> identity(Class<? extends StreamStateOptions> type, StreamStateOptions options) {
+    Map<String, String> identity = new TreeMap<>();
+    PipelineOptions typed = options.as(type);
+    for (Method getter : type.getMethods()) {
+      String name = getter.getName();
+      boolean ours = getter.getDeclaringClass().getPackageName().startsWith("dev.streamstate");
+      if (!ours || getter.getParameterCount() > 0 || !(name.startsWith("get") || name.startsWith("is"))) {
+        continue;
+      }
+      String option = Character.toLowerCase(name.charAt(name.startsWith("is") ? 2 : 3)) + name.substring(name.startsWith("is") ? 3 : 4);
+      try {
+        Object value = getter.invoke(typed);
+        if (value != null) {
+          identity.put(option, SECRET.matcher(option).find() ? digest(value.toString()) : value.toString());
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return identity;
+  }
+
+  private static final Pattern SECRET = Pattern.compile("(?i)password|secret|properties");
+
+  private static String digest(String secret) {
+    try {
+      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

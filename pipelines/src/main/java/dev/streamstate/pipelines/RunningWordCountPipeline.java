@@ -42,7 +42,7 @@ final class RunningWordCountPipeline {
           "running count per word kept in state, with initial state and idle timeout",
           "{word, count}, and {word, count, timed_out: true} when a word times out",
           Options.class,
-          Map.of(),
+          Map.of("cassandraTable", "running_word_counts"),
           options -> Generators.SENTENCES,
           RunningWordCountPipeline::logic);
 

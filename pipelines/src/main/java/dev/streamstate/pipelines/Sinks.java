@@ -3,7 +3,6 @@ package dev.streamstate.pipelines;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.io.cassandra.CassandraIO;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -65,7 +64,7 @@ enum Sinks {
 
   /**
    * One row a result in {@code finances.<--cassandraTable>}, upserted by the table's key (the
-   * result's identity, e.g. a session's id and start), with CassandraIO.
+   * result's identity, e.g. a session's id and start); see {@link CassandraUpserts}.
    */
   CASSANDRA {
     @Override
@@ -81,12 +80,12 @@ enum Sinks {
       String table = options.getCassandraTable();
       lines.apply(
           "WriteToCassandra",
-          CassandraIO.<String>write()
-              .withHosts(List.of(options.getCassandraHost()))
-              .withPort(options.getCassandraPort())
-              .withKeyspace(CassandraSchema.KEYSPACE)
-              .withEntity(String.class)
-              .withMapperFactoryFn(session -> new JsonRowMapper(session, CassandraSchema.KEYSPACE, table)));
+          CassandraUpserts.into(
+              options.getCassandraHost(),
+              options.getCassandraPort(),
+              CassandraSchema.KEYSPACE,
+              options.getCassandraTable(),
+              Seconds.positive("cassandraRetrySeconds", options.getCassandraRetrySeconds())));
     }
   };
 

@@ -108,6 +108,11 @@ enum Sources {
 
     @Override
     PCollectionTuple read(Pipeline pipeline, StreamStateOptions options, Generator generator) {
+      Map<String, Object> consumer =
+          Map.of(
+              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers(),
+              ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
+              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset());
       return Outputs.of(
           pipeline
               .apply(
@@ -117,10 +122,10 @@ enum Sources {
                       .withTopic(options.getTopic())
                       .withKeyDeserializer(ByteArrayDeserializer.class)
                       .withValueDeserializer(ByteArrayDeserializer.class)
-                      .withConsumerConfigUpdates(
-                          Map.of(
-                              ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
-                              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset()))
+                      .withConsumerConfigUpdates(consumer)
+                      .withConsumerFactoryFn(
+                          KafkaStartOffsets.consumers(
+                              KafkaStartOffsets.resolve(consumer, options.getTopic(), options.getOffsetReset())))
                       .withCreateTime(Duration.ZERO)
                       .commitOffsetsInFinalize()
                       .withoutMetadata())

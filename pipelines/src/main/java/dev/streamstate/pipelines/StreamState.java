@@ -87,7 +87,20 @@ public final class StreamState {
     } catch (IllegalArgumentException e) {
       err.println("streamstate " + spec.name() + ": " + firstLine(e.getMessage()));
       return 2;
+    } catch (RuntimeException e) {
+      // The job failed while running (e.g. a sink gave up): say why in one line, not a trace.
+      err.println("streamstate " + spec.name() + ": stopped: " + firstLine(rootCause(e)));
+      return 1;
     }
+  }
+
+  /** The innermost message of a failure: the runner wraps a DoFn's error several times. */
+  static String rootCause(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private static <O extends PipelineOptions> int runCommand(

@@ -15,6 +15,9 @@ import org.joda.time.Duration;
  * a streaming pipeline starts clear of any earlier one's watermarks in the same JVM.
  */
 public final class SparkStreaming {
+  private static final double RUNNER_READ_TIME = 0.1;
+  private static final double READ_TIME = 0.4;
+
   private SparkStreaming() {}
 
   /** Whether {@code --runner} names Beam's Spark runner (or its test runner). */
@@ -37,6 +40,14 @@ public final class SparkStreaming {
       // streaming pipeline in the same JVM (tests, benchmarks) would start from the first one's
       // watermark and drop its own early events as late.
       GlobalWatermarkHolder.clear();
+    }
+    if (unbounded && spark.getReadTimePercentage() == RUNNER_READ_TIME) {
+      // The runner reads a batch's records for 10 % of the interval (at least 200 ms), through a
+      // reader it keeps for 1.5 intervals. A batch that runs longer (catching up after a restart, a
+      // busy machine) loses its readers, and a Kafka reader opened anew had time for about one
+      // record: catching up crawled. 40 % leaves a new reader time to fetch, and is spent while the
+      // previous batch is processed.
+      spark.setReadTimePercentage(READ_TIME);
     }
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());

@@ -25,6 +25,20 @@ class SparkStreamingTest {
   }
 
   @Test
+  void aStreamReadsForLongEnoughThatANewKafkaReaderGetsItsRecordsUnlessToldOtherwise() {
+    SparkPipelineOptions defaults =
+        PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
+    SparkStreaming.configure(defaults, Duration.standardSeconds(1), true);
+    assertEquals(0.4, defaults.getReadTimePercentage());
+
+    SparkPipelineOptions told =
+        PipelineOptionsFactory.fromArgs("--runner=SparkRunner", "--readTimePercentage=0.75")
+            .as(SparkPipelineOptions.class);
+    SparkStreaming.configure(told, Duration.standardSeconds(1), true);
+    assertEquals(0.75, told.getReadTimePercentage());
+  }
+
+  @Test
   void aBoundedSparkJobRunsAsABatch() {
     SparkPipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);

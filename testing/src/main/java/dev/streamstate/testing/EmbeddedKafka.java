@@ -23,12 +23,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
-  private final ServerProcess process;
+  private final Path dir;
   private final int port;
+  private ServerProcess process;
 
-  private EmbeddedKafka(ServerProcess process, int port) {
-    this.process = process;
+  private EmbeddedKafka(Path dir, int port) {
+    this.dir = dir;
     this.port = port;
+    this.process = launch(dir, port);
   }
 
   /** Formats storage and starts a broker on a free port; returns once it accepts connections. */
@@ -72,16 +74,34 @@ public final class EmbeddedKafka implements AutoCloseable {
         "kafka.tools.StorageTool",
         List.of("format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString()),
         dir);
+    return new EmbeddedKafka(dir, port);
+  }
+
+  /** Starts the broker of the formatted storage in {@code dir}; returns once it accepts connections. */
+  private static ServerProcess launch(Path dir, int port) {
     ServerProcess process =
         ServerProcess.start(
             "Kafka",
             "kafka",
             List.of("-Xms256m", "-Xmx512m", "-Djava.net.preferIPv4Stack=true"),
             "kafka.Kafka",
-            List.of(properties.toString()),
+            List.of(dir.resolve("server.properties").toAbsolutePath().toString()),
             dir);
     process.awaitPort(port, READY_WITHIN);
-    return new EmbeddedKafka(process, port);
+    return process;
+  }
+
+  /** Stops the broker (a clean shutdown), as an operator or a failing machine would. */
+  public void stop() {
+    process.close();
+  }
+
+  /** Starts the stopped broker again on the same port with the same data: topics and offsets are kept. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("the broker is running; stop it first");
+    }
+    process = launch(dir, port);
   }
 
   /** The bootstrap servers clients connect to. */

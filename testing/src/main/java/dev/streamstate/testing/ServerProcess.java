@@ -33,8 +33,16 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the server classpath named {@code server} (e.g. "kafka"). */
   static ServerProcess start(
       String name, String server, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
-    List<String> command =
-        java(jvmArgs, classpath(server) + java.io.File.pathSeparator + ownLocation());
+    return startWithClasspath(name, classpath(server), jvmArgs, mainClass, args, dir);
+  }
+
+  /**
+   * Starts {@code mainClass} from {@code classpath} (e.g. a test's own, to run a pipeline as the
+   * separate driver JVM a crash test kills), logging to {@code <dir>/<name>.log}.
+   */
+  public static ServerProcess startWithClasspath(
+      String name, String classpath, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
+    List<String> command = java(jvmArgs, classpath + java.io.File.pathSeparator + ownLocation());
     command.add(ParentWatch.class.getName());
     command.add(Long.toString(ProcessHandle.current().pid()));
     command.add(mainClass);
@@ -117,6 +125,16 @@ public final class ServerProcess implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  /** SIGKILL, as a crash would: no shutdown hook runs, nothing is flushed. */
+  public void kill() {
+    try {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** SIGTERM, so the server shuts down cleanly; SIGKILL if it has not after 30 s. */
