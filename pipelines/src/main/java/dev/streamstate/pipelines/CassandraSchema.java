@@ -32,14 +32,13 @@ final class CassandraSchema {
 
   private CassandraSchema() {}
 
-  /** Creates what is missing; a node that does not answer is reported in one line. */
-  static void bootstrap(String host, int port) {
+  /**
+   * Creates what is missing, logged in as {@code login}; a node that does not answer (or does not
+   * let us in) is reported in one line.
+   */
+  static void bootstrap(String host, int port, CassandraLogin login) {
     try (Cluster cluster =
-            Cluster.builder()
-                .addContactPoint(host)
-                .withPort(port)
-                .withoutJMXReporting()
-                .withoutMetrics()
+            login.onto(Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().withoutMetrics())
                 .build();
         Session session = cluster.connect()) {
       STATEMENTS.forEach(session::execute);

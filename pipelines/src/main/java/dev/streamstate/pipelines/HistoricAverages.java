@@ -75,18 +75,20 @@ final class HistoricAverages {
           .apply("History", Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
           .apply("AsMap", View.asMap());
     }
-    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+    CassandraLogin login = CassandraLogin.of(options);
+    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), login);
     if (!unbounded) {
       return pipeline
           .apply(
               "ReadHistory",
-              CassandraIO.<AccountAggregate>read()
-                  .withHosts(List.of(options.getCassandraHost()))
-                  .withPort(options.getCassandraPort())
-                  .withKeyspace(CassandraSchema.KEYSPACE)
-                  .withTable("account_aggregates")
-                  .withEntity(AccountAggregate.class)
-                  .withCoder(SerializableCoder.of(AccountAggregate.class)))
+              login.onto(
+                  CassandraIO.<AccountAggregate>read()
+                      .withHosts(List.of(options.getCassandraHost()))
+                      .withPort(options.getCassandraPort())
+                      .withKeyspace(CassandraSchema.KEYSPACE)
+                      .withTable("account_aggregates")
+                      .withEntity(AccountAggregate.class)
+                      .withCoder(SerializableCoder.of(AccountAggregate.class))))
           .apply(
               "AsAverages",
               MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
@@ -98,7 +100,7 @@ final class HistoricAverages {
     MapCoder<String, BigDecimal> mapCoder = MapCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of());
     return pipeline
         .apply("EveryRefresh", GenerateSequence.from(0).withRate(1, refresh))
-        .apply("ReadHistory", ParDo.of(new ReadTableFn(options.getCassandraHost(), options.getCassandraPort())))
+        .apply("ReadHistory", ParDo.of(new ReadTableFn(options.getCassandraHost(), options.getCassandraPort(), login)))
         .setCoder(mapCoder)
         .apply(
             "LatestRead",
@@ -113,7 +115,7 @@ final class HistoricAverages {
         .apply(
             "AsMap",
             View.<Map<String, BigDecimal>>asSingleton()
-                .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort())));
+                .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort(), login)));
   }
 
   /** The sample history shipped for the generator's accounts (also what local-stack loads). */
@@ -156,11 +158,16 @@ final class HistoricAverages {
   }
 
   /** The whole table, read once now. */
-  static Map<String, BigDecimal> readTable(String host, int port) {
-    try (Cluster cluster = Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().build();
+  static Map<String, BigDecimal> readTable(String host, int port, CassandraLogin login) {
+    try (Cluster cluster = cluster(host, port, login);
         Session session = cluster.connect()) {
       return read(session);
     }
+  }
+
+  /** A driver cluster for the table reads, logged in as {@code login} (password read now, here). */
+  private static Cluster cluster(String host, int port, CassandraLogin login) {
+    return login.onto(Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting()).build();
   }
 
   private static Map<String, BigDecimal> read(Session session) {
@@ -175,17 +182,19 @@ final class HistoricAverages {
   private static final class ReadTableFn extends DoFn<Long, Map<String, BigDecimal>> {
     private final String host;
     private final int port;
+    private final CassandraLogin login;
     private transient Cluster cluster;
     private transient Session session;
 
-    ReadTableFn(String host, int port) {
+    ReadTableFn(String host, int port, CassandraLogin login) {
       this.host = host;
       this.port = port;
+      this.login = login;
     }
 
     @Setup
     public void connect() {
-      cluster = Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().build();
+      cluster = cluster(host, port, login);
     }
 
     @ProcessElement

@@ -54,12 +54,12 @@ enum Sinks {
       if (options.getOutputTopic() == null || options.getOutputTopic().isBlank()) {
         throw new IllegalArgumentException("--sink=kafka needs --outputTopic=TOPIC");
       }
-      KafkaTopics.checkReachable(options.getBootstrapServers());
+      KafkaTopics.checkReachable(options.getBootstrapServers(), KafkaClients.config(options));
     }
 
     @Override
     void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
-      writeKafka("WriteToKafka", lines, options.getBootstrapServers(), options.getOutputTopic());
+      writeKafka("WriteToKafka", lines, options, options.getOutputTopic());
     }
   },
 
@@ -73,7 +73,7 @@ enum Sinks {
       if (options.getCassandraTable() == null || options.getCassandraTable().isBlank()) {
         throw new IllegalArgumentException("--sink=cassandra needs --cassandraTable=TABLE");
       }
-      CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+      CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), CassandraLogin.of(options));
     }
 
     @Override
@@ -81,23 +81,30 @@ enum Sinks {
       String table = options.getCassandraTable();
       lines.apply(
           "WriteToCassandra",
-          CassandraIO.<String>write()
-              .withHosts(List.of(options.getCassandraHost()))
-              .withPort(options.getCassandraPort())
-              .withKeyspace(CassandraSchema.KEYSPACE)
-              .withEntity(String.class)
-              .withMapperFactoryFn(session -> new JsonRowMapper(session, CassandraSchema.KEYSPACE, table)));
+          CassandraLogin.of(options)
+              .onto(
+                  CassandraIO.<String>write()
+                      .withHosts(List.of(options.getCassandraHost()))
+                      .withPort(options.getCassandraPort())
+                      .withKeyspace(CassandraSchema.KEYSPACE)
+                      .withEntity(String.class)
+                      .withMapperFactoryFn(session -> new JsonRowMapper(session, CassandraSchema.KEYSPACE, table))));
     }
   };
 
-  /** Writes JSON lines to a Kafka topic, one message a line (also used for dead letters). */
-  static void writeKafka(String name, PCollection<String> lines, String bootstrapServers, String topic) {
+  /**
+   * Writes JSON lines to a Kafka topic, one message a line (also used for dead letters), with the
+   * inline client properties and, read where each producer is made, the file's.
+   */
+  static void writeKafka(String name, PCollection<String> lines, StreamStateOptions options, String topic) {
     lines.apply(
         name,
         KafkaIO.<Void, String>write()
-            .withBootstrapServers(bootstrapServers)
+            .withBootstrapServers(options.getBootstrapServers())
             .withTopic(topic)
             .withValueSerializer(StringSerializer.class)
+            .withProducerConfigUpdates(KafkaClients.inline(options.getKafkaProperties()))
+            .withProducerFactoryFn(KafkaClients.producers(options.getKafkaPropertiesFile()))
             .values());
   }
 

@@ -8,6 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
@@ -103,7 +104,7 @@ enum Sources {
         throw new IllegalArgumentException(
             "--offsetReset must be earliest or latest; got '" + options.getOffsetReset() + "'");
       }
-      KafkaTopics.checkReachable(options.getBootstrapServers());
+      KafkaTopics.checkReachable(options.getBootstrapServers(), KafkaClients.config(options));
     }
 
     @Override
@@ -117,10 +118,8 @@ enum Sources {
                       .withTopic(options.getTopic())
                       .withKeyDeserializer(ByteArrayDeserializer.class)
                       .withValueDeserializer(ByteArrayDeserializer.class)
-                      .withConsumerConfigUpdates(
-                          Map.of(
-                              ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
-                              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset()))
+                      .withConsumerConfigUpdates(consumerConfig(options))
+                      .withConsumerFactoryFn(KafkaClients.consumers(options.getKafkaPropertiesFile()))
                       .withCreateTime(Duration.ZERO)
                       .commitOffsetsInFinalize()
                       .withoutMetadata())
@@ -176,6 +175,14 @@ enum Sources {
   /** The source {@code --source} names. */
   static Sources named(String name) {
     return Choices.named(values(), "source", name);
+  }
+
+  /** The consumer's group and start, and the inline client properties (no secrets: checked). */
+  private static Map<String, Object> consumerConfig(StreamStateOptions options) {
+    Map<String, Object> config = new HashMap<>(KafkaClients.inline(options.getKafkaProperties()));
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset());
+    return config;
   }
 
   /** Reads a file's lines as bytes. */
