@@ -34,9 +34,12 @@ final class CassandraSchema {
 
   private CassandraSchema() {}
 
-  /** Creates what is missing; a node that does not answer is reported in one line. */
-  static void bootstrap(String host, int port) {
-    try (Cluster cluster = CassandraSessions.cluster(host, port);
+  /**
+   * Creates what is missing, logged in as {@code login}; a node that does not answer (or does not
+   * let us in) is reported in one line.
+   */
+  static void bootstrap(String host, int port, CassandraLogin login) {
+    try (Cluster cluster = CassandraSessions.cluster(host, port, login);
         Session session = cluster.connect()) {
       STATEMENTS.forEach(session::execute);
     } catch (DriverException | IllegalArgumentException e) {

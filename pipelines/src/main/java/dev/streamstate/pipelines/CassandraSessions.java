@@ -28,22 +28,24 @@ final class CassandraSessions {
   private CassandraSessions() {}
 
   /** A driver client for {@code host:port}, for callers that open and close their own. */
-  static Cluster cluster(String host, int port) {
-    return Cluster.builder()
-        .addContactPoint(host)
-        .withPort(port)
-        .withoutJMXReporting()
-        .withoutMetrics()
+  static Cluster cluster(String host, int port, CassandraLogin login) {
+    return login
+        .onto(Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().withoutMetrics())
         .build();
   }
 
   /** This JVM's session to {@code host:port}; the driver reconnects it by itself if the node restarts. */
-  static Session of(String host, int port) {
-    return SESSIONS.computeIfAbsent(host + ":" + port, address -> cluster(host, port).connect());
+  static Session of(String host, int port, CassandraLogin login) {
+    return SESSIONS.computeIfAbsent(key(host, port, login), address -> cluster(host, port, login).connect());
   }
 
   /** {@code statement} prepared once per session. */
-  static PreparedStatement prepared(String host, int port, String statement) {
-    return PREPARED.computeIfAbsent(host + ":" + port + " " + statement, key -> of(host, port).prepare(statement));
+  static PreparedStatement prepared(String host, int port, CassandraLogin login, String statement) {
+    return PREPARED.computeIfAbsent(
+        key(host, port, login) + " " + statement, key -> of(host, port, login).prepare(statement));
+  }
+
+  private static String key(String host, int port, CassandraLogin login) {
+    return host + ":" + port + " as " + login;
   }
 }

@@ -28,24 +28,30 @@ import org.slf4j.LoggerFactory;
 final class CassandraUpserts extends PTransform<PCollection<String>, PCollection<Void>> {
   private final String host;
   private final int port;
+  private final CassandraLogin login;
   private final String table;
   private final Duration retryFor;
 
-  private CassandraUpserts(String host, int port, String table, Duration retryFor) {
+  private CassandraUpserts(String host, int port, CassandraLogin login, String table, Duration retryFor) {
     this.host = host;
     this.port = port;
+    this.login = login;
     this.table = table;
     this.retryFor = retryFor;
   }
 
-  /** Upserts into {@code keyspace.table} at {@code host:port}, retrying a failed write for {@code retryFor}. */
-  static CassandraUpserts into(String host, int port, String keyspace, String table, Duration retryFor) {
-    return new CassandraUpserts(host, port, keyspace + "." + table, retryFor);
+  /**
+   * Upserts into {@code keyspace.table} at {@code host:port}, logged in as {@code login}, retrying
+   * a failed write for {@code retryFor}.
+   */
+  static CassandraUpserts into(
+      String host, int port, CassandraLogin login, String keyspace, String table, Duration retryFor) {
+    return new CassandraUpserts(host, port, login, keyspace + "." + table, retryFor);
   }
 
   @Override
   public PCollection<Void> expand(PCollection<String> json) {
-    return json.apply(ParDo.of(new UpsertFn(host, port, table, retryFor)));
+    return json.apply(ParDo.of(new UpsertFn(host, port, login, table, retryFor)));
   }
 
   private static final class UpsertFn extends DoFn<String, Void> {
@@ -56,13 +62,15 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
 
     private final String host;
     private final int port;
+    private final CassandraLogin login;
     private final String table;
     private final Duration retryFor;
     private transient List<String> pending;
 
-    UpsertFn(String host, int port, String table, Duration retryFor) {
+    UpsertFn(String host, int port, CassandraLogin login, String table, Duration retryFor) {
       this.host = host;
       this.port = port;
+      this.login = login;
       this.table = table;
       this.retryFor = retryFor;
     }
@@ -116,8 +124,8 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
       List<String> failed = new ArrayList<>();
       List<ResultSetFuture> writes = new ArrayList<>(rows.size());
       try {
-        Session session = CassandraSessions.of(host, port);
-        PreparedStatement insert = CassandraSessions.prepared(host, port, "INSERT INTO " + table + " JSON ?");
+        Session session = CassandraSessions.of(host, port, login);
+        PreparedStatement insert = CassandraSessions.prepared(host, port, login, "INSERT INTO " + table + " JSON ?");
         for (String row : rows) {
           writes.add(session.executeAsync(insert.bind(row)));
         }

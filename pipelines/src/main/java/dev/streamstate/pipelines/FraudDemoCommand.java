@@ -3,6 +3,7 @@ package dev.streamstate.pipelines;
 import dev.streamstate.testing.LocalStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The fraud example end to end in one command: Kafka and Cassandra on 127.0.0.1 (free ports, data
@@ -32,7 +33,7 @@ final class FraudDemoCommand {
         new Thread(
             () -> {
               try {
-                TransactionProducer.produce(kafka, options.getTopic(), true, true, new PrintStream(PrintStream.nullOutputStream()));
+                TransactionProducer.produce(kafka, Map.of(), options.getTopic(), true, true, new PrintStream(PrintStream.nullOutputStream()));
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }

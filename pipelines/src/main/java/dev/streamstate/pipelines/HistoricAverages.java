@@ -75,18 +75,20 @@ final class HistoricAverages {
           .apply("History", Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
           .apply("AsMap", View.asMap());
     }
-    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+    CassandraLogin login = CassandraLogin.of(options);
+    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), login);
     if (!unbounded) {
       return pipeline
           .apply(
               "ReadHistory",
-              CassandraIO.<AccountAggregate>read()
-                  .withHosts(List.of(options.getCassandraHost()))
-                  .withPort(options.getCassandraPort())
-                  .withKeyspace(CassandraSchema.KEYSPACE)
-                  .withTable("account_aggregates")
-                  .withEntity(AccountAggregate.class)
-                  .withCoder(SerializableCoder.of(AccountAggregate.class)))
+              login.onto(
+                  CassandraIO.<AccountAggregate>read()
+                      .withHosts(List.of(options.getCassandraHost()))
+                      .withPort(options.getCassandraPort())
+                      .withKeyspace(CassandraSchema.KEYSPACE)
+                      .withTable("account_aggregates")
+                      .withEntity(AccountAggregate.class)
+                      .withCoder(SerializableCoder.of(AccountAggregate.class))))
           .apply(
               "AsAverages",
               MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
@@ -98,7 +100,7 @@ final class HistoricAverages {
     MapCoder<String, BigDecimal> mapCoder = MapCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of());
     return pipeline
         .apply("EveryRefresh", GenerateSequence.from(0).withRate(1, refresh))
-        .apply("ReadHistory", ParDo.of(new ReadTableFn(options.getCassandraHost(), options.getCassandraPort())))
+        .apply("ReadHistory", ParDo.of(new ReadTableFn(options.getCassandraHost(), options.getCassandraPort(), login)))
         .setCoder(mapCoder)
         .apply(
             "LatestRead",
@@ -113,7 +115,7 @@ final class HistoricAverages {
         .apply(
             "AsMap",
             View.<Map<String, BigDecimal>>asSingleton()
-                .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort())));
+                .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort(), login)));
   }
 
   /** The sample history shipped for the generator's accounts (also what local-stack loads). */
@@ -156,8 +158,8 @@ final class HistoricAverages {
   }
 
   /** The whole table, read once now. */
-  static Map<String, BigDecimal> readTable(String host, int port) {
-    try (Cluster cluster = CassandraSessions.cluster(host, port);
+  static Map<String, BigDecimal> readTable(String host, int port, CassandraLogin login) {
+    try (Cluster cluster = CassandraSessions.cluster(host, port, login);
         Session session = cluster.connect()) {
       return read(session);
     }
@@ -175,16 +177,18 @@ final class HistoricAverages {
   private static final class ReadTableFn extends DoFn<Long, Map<String, BigDecimal>> {
     private final String host;
     private final int port;
+    private final CassandraLogin login;
 
-    ReadTableFn(String host, int port) {
+    ReadTableFn(String host, int port, CassandraLogin login) {
       this.host = host;
       this.port = port;
+      this.login = login;
     }
 
     @ProcessElement
     public void process(OutputReceiver<Map<String, BigDecimal>> out) {
       try {
-        out.output(read(CassandraSessions.of(host, port)));
+        out.output(read(CassandraSessions.of(host, port, login)));
       } catch (RuntimeException e) {
         LOG.warn("historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
       }

@@ -31,7 +31,7 @@ final class HistoryLoader {
   }
 
   static void run(Options options) {
-    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), CassandraLogin.of(options));
     Pipeline pipeline = Pipeline.create(options);
     WithFailures.Result<PCollection<AccountAggregate>, DeadLetter> rows =
         pipeline
@@ -45,10 +45,12 @@ final class HistoryLoader {
   }
 
   static CassandraIO.Write<AccountAggregate> write(CassandraOptions options) {
-    return CassandraIO.<AccountAggregate>write()
-        .withHosts(List.of(options.getCassandraHost()))
-        .withPort(options.getCassandraPort())
-        .withKeyspace(CassandraSchema.KEYSPACE)
-        .withEntity(AccountAggregate.class);
+    return CassandraLogin.of(options)
+        .onto(
+            CassandraIO.<AccountAggregate>write()
+                .withHosts(List.of(options.getCassandraHost()))
+                .withPort(options.getCassandraPort())
+                .withKeyspace(CassandraSchema.KEYSPACE)
+                .withEntity(AccountAggregate.class));
   }
 }

@@ -145,6 +145,8 @@ final class Job {
     Sources source = Sources.named(options.getSource());
     Sinks sink = Sinks.named(options.getSink());
     Duration batch = Seconds.positive("batchSeconds", options.getBatchSeconds());
+    KafkaClients.check(options);
+    CassandraLogin.of(options);
     sink.check(options);
     source.check(options);
 
@@ -176,7 +178,7 @@ final class Job {
         Sinks.writeFiles(unreadable, options.getDeadLetters(), source.unbounded());
       }
       if (source == Sources.KAFKA) {
-        Sinks.writeKafka("DeadLettersToKafka", unreadable, options.getBootstrapServers(), deadLetterTopic(options));
+        Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options));
       }
     }
 

@@ -61,9 +61,13 @@ final class KafkaStartOffsets {
     }
   }
 
-  /** KafkaIO's consumers, each starting a partition it is not told to seek at {@code start}. */
-  static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(HashMap<Integer, Long> start) {
-    return config -> new PinnedStartConsumer(config, start);
+  /**
+   * KafkaIO's consumers, each starting a partition it is not told to seek at {@code start}, with
+   * the properties of {@code propertiesFile} added where each is made (see {@link KafkaClients}).
+   */
+  static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(
+      HashMap<Integer, Long> start, String propertiesFile) {
+    return config -> new PinnedStartConsumer(KafkaClients.withFile(config, propertiesFile), start);
   }
 
   /**

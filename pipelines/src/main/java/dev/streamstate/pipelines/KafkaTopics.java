@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,14 +12,16 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 final class KafkaTopics {
   private KafkaTopics() {}
 
-  /** Fails fast, in one line, when no broker answers at {@code bootstrapServers}. */
-  static void checkReachable(String bootstrapServers) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000))) {
+  /**
+   * Fails fast, in one line, when no broker answers at {@code bootstrapServers} to a client made
+   * with {@code clientConfig} (e.g. SASL/SSL settings, see {@link KafkaClients}).
+   */
+  static void checkReachable(String bootstrapServers, Map<String, Object> clientConfig) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(config)) {
       admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalArgumentException(

@@ -53,12 +53,12 @@ enum Sinks {
       if (options.getOutputTopic() == null || options.getOutputTopic().isBlank()) {
         throw new IllegalArgumentException("--sink=kafka needs --outputTopic=TOPIC");
       }
-      KafkaTopics.checkReachable(options.getBootstrapServers());
+      KafkaTopics.checkReachable(options.getBootstrapServers(), KafkaClients.config(options));
     }
 
     @Override
     void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
-      writeKafka("WriteToKafka", lines, options.getBootstrapServers(), options.getOutputTopic());
+      writeKafka("WriteToKafka", lines, options, options.getOutputTopic());
     }
   },
 
@@ -72,7 +72,7 @@ enum Sinks {
       if (options.getCassandraTable() == null || options.getCassandraTable().isBlank()) {
         throw new IllegalArgumentException("--sink=cassandra needs --cassandraTable=TABLE");
       }
-      CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort());
+      CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), CassandraLogin.of(options));
     }
 
     @Override
@@ -83,20 +83,26 @@ enum Sinks {
           CassandraUpserts.into(
               options.getCassandraHost(),
               options.getCassandraPort(),
+              CassandraLogin.of(options),
               CassandraSchema.KEYSPACE,
               options.getCassandraTable(),
               Seconds.positive("cassandraRetrySeconds", options.getCassandraRetrySeconds())));
     }
   };
 
-  /** Writes JSON lines to a Kafka topic, one message a line (also used for dead letters). */
-  static void writeKafka(String name, PCollection<String> lines, String bootstrapServers, String topic) {
+  /**
+   * Writes JSON lines to a Kafka topic, one message a line (also used for dead letters), with the
+   * inline client properties and, read where each producer is made, the file's.
+   */
+  static void writeKafka(String name, PCollection<String> lines, StreamStateOptions options, String topic) {
     lines.apply(
         name,
         KafkaIO.<Void, String>write()
-            .withBootstrapServers(bootstrapServers)
+            .withBootstrapServers(options.getBootstrapServers())
             .withTopic(topic)
             .withValueSerializer(StringSerializer.class)
+            .withProducerConfigUpdates(KafkaClients.inline(options.getKafkaProperties()))
+            .withProducerFactoryFn(KafkaClients.producers(options.getKafkaPropertiesFile()))
             .values());
   }
 

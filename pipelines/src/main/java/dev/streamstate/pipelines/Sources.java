@@ -8,6 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
@@ -103,16 +104,12 @@ enum Sources {
         throw new IllegalArgumentException(
             "--offsetReset must be earliest or latest; got '" + options.getOffsetReset() + "'");
       }
-      KafkaTopics.checkReachable(options.getBootstrapServers());
+      KafkaTopics.checkReachable(options.getBootstrapServers(), KafkaClients.config(options));
     }
 
     @Override
     PCollectionTuple read(Pipeline pipeline, StreamStateOptions options, Generator generator) {
-      Map<String, Object> consumer =
-          Map.of(
-              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers(),
-              ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
-              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset());
+      Map<String, Object> consumer = consumerConfig(options);
       return Outputs.of(
           pipeline
               .apply(
@@ -125,7 +122,11 @@ enum Sources {
                       .withConsumerConfigUpdates(consumer)
                       .withConsumerFactoryFn(
                           KafkaStartOffsets.consumers(
-                              KafkaStartOffsets.resolve(consumer, options.getTopic(), options.getOffsetReset())))
+                              KafkaStartOffsets.resolve(
+                                  KafkaClients.withFile(withBootstrap(consumer, options), options.getKafkaPropertiesFile()),
+                                  options.getTopic(),
+                                  options.getOffsetReset()),
+                              options.getKafkaPropertiesFile()))
                       .withCreateTime(Duration.ZERO)
                       .commitOffsetsInFinalize()
                       .withoutMetadata())
@@ -181,6 +182,21 @@ enum Sources {
   /** The source {@code --source} names. */
   static Sources named(String name) {
     return Choices.named(values(), "source", name);
+  }
+
+  /** {@code config} with the brokers to ask, for a consumer made here rather than by KafkaIO. */
+  private static Map<String, Object> withBootstrap(Map<String, Object> config, StreamStateOptions options) {
+    Map<String, Object> all = new HashMap<>(config);
+    all.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
+    return all;
+  }
+
+  /** The consumer's group and start, and the inline client properties (no secrets: checked). */
+  private static Map<String, Object> consumerConfig(StreamStateOptions options) {
+    Map<String, Object> config = new HashMap<>(KafkaClients.inline(options.getKafkaProperties()));
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getOffsetReset());
+    return config;
   }
 
   /** Reads a file's lines as bytes. */

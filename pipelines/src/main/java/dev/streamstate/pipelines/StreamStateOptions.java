@@ -7,7 +7,7 @@ import org.apache.beam.sdk.options.Description;
  * The options every pipeline shares: where records come from, where results go, and the
  * micro-batch interval. Runner options (--runner, --sparkMaster, --checkpointDir, …) come on top.
  */
-public interface StreamStateOptions extends CassandraOptions {
+public interface StreamStateOptions extends CassandraOptions, KafkaClientOptions {
 
   @Description(
       "Where records come from: generator (built-in data, no servers), file (a replay file, see"

@@ -5,12 +5,12 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,7 +26,7 @@ final class TransactionProducer {
   private TransactionProducer() {}
 
   /** Options of produce-transactions. */
-  public interface Options extends PipelineOptions {
+  public interface Options extends KafkaClientOptions {
     @Description("Kafka brokers, host:port[,host:port…]")
     @Default.String("localhost:9092")
     String getBootstrapServers();
@@ -77,8 +77,9 @@ final class TransactionProducer {
 
   /** Sends the ledger (or random transactions until stopped). */
   static void run(Options options) throws InterruptedException {
-    KafkaTopics.checkReachable(options.getBootstrapServers());
-    produce(options.getBootstrapServers(), options.getTopic(), !options.getRandomize(), options.getRandomize(), System.out);
+    Map<String, Object> clientConfig = KafkaClients.config(options);
+    KafkaTopics.checkReachable(options.getBootstrapServers(), clientConfig);
+    produce(options.getBootstrapServers(), clientConfig, options.getTopic(), !options.getRandomize(), options.getRandomize(), System.out);
   }
 
   /**
@@ -86,15 +87,13 @@ final class TransactionProducer {
    * {@code random}; flushes before returning. Each send is logged to {@code sent}, each failed
    * one to stderr.
    */
-  static void produce(String bootstrapServers, String topic, boolean ledger, boolean random, PrintStream sent)
+  static void produce(
+      String bootstrapServers, Map<String, Object> clientConfig, String topic, boolean ledger, boolean random, PrintStream sent)
       throws InterruptedException {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"),
-            new StringSerializer(),
-            new StringSerializer())) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       long id = 1;
       if (ledger) {
         List<String> lines = ledger();

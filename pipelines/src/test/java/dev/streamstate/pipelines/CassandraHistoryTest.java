@@ -31,7 +31,7 @@ class CassandraHistoryTest {
   @Test
   void loadsHistoryAsUpsertsAndReadsItBackWithCassandraIO() throws IOException {
     EmbeddedCassandra cassandra = RealServers.cassandra();
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port());
+    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
     try (com.datastax.driver.core.Cluster cluster =
             com.datastax.driver.core.Cluster.builder()
                 .addContactPoint(cassandra.host())

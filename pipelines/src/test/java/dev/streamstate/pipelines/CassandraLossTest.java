@@ -34,14 +34,14 @@ class CassandraLossTest {
     WordLedger before = new WordLedger(1L, 200);
     WordLedger after = new WordLedger(2L, 200);
     try (EmbeddedCassandra cassandra = EmbeddedCassandra.start(Files.createTempDirectory(Path.of("target"), "cassandra-loss"))) {
-      CassandraSchema.bootstrap(cassandra.host(), cassandra.port());
+      CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
       RunningWordCountPipeline.Options options =
           KafkaToCassandraRun.options(
               RunningWordCountPipeline.SPEC, kafka, TOPIC, cassandra, "--idleTimeoutSeconds=0", "--cassandraRetrySeconds=5");
       PipelineResult result = Job.start(RunningWordCountPipeline.SPEC, options);
       try {
         before.produce(kafka.bootstrapServers(), TOPIC, 200);
-        try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port());
+        try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
             Session session = cluster.connect()) {
           while (WordLedger.table(session).isEmpty()) {
             Thread.sleep(500);

@@ -38,7 +38,7 @@ class CrashRecoveryTest {
     EmbeddedKafka kafka = RealServers.kafka();
     EmbeddedCassandra cassandra = RealServers.cassandra();
     kafka.createTopic(TOPIC, 1);
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port());
+    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
     Path dir = Files.createTempDirectory(Path.of("target"), "crash-recovery").toAbsolutePath();
     WordLedger ledger = new WordLedger(20261130L, 4_000);
     Random killAt = new Random(7L);
@@ -57,7 +57,7 @@ class CrashRecoveryTest {
             "--cassandraPort=" + cassandra.port(),
             "--checkpointDir=" + dir.resolve("checkpoint"));
 
-    try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port());
+    try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
         Session session = cluster.connect()) {
       session.execute("TRUNCATE " + WordLedger.TABLE); // other tests share the node
       long started = System.nanoTime();

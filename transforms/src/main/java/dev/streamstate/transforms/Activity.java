@@ -25,9 +25,12 @@ public record Activity(String user, long timestamp, String activity) implements 
       throw new IllegalArgumentException("'user' must be a non-empty string, got " + JsonObjects.describe(user));
     }
     JsonNode timestamp = event.get("timestamp");
-    if (timestamp == null || !timestamp.isIntegralNumber() || !timestamp.canConvertToLong()) {
+    if (timestamp == null
+        || !timestamp.isIntegralNumber()
+        || !timestamp.canConvertToLong()
+        || !EventTime.isSupported(new Instant(timestamp.longValue()))) {
       throw new IllegalArgumentException(
-          "'timestamp' must be epoch milliseconds, got " + JsonObjects.describe(timestamp));
+          "'timestamp' must be epoch milliseconds in the years 0001 to 9999, got " + JsonObjects.describe(timestamp));
     }
     JsonNode activity = event.get("activity");
     if (activity == null || !activity.isTextual()) {

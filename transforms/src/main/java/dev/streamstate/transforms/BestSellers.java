@@ -62,6 +62,12 @@ public final class BestSellers {
         BestSellers::parseSale, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
+  /**
+   * The largest quantity one sale may have. Totals are {@code long} sums: with this bound they
+   * cannot overflow (into a negative "best seller") before billions of maximal sales.
+   */
+  static final long MAX_QUANTITY = 1_000_000_000L;
+
   static KV<String, Long> parseSale(String line) {
     String[] fields = line.split(",", -1);
     if (fields.length != 2) {
@@ -76,10 +82,13 @@ public final class BestSellers {
     try {
       quantity = Long.parseLong(fields[1].trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("quantity is not a whole number: '" + fields[1].trim() + "'");
+      throw new IllegalArgumentException("quantity is not a whole number: " + Reasons.quote(fields[1].trim()));
     }
     if (quantity <= 0) {
       throw new IllegalArgumentException("quantity must be positive, got " + quantity);
+    }
+    if (quantity > MAX_QUANTITY) {
+      throw new IllegalArgumentException("quantity must be at most " + MAX_QUANTITY + ", got " + quantity);
     }
     return KV.of(product, quantity);
   }

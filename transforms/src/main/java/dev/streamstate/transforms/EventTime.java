@@ -14,6 +14,12 @@ import org.joda.time.Instant;
  * watermark makes the element late, which the windows downstream then handle explicitly.
  */
 public final class EventTime<T> extends PTransform<PCollection<T>, PCollection<T>> {
+  /** The earliest event time data may carry, the start of year 1. */
+  public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The end (exclusive) of the event times data may carry, the start of year 10000. */
+  public static final Instant END = Instant.parse("10000-01-01T00:00:00Z");
+
   private final SerializableFunction<T, Instant> eventTime;
 
   private EventTime(SerializableFunction<T, Instant> eventTime) {
@@ -23,6 +29,16 @@ public final class EventTime<T> extends PTransform<PCollection<T>, PCollection<T
   /** Stamps each element with {@code eventTime(element)}. */
   public static <T> EventTime<T> from(SerializableFunction<T, Instant> eventTime) {
     return new EventTime<>(eventTime);
+  }
+
+  /**
+   * Whether data may carry this event time: years 1 to 9999. Far outside them an element cannot
+   * even be stamped (Beam's limits lie near year ±290 000, and a window's end must fit too), and a
+   * record there is broken, not early or late; parsers send it to the dead letters with this check
+   * instead of letting it fail the stream.
+   */
+  public static boolean isSupported(Instant time) {
+    return !time.isBefore(EARLIEST) && time.isBefore(END);
   }
 
   @Override

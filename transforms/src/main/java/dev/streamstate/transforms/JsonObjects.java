@@ -1,12 +1,21 @@
 package dev.streamstate.transforms;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Reads JSON object payloads strictly, with reasons a user can act on. */
 final class JsonObjects {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Strict: one payload is one JSON value, so text after it (a second object glued on) is an
+   * error rather than silently dropped, and so is a key given twice (which one would count?).
+   */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private JsonObjects() {}
 
@@ -16,7 +25,9 @@ final class JsonObjects {
     try {
       node = JSON.readTree(payload);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+      String why = e.getOriginalMessage();
+      throw new IllegalArgumentException(
+          "not JSON: " + (why != null && why.startsWith("Trailing token") ? "more text after the JSON value" : why));
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
@@ -29,7 +40,6 @@ final class JsonObjects {
     if (value == null) {
       return "nothing (missing)";
     }
-    String text = value.toString();
-    return value.getNodeType().name().toLowerCase() + " " + (text.length() > 40 ? text.substring(0, 40) + "…" : text);
+    return value.getNodeType().name().toLowerCase() + " " + Reasons.abbreviate(value.toString());
   }
 }

@@ -57,7 +57,11 @@ public final class ReplayLines
       eventTime = ISO_UTC.parseDateTime(time).toInstant();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "replay line has no valid event time: '" + time + "' is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z");
+          "replay line has no valid event time: " + Reasons.quote(time) + " is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z");
+    }
+    if (!EventTime.isSupported(eventTime)) {
+      throw new IllegalArgumentException(
+          "replay line has no valid event time: " + Reasons.quote(time) + " is outside the years 0001 to 9999");
     }
     return TimestampedValue.of(line.substring(tab + 1), eventTime);
   }

@@ -36,13 +36,13 @@ public record SimpleTransaction(
           "expected 5 comma-separated fields id,MM/dd/yyyy,account,amount,description, got " + fields.length);
     }
     if (!ID.matcher(fields[0]).matches()) {
-      throw new IllegalArgumentException("id must be a whole number, got '" + abbreviate(fields[0]) + "'");
+      throw new IllegalArgumentException("id must be a whole number, got " + Reasons.quote(fields[0]));
     }
     LocalDate date;
     try {
       date = LocalDate.parse(fields[1], DATE);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("date must be a real day as MM/dd/yyyy, got '" + abbreviate(fields[1]) + "'");
+      throw new IllegalArgumentException("date must be a real day as MM/dd/yyyy, got " + Reasons.quote(fields[1]));
     }
     String account = fields[2].strip();
     if (account.isEmpty()) {
@@ -50,7 +50,7 @@ public record SimpleTransaction(
     }
     if (!AMOUNT.matcher(fields[3]).matches()) {
       throw new IllegalArgumentException(
-          "amount must be a plain decimal with at most two decimals, like 10.34, got '" + abbreviate(fields[3]) + "'");
+          "amount must be a plain decimal with at most two decimals, like 10.34, got " + Reasons.quote(fields[3]));
     }
     String description = fields[4].strip();
     if (description.isEmpty()) {
@@ -64,9 +64,5 @@ public record SimpleTransaction(
     int comma = line.indexOf(',');
     String first = comma < 0 ? line : line.substring(0, comma);
     return ID.matcher(first).matches() ? first : null;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 40 ? text.substring(0, 40) + "…" : text;
   }
 }

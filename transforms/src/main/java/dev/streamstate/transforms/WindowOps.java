@@ -70,13 +70,32 @@ public final class WindowOps {
         WindowOps::parseKeyValue, KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of()));
   }
 
+  /**
+   * Numbers are summed exactly, so their size is bounded: {@code 1e999999999} parses to a few
+   * bytes, but a sum with it needs a billion digits and failed the stream, and parsing a megabyte
+   * of digits takes minutes. Beyond the bound a number is a dead letter, not a stalled stream.
+   */
+  static final int MAX_DIGITS = 1000;
+
   static BigDecimal parseNumber(String text) {
     String trimmed = text.trim();
-    try {
-      return new BigDecimal(trimmed);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a decimal number: '" + trimmed + "'");
+    if (trimmed.length() > 2 * MAX_DIGITS + 10) { // digits, sign, point and a short exponent
+      throw new IllegalArgumentException(
+          "number too long: " + trimmed.length() + " characters, at most " + MAX_DIGITS
+              + " digits before and after the decimal point");
     }
+    BigDecimal number;
+    try {
+      number = new BigDecimal(trimmed);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a decimal number: " + Reasons.quote(trimmed));
+    }
+    if (number.precision() - number.scale() > MAX_DIGITS || number.scale() > MAX_DIGITS) {
+      throw new IllegalArgumentException(
+          "number out of range: at most " + MAX_DIGITS + " digits before and after the decimal point, got "
+              + Reasons.quote(trimmed));
+    }
+    return number;
   }
 
   static KV<String, BigDecimal> parseKeyValue(String line) {

@@ -56,6 +56,12 @@ class BestSellersTest {
         assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,1.5")).getMessage());
     assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale(",1"));
     assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,0"));
+    // Two sales of 2^62 would overflow a long total into a negative best seller.
+    assertEquals(
+        "quantity must be at most 1000000000, got 4611686018427387904",
+        assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,4611686018427387904"))
+            .getMessage());
+    assertEquals(KV.of("a", 1_000_000_000L), BestSellers.parseSale("a,1000000000"));
   }
 
   @ParameterizedTest

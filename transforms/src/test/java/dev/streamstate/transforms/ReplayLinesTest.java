@@ -39,6 +39,24 @@ class ReplayLinesTest {
   }
 
   @Test
+  void anEventTimeNoWindowCanHoldIsABadLineNotACrash() {
+    // Valid ISO-8601, but outside what Beam can stamp: before the check, the stream failed.
+    assertEquals(
+        "replay line has no valid event time: '-292275054-01-01T00:00:00Z' is outside the years 0001 to 9999",
+        assertThrows(
+                IllegalArgumentException.class, () -> ReplayLines.parseLine("-292275054-01-01T00:00:00Z\tx"))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ReplayLines.parseLine("10000-01-01T00:00:00Z\tx"));
+    assertEquals(
+        Instant.parse("9999-12-31T23:59:59.999Z"),
+        ReplayLines.parseLine("9999-12-31T23:59:59.999Z\tx").getTimestamp());
+    assertEquals(
+        "replay line has no valid event time: '" + "9".repeat(40) + "…' is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z",
+        assertThrows(IllegalArgumentException.class, () -> ReplayLines.parseLine("9".repeat(5_000) + "\tx"))
+            .getMessage());
+  }
+
+  @Test
   void decodesBytesThenStampsEventTimeAndKeepsEveryBadRecord() {
     Pipeline p = TestRunner.DIRECT.newPipeline();
     byte[] invalidUtf8 = {'2', '0', '2', '6', '\t', (byte) 0xC3, (byte) 0x28};

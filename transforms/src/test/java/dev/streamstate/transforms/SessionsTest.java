@@ -132,4 +132,37 @@ class SessionsTest {
     assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1"));
     assertThrows(IllegalArgumentException.class, () -> Activity.parse("{\"user\":\"u\",\"timestamp\":\"now\",\"activity\":\"a\"}"));
   }
+
+  @Test
+  void readsOneJsonObjectAPayloadAndNothingAfterIt() {
+    // Before, the second object of a glued line was dropped silently, and a repeated key's last value won.
+    assertEquals(
+        "not JSON: more text after the JSON value",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> UserEvent.parse("{\"id\":1,\"data\":\"a\"}{\"id\":2,\"data\":\"b\"}"))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1,\"data\":\"a\"} x"));
+    assertEquals(
+        "not JSON: Duplicate field 'id'",
+        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1,\"id\":2,\"data\":\"a\"}"))
+            .getMessage());
+    assertEquals(new UserEvent(1, "a", true), UserEvent.parse(" {\"id\":1,\"data\":\"a\",\"isLast\":true} "));
+  }
+
+  @Test
+  void anActivityTimeNoWindowCanHoldIsRejected() {
+    assertEquals(
+        "'timestamp' must be epoch milliseconds in the years 0001 to 9999, got number 9223372036854775807",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Activity.parse("{\"user\":\"u\",\"timestamp\":9223372036854775807,\"activity\":\"a\"}"))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Activity.parse("{\"user\":\"u\",\"timestamp\":-62135596800001,\"activity\":\"a\"}"));
+    assertEquals(
+        new Activity("u", -62135596800000L, "a"),
+        Activity.parse("{\"user\":\"u\",\"timestamp\":-62135596800000,\"activity\":\"a\"}"));
+  }
 }

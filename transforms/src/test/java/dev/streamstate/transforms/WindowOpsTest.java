@@ -104,4 +104,19 @@ class WindowOpsTest {
                 () -> EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(3)))
             .getMessage());
   }
+
+  @Test
+  void boundsNumbersSoThatEverySumStaysCheap() {
+    // 1e999999999 parses to a few bytes, but a sum with it needs a billion digits (or overflows).
+    assertEquals(
+        "number out of range: at most 1000 digits before and after the decimal point, got '1e999999999'",
+        assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("1e999999999")).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("1e-1001"));
+    // A megabyte of digits took minutes to parse: it is refused before parsing.
+    assertEquals(
+        "number too long: 1000000 characters, at most 1000 digits before and after the decimal point",
+        assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("7".repeat(1_000_000))).getMessage());
+    assertEquals(new BigDecimal("1e309"), WindowOps.parseNumber("1e309"));
+    assertEquals(new BigDecimal("-0.001"), WindowOps.parseNumber(" -1e-3 "));
+  }
 }
