@@ -47,7 +47,7 @@ class ClusterRunIT {
         EmbeddedKafka kafka = startingKafka.join()) {
       kafka.createTopic("lines", 2);
       kafka.createTopic("counts", 1);
-      List<String> lines = lines(200);
+      List<String> lines = lines(60);
       kafka.send("lines", lines);
 
       ServerProcess driver =
@@ -64,6 +64,11 @@ class ClusterRunIT {
                   "--sink=kafka",
                   "--outputTopic=counts",
                   "--idleTimeoutSeconds=0",
+                  // Each micro-batch reads Kafka for at least this long (the runner's default is
+                  // 200 ms, and must stay below the batch): on a busy machine, short reads got a
+                  // few records a batch.
+                  "--batchSeconds=2",
+                  "--minReadTimeMillis=1500",
                   "--checkpointDir=" + dir.resolve("checkpoint")),
               dir.resolve("driver"));
       long submitted = System.nanoTime();
@@ -71,7 +76,7 @@ class ClusterRunIT {
       List<TopicReader.Received> received;
       String masterState;
       try {
-        received = TopicReader.read(kafka, "counts", expected.size(), RESULTS_WITHIN);
+        received = TopicReader.read(kafka, "counts", expected.size(), RESULTS_WITHIN, driver::isAlive);
         masterState = cluster.masterState();
       } finally {
         driver.close();

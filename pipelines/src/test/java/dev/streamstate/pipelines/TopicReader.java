@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,6 +23,12 @@ final class TopicReader {
    * seconds more, so that a duplicate would show.
    */
   static List<Received> read(EmbeddedKafka kafka, String topic, int atLeast, Duration within) {
+    return read(kafka, topic, atLeast, within, () -> true);
+  }
+
+  /** As {@link #read(EmbeddedKafka, String, int, Duration)}, but stops early once {@code writerRuns} is false. */
+  static List<Received> read(
+      EmbeddedKafka kafka, String topic, int atLeast, Duration within, BooleanSupplier writerRuns) {
     List<Received> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
@@ -33,7 +40,7 @@ final class TopicReader {
             new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + within.toNanos();
-      while (System.nanoTime() < deadline && values.size() < atLeast) {
+      while (System.nanoTime() < deadline && values.size() < atLeast && writerRuns.getAsBoolean()) {
         poll(consumer, values);
       }
       long settle = System.nanoTime() + Duration.ofSeconds(5).toNanos();

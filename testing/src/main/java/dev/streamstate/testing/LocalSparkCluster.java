@@ -58,7 +58,6 @@ public final class LocalSparkCluster implements AutoCloseable {
     ServerProcess.checkFree("the Spark Master", masterPort);
     ServerProcess.checkFree("the Spark Master's web UI", webUiPort);
     Map<String, String> environment = environment(dir);
-    String masterUrl = "spark://" + ClusterSubmission.LOOPBACK + ":" + masterPort;
     ServerProcess master =
         daemon(
             "Spark-Master",
@@ -79,7 +78,7 @@ public final class LocalSparkCluster implements AutoCloseable {
                   "--webui-port", Integer.toString(ServerProcess.freePort()),
                   "--cores", Integer.toString(cores), "--memory", "2g",
                   "--work-dir", dir.resolve("work").toAbsolutePath().toString(),
-                  masterUrl),
+                  masterUrl(masterPort)),
               dir.resolve("worker"),
               environment);
       LocalSparkCluster cluster =
@@ -97,7 +96,11 @@ public final class LocalSparkCluster implements AutoCloseable {
 
   /** The URL drivers connect to: {@code spark://127.0.0.1:PORT}. */
   public String masterUrl() {
-    return "spark://" + ClusterSubmission.LOOPBACK + ":" + masterPort;
+    return masterUrl(masterPort);
+  }
+
+  private static String masterUrl(int port) {
+    return "spark://" + ClusterSubmission.LOOPBACK + ":" + port;
   }
 
   /** The Master's web UI; its state as JSON is at {@code /json/}. */
