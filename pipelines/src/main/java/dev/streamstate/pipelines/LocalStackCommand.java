@@ -46,15 +46,7 @@ final class LocalStackCommand {
     Path dir = Path.of("target", "local-stack", Long.toString(System.currentTimeMillis())).toAbsolutePath();
     System.err.println("streamstate: starting Kafka and Cassandra under " + dir + " ...");
     LocalStack stack = LocalStack.start(dir, options.getKafkaPort(), options.getCassandraPort());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  System.err.println("streamstate: stopping Kafka and Cassandra ...");
-                  stack.close();
-                  stopped.countDown();
-                }));
+    CountDownLatch stopped = stopOnExit("Kafka and Cassandra", stack);
     for (String topic : List.of(options.getTopics().split(","))) {
       stack.kafka().createTopic(topic.trim(), 2);
     }
@@ -66,6 +58,27 @@ final class LocalStackCommand {
             + "   keyspace: " + CassandraSchema.KEYSPACE + " (sample history loaded)");
     System.out.println("Ctrl-C stops both.");
     stopped.await();
+  }
+
+  /**
+   * On Ctrl-C (or any end of this JVM) stops {@code servers}, announcing it as stopping {@code
+   * what}; the latch opens once they are stopped, so a command's main thread can wait on it.
+   */
+  static CountDownLatch stopOnExit(String what, AutoCloseable servers) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("streamstate: stopping " + what + " ...");
+                  try {
+                    servers.close();
+                  } catch (Exception e) {
+                    System.err.println("streamstate: while stopping " + what + ": " + e.getMessage());
+                  }
+                  stopped.countDown();
+                }));
+    return stopped;
   }
 
   /** Loads the sample historic averages (a copy is left in {@code dir}) into the stack's Cassandra. */

@@ -38,6 +38,11 @@ public final class StreamState {
               LocalStackCommand.Options.class,
               LocalStackCommand::run),
           new CommandSpec<>(
+              "local-cluster",
+              "start a Spark standalone Master and Worker on 127.0.0.1 and print how to submit to them; Ctrl-C stops",
+              LocalClusterCommand.Options.class,
+              LocalClusterCommand::run),
+          new CommandSpec<>(
               "produce-transactions",
               "write CSV transactions to Kafka: a fixed ledger of 100, or random ones (--randomize)",
               TransactionProducer.Options.class,

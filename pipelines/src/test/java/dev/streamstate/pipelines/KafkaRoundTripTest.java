@@ -6,22 +6,12 @@ import dev.streamstate.testing.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,15 +33,7 @@ class KafkaRoundTripTest {
     kafka.createTopic(in, 2);
     kafka.createTopic(out, 1);
     List<String> ledger = TransactionProducer.ledger();
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            new StringSerializer(),
-            new StringSerializer())) {
-      for (String line : ledger) {
-        producer.send(new ProducerRecord<>(in, line)).get();
-      }
-    }
+    kafka.send(in, ledger);
 
     StreamStateOptions options =
         PipelineOptionsFactory.fromArgs(
@@ -80,42 +62,11 @@ class KafkaRoundTripTest {
     PipelineResult result = pipeline.run();
     List<String> echoed;
     try {
-      echoed = consume(kafka, out, ledger.size(), Duration.ofSeconds(120));
+      echoed = TopicReader.values(TopicReader.read(kafka, out, ledger.size(), Duration.ofSeconds(120)));
     } finally {
       stop(result);
     }
     assertEquals(ledger.stream().sorted().toList(), echoed.stream().sorted().toList());
-  }
-
-  /**
-   * Reads the topic from its start until {@code atLeast} records or the time is up, then a few
-   * seconds more, so that a duplicate would show.
-   */
-  private static List<String> consume(EmbeddedKafka kafka, String topic, int atLeast, Duration within) {
-    List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + within.toNanos();
-      while (System.nanoTime() < deadline && values.size() < atLeast) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          values.add(record.value());
-        }
-      }
-      long settle = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (System.nanoTime() < settle) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          values.add(record.value());
-        }
-      }
-    }
-    return values;
   }
 
   private static void stop(PipelineResult result) throws IOException {

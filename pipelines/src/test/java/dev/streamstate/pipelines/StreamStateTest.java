@@ -49,7 +49,7 @@ class StreamStateTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, fraud, local-stack, produce-transactions, fraud-demo, load-history (see --help)",
+        "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, fraud, local-stack, local-cluster, produce-transactions, fraud-demo, load-history (see --help)",
         "word-count --source=kafkaa|--source must be one of file, socket, kafka, generator; got 'kafkaa'",
         "word-count --sink=paper|--sink must be one of console, file, kafka, cassandra; got 'paper'",
         "word-count --batchSeconds=abc|--batchSeconds must be a whole number, got 'abc'",

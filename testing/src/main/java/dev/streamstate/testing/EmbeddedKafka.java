@@ -13,8 +13,12 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one) in its own JVM, bound to
@@ -123,6 +127,23 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
     } catch (InterruptedException | TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
+    }
+  }
+
+  /** Writes each value to {@code topic} (no key), waiting until the broker acknowledged it. */
+  public void send(String topic, List<String> values) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      for (String value : values) {
+        producer.send(new ProducerRecord<>(topic, value)).get(60, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot write to topic " + topic + ": " + e.getCause().getMessage(), e);
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException("cannot write to topic " + topic + ": " + e, e);
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +34,19 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts {@code mainClass} with the server classpath named {@code server} (e.g. "kafka"). */
   static ServerProcess start(
       String name, String server, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
-    return startWithClasspath(name, classpath(server), jvmArgs, mainClass, args, dir);
+    return start(name, server, jvmArgs, mainClass, args, dir, Map.of());
+  }
+
+  /** As {@link #start(String, String, List, String, List, Path)}, with extra environment variables. */
+  static ServerProcess start(
+      String name,
+      String server,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path dir,
+      Map<String, String> environment) {
+    return startWithClasspath(name, classpath(server), jvmArgs, mainClass, args, dir, environment);
   }
 
   /**
@@ -42,6 +55,17 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess startWithClasspath(
       String name, String classpath, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
+    return startWithClasspath(name, classpath, jvmArgs, mainClass, args, dir, Map.of());
+  }
+
+  private static ServerProcess startWithClasspath(
+      String name,
+      String classpath,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path dir,
+      Map<String, String> environment) {
     List<String> command = java(jvmArgs, classpath + java.io.File.pathSeparator + ownLocation());
     command.add(ParentWatch.class.getName());
     command.add(Long.toString(ProcessHandle.current().pid()));
@@ -50,12 +74,13 @@ public final class ServerProcess implements AutoCloseable {
     Path log = dir.resolve(name.toLowerCase() + ".log");
     try {
       Files.createDirectories(dir);
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(dir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new ServerProcess(name, process, log);
     } catch (IOException e) {
       throw new IllegalStateException(name + " could not be started: " + e.getMessage(), e);
