@@ -35,6 +35,12 @@ public final class SparkStreaming {
       return;
     }
     SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
+    if (spark.getSparkMaster().startsWith("local")) {
+      // A local job serves no one else: its driver listens on the loopback address only (Spark
+      // otherwise binds the host's address). SparkConf reads these when the runner makes it.
+      System.setProperty("spark.driver.bindAddress", System.getProperty("spark.driver.bindAddress", "127.0.0.1"));
+      System.setProperty("spark.driver.host", System.getProperty("spark.driver.host", "127.0.0.1"));
+    }
     if (unbounded) {
       // The runner keeps source watermarks in a JVM-wide static keyed by source number: a second
       // streaming pipeline in the same JVM (tests, benchmarks) would start from the first one's
