@@ -18,8 +18,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Where a Kafka source starts, fixed when the job is built: per partition, the consumer group's
- * committed offset, or else the start or the end of the partition as {@code --offsetReset} says.
+ * Where a Kafka source of a job that resumes from a checkpoint starts, fixed when the job is first
+ * built: per partition, the consumer group's committed offset, or else the start or the end of the
+ * partition as {@code --offsetReset} says.
  *
  * <p>Why fixed: on the Spark runner a job restarted from its checkpoint recomputes the micro-batches
  * whose state was not yet written to the checkpoint, back to the job's first batch if need be, and

@@ -1,6 +1,7 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.pipelines.Generators.Generator;
+import dev.streamstate.runners.Checkpoints;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.ReplayLines;
 import dev.streamstate.transforms.Utf8;
@@ -23,12 +24,14 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
@@ -120,13 +123,7 @@ enum Sources {
                       .withKeyDeserializer(ByteArrayDeserializer.class)
                       .withValueDeserializer(ByteArrayDeserializer.class)
                       .withConsumerConfigUpdates(consumer)
-                      .withConsumerFactoryFn(
-                          KafkaStartOffsets.consumers(
-                              KafkaStartOffsets.resolve(
-                                  KafkaClients.withFile(withBootstrap(consumer, options), options.getKafkaPropertiesFile()),
-                                  options.getTopic(),
-                                  options.getOffsetReset()),
-                              options.getKafkaPropertiesFile()))
+                      .withConsumerFactoryFn(consumers(options, consumer))
                       .withCreateTime(Duration.ZERO)
                       .commitOffsetsInFinalize()
                       .withoutMetadata())
@@ -182,6 +179,23 @@ enum Sources {
   /** The source {@code --source} names. */
   static Sources named(String name) {
     return Choices.named(values(), "source", name);
+  }
+
+  /**
+   * KafkaIO's consumers: with the properties file added where each is made, and, for a job that
+   * resumes from a checkpoint, starting where the job first started (see {@link KafkaStartOffsets}).
+   */
+  private static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(
+      StreamStateOptions options, Map<String, Object> consumer) {
+    if (!Checkpoints.resumable(options)) {
+      return KafkaClients.consumers(options.getKafkaPropertiesFile());
+    }
+    return KafkaStartOffsets.consumers(
+        KafkaStartOffsets.resolve(
+            KafkaClients.withFile(withBootstrap(consumer, options), options.getKafkaPropertiesFile()),
+            options.getTopic(),
+            options.getOffsetReset()),
+        options.getKafkaPropertiesFile());
   }
 
   /** {@code config} with the brokers to ask, for a consumer made here rather than by KafkaIO. */

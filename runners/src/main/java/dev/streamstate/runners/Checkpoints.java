@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.beam.runners.spark.SparkCommonPipelineOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -106,6 +107,11 @@ public final class Checkpoints {
       }
     }
     return null;
+  }
+
+  /** Whether a job with {@code options} resumes from a checkpoint of its own when restarted. */
+  public static boolean resumable(PipelineOptions options) {
+    return SparkStreaming.isSpark(options) && isExplicit(options.as(SparkPipelineOptions.class));
   }
 
   /** Whether the job names its checkpoint directory, rather than getting the runner's per-job one. */
