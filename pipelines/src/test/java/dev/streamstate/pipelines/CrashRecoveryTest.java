@@ -16,80 +16,135 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Recovery from a real crash: {@code running-word-count} runs on the Spark runner as a driver JVM
- * of its own, reading a known ledger of lines from the real Kafka broker and upserting running
- * counts into the real Cassandra node. The test kills that JVM with SIGKILL at three points drawn
- * from a fixed seed while the ledger is still arriving, restarts it each time with the same
- * {@code --checkpointDir}, and finally compares every word's count in Cassandra with the ledger:
- * nothing lost, nothing counted twice.
+ * Recovery from a real crash: a pipeline runs on the Spark runner as a driver JVM of its own,
+ * reading a known ledger from the real Kafka broker and upserting its results into the real
+ * Cassandra node. The test kills that JVM with SIGKILL at three points drawn from a fixed seed while
+ * the ledger is still arriving, restarts it each time with the same {@code --checkpointDir}, and
+ * finally compares the Cassandra table with the ledger: nothing lost, nothing counted twice.
  */
 @ExtendWith(RealServers.class)
 class CrashRecoveryTest {
-  private static final String TOPIC = "crash-lines";
   private static final int KILLS = 3;
 
   @Test
-  void killedDriverResumesFromItsCheckpointWithNothingLostOrCountedTwice() throws Exception {
+  void runningCountsResumeWithNothingLostOrCountedTwice() throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
-    EmbeddedCassandra cassandra = RealServers.cassandra();
-    kafka.createTopic(TOPIC, 1);
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
-    Path dir = Files.createTempDirectory(Path.of("target"), "crash-recovery").toAbsolutePath();
+    String topic = "crash-lines";
+    kafka.createTopic(topic, 1);
     WordLedger ledger = new WordLedger(20261130L, 4_000);
-    Random killAt = new Random(7L);
-    List<String> args =
-        List.of(
-            "running-word-count",
-            "--runner=SparkRunner",
-            "--sparkMaster=local[2]",
-            "--source=kafka",
-            "--bootstrapServers=" + kafka.bootstrapServers(),
-            "--topic=" + TOPIC,
-            "--offsetReset=earliest",
-            "--idleTimeoutSeconds=0",
-            "--sink=cassandra",
-            "--cassandraHost=" + cassandra.host(),
-            "--cassandraPort=" + cassandra.port(),
-            "--checkpointDir=" + dir.resolve("checkpoint"));
-
-    try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    try (Cluster cluster = cassandra();
         Session session = cluster.connect()) {
       session.execute("TRUNCATE " + WordLedger.TABLE); // other tests share the node
-      long started = System.nanoTime();
-      int part = ledger.lines.size() / (KILLS + 1);
-      List<String> kills = new ArrayList<>();
-      for (int run = 0; run <= KILLS; run++) {
-        // Each run gets its part of the ledger while it is up; it is killed in the middle of it, so
-        // the rest arrives while no driver runs and the next one must pick it up.
-        int from = run * part;
-        int to = run == KILLS ? ledger.lines.size() : from + part;
-        ServerProcess driver = driver(run, args, dir);
-        CompletableFuture<Void> producing =
-            CompletableFuture.runAsync(() -> ledger.produce(kafka.bootstrapServers(), TOPIC, 40, from, to));
-        awaitProgress(session, driver);
-        if (run == KILLS) {
-          producing.get();
-          Map<String, Long> actual = ledger.awaitCounts(session, Duration.ofMinutes(5));
-          driver.close();
-          System.out.printf(
-              "crash recovery: %s after %d kills -9 (%s), %d s%n",
-              ledger.compare(actual), KILLS, String.join("; ", kills),
-              Duration.ofNanos(System.nanoTime() - started).toSeconds());
-          assertEquals(ledger.counts, actual, "word counts in Cassandra vs the ledger");
-          return;
-        }
-        long millis = 3_000 + killAt.nextInt(7_000);
-        Thread.sleep(millis);
-        driver.kill();
-        kills.add(millis + " ms after progress with " + WordLedger.sum(WordLedger.table(session)) + " counted");
-        producing.get();
-      }
+      Crashes crashes =
+          crashAndRestart(
+              "running-word-count",
+              List.of("--idleTimeoutSeconds=0"),
+              topic,
+              ledger.lines.size(),
+              (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, 40, from, to),
+              () -> WordLedger.table(session));
+      Map<String, Long> actual = ledger.awaitCounts(session, Duration.ofMinutes(5));
+      System.out.println("crash recovery: " + ledger.compare(actual) + crashes.stop());
+      assertEquals(ledger.counts, actual, "word counts in Cassandra vs the ledger");
     }
+  }
+
+  @Test
+  void fraudAlertsResumeWithNothingLostOrCountedTwice() throws Exception {
+    EmbeddedKafka kafka = RealServers.kafka();
+    String topic = "crash-transactions";
+    kafka.createTopic(topic, 1);
+    kafka.createTopic(topic + "-dead-letters", 1);
+    TransactionLedger ledger = new TransactionLedger(20261201L, 1_600, 8);
+    try (Cluster cluster = cassandra();
+        Session session = cluster.connect()) {
+      session.execute("TRUNCATE finances.alerts"); // other tests share the node
+      session.execute("TRUNCATE finances.account_aggregates");
+      ledger.history.forEach(
+          (account, average) ->
+              session.execute(
+                  "INSERT INTO finances.account_aggregates (account_number, average_transaction) VALUES (?, ?)",
+                  account,
+                  average.doubleValue()));
+      Crashes crashes =
+          crashAndRestart(
+              "fraud",
+              List.of(),
+              topic,
+              ledger.lines.size(),
+              (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, 20, from, to),
+              () -> ExpectedAlerts.table(session));
+      Set<String> actual = ledger.awaitAlerts(session, Duration.ofMinutes(5));
+      System.out.println("crash recovery: " + ledger.compare(actual) + crashes.stop());
+      assertEquals(ledger.alerts(), actual, "alerts in Cassandra vs the ledger's");
+    }
+  }
+
+  /** Sends part {@code from} to {@code to} of a ledger. */
+  private interface Part {
+    void send(int from, int to);
+  }
+
+  /** The last driver, still running, and what happened to the ones before it. */
+  private record Crashes(ServerProcess driver, List<String> kills, long started) {
+    /** Stops the last driver; says when the others were killed and how long it all took. */
+    String stop() {
+      driver.close();
+      return " after " + KILLS + " kills -9 (" + String.join("; ", kills) + "), "
+          + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s";
+    }
+  }
+
+  /**
+   * Runs {@code pipeline} from {@code topic} into Cassandra with a checkpoint directory while a
+   * ledger of {@code size} records arrives in {@link #KILLS} + 1 parts: each driver is killed while
+   * its part is arriving (at a point after its first results), the rest of the part arrives while no
+   * driver runs, and the next driver must pick it up. Returns with the last driver running and the
+   * whole ledger sent.
+   */
+  private static Crashes crashAndRestart(
+      String pipeline, List<String> options, String topic, int size, Part part, Supplier<?> sink) throws Exception {
+    EmbeddedKafka kafka = RealServers.kafka();
+    EmbeddedCassandra cassandra = RealServers.cassandra();
+    Path dir = Files.createTempDirectory(Path.of("target"), "crash-" + pipeline).toAbsolutePath();
+    List<String> args = new ArrayList<>(List.of(pipeline, "--runner=SparkRunner", "--sparkMaster=local[2]"));
+    args.addAll(KafkaToCassandraRun.kafkaToCassandra(kafka, topic, cassandra));
+    args.add("--checkpointDir=" + dir.resolve("checkpoint"));
+    args.addAll(options);
+    Random killAt = new Random(7L);
+    long started = System.nanoTime();
+    int partSize = size / (KILLS + 1);
+    List<String> kills = new ArrayList<>();
+    for (int run = 0; ; run++) {
+      int from = run * partSize;
+      int to = run == KILLS ? size : from + partSize;
+      ServerProcess driver = driver(run, args, dir);
+      CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> part.send(from, to));
+      awaitProgress(sink, driver);
+      if (run == KILLS) {
+        producing.get();
+        return new Crashes(driver, kills, started);
+      }
+      long millis = 3_000 + killAt.nextInt(7_000);
+      Thread.sleep(millis);
+      driver.kill();
+      kills.add(millis + " ms after progress");
+      producing.get();
+    }
+  }
+
+  /** The shared Cassandra node, its schema in place. */
+  private static Cluster cassandra() {
+    EmbeddedCassandra cassandra = RealServers.cassandra();
+    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    return CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
   }
 
   /** The pipeline in a JVM of its own, as {@code streamstate} would start it. */
@@ -104,12 +159,12 @@ class CrashRecoveryTest {
   }
 
   /** Waits until the sink changes, i.e. the (re)started driver finishes micro-batches again. */
-  private static void awaitProgress(Session session, ServerProcess driver) throws InterruptedException {
-    Map<String, Long> before = WordLedger.table(session);
+  private static void awaitProgress(Supplier<?> sink, ServerProcess driver) throws InterruptedException {
+    Object before = sink.get();
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       assertTrue(driver.isAlive(), "the driver exited; see " + driver.log());
-      if (!WordLedger.table(session).equals(before)) {
+      if (!sink.get().equals(before)) {
         return;
       }
       Thread.sleep(500);

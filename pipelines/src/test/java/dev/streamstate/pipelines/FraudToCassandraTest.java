@@ -3,20 +3,17 @@ package dev.streamstate.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datastax.driver.core.Cluster;
-import com.datastax.driver.core.Row;
 import com.datastax.driver.core.Session;
 import dev.streamstate.testing.EmbeddedCassandra;
 import dev.streamstate.testing.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.PipelineResult;
@@ -41,8 +38,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServers.class)
 class FraudToCassandraTest {
   private static final String TOPIC = "fraud-transactions";
-  private static final long WINDOW_MILLIS = 10_000;
-  private static final BigDecimal THRESHOLD = new BigDecimal("2000");
 
   @Test
   void ledgerAlertsLandInCassandraAndFollowTheRefreshedHistory() throws Exception {
@@ -70,9 +65,9 @@ class FraudToCassandraTest {
       history.forEach((account, average) -> saveHistory(session, account, average));
 
       // The ledger, one transaction every 500 ms of event time, two minutes ago.
-      long base = (System.currentTimeMillis() - 120_000) / WINDOW_MILLIS * WINDOW_MILLIS;
+      long base = (System.currentTimeMillis() - 120_000) / ExpectedAlerts.WINDOW_MILLIS * ExpectedAlerts.WINDOW_MILLIS;
       List<String> ledger = TransactionProducer.ledger();
-      Expected expected = new Expected();
+      ExpectedAlerts expected = new ExpectedAlerts();
       for (int i = 0; i < ledger.size(); i++) {
         send(producer, base + i * 500L, ledger.get(i));
         String[] fields = ledger.get(i).split(",");
@@ -85,7 +80,7 @@ class FraudToCassandraTest {
           KafkaToCassandraRun.options(FraudPipeline.SPEC, kafka, TOPIC, cassandra, "--historyRefreshSeconds=2");
       PipelineResult result = Job.start(FraudPipeline.SPEC, options);
       try {
-        assertEquals(firstAlerts, await(() -> alerts(session), firstAlerts.size()));
+        assertEquals(firstAlerts, await(() -> ExpectedAlerts.table(session), firstAlerts.size()));
 
         // History changes mid-stream: 456 is now a big spender, 333 never spent anything.
         history.put("456-DEF-456", new BigDecimal("100000.00"));
@@ -98,9 +93,9 @@ class FraudToCassandraTest {
         expected.add("456-DEF-456", now, new BigDecimal("4322.33"));
         expected.add("333-XYZ-999", now, new BigDecimal("2500.00"));
         Set<String> allAlerts = new TreeSet<>(firstAlerts);
-        allAlerts.addAll(expected.alertsIn(now / WINDOW_MILLIS * WINDOW_MILLIS, history));
+        allAlerts.addAll(expected.alertsIn(now / ExpectedAlerts.WINDOW_MILLIS * ExpectedAlerts.WINDOW_MILLIS, history));
 
-        assertEquals(allAlerts, await(() -> alerts(session), allAlerts.size()));
+        assertEquals(allAlerts, await(() -> ExpectedAlerts.table(session), allAlerts.size()));
         assertEquals(
             List.of(
                 "{\"payload\":\"oops,01/01/2026,A,1.00,Gas\",\"error\":\"id must be a whole number, got 'oops'\"}"),
@@ -109,77 +104,6 @@ class FraudToCassandraTest {
         result.cancel();
       }
     }
-  }
-
-  /** The alerts, computed without the pipeline: per account, windows in event-time order. */
-  private static final class Expected {
-    /** account → window start → amounts. */
-    private final Map<String, TreeMap<Long, List<BigDecimal>>> windows = new TreeMap<>();
-
-    void add(String account, long timestamp, BigDecimal amount) {
-      windows
-          .computeIfAbsent(account, a -> new TreeMap<>())
-          .computeIfAbsent(timestamp / WINDOW_MILLIS * WINDOW_MILLIS, w -> new ArrayList<>())
-          .add(amount);
-    }
-
-    Set<String> alerts(Map<String, BigDecimal> history) {
-      return alertsIn(null, history);
-    }
-
-    /** The alerts of the window starting at {@code onlyWindow} (all windows if null). */
-    Set<String> alertsIn(Long onlyWindow, Map<String, BigDecimal> history) {
-      Set<String> alerts = new TreeSet<>();
-      windows.forEach(
-          (account, byWindow) -> {
-            BigDecimal total = BigDecimal.ZERO;
-            long count = 0;
-            for (Map.Entry<Long, List<BigDecimal>> window : byWindow.entrySet()) {
-              BigDecimal sum = window.getValue().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-              total = total.add(sum);
-              count += window.getValue().size();
-              BigDecimal windowAvg = sum.divide(BigDecimal.valueOf(window.getValue().size()), java.math.MathContext.DECIMAL128);
-              BigDecimal averageTx = total.divide(BigDecimal.valueOf(count), java.math.MathContext.DECIMAL128);
-              BigDecimal historic = history.get(account);
-              boolean alert =
-                  averageTx.subtract(historic).compareTo(THRESHOLD) > 0
-                      || windowAvg.subtract(historic).compareTo(THRESHOLD) > 0;
-              if (alert && (onlyWindow == null || onlyWindow.equals(window.getKey()))) {
-                alerts.add(row(account, window.getKey(), windowAvg, total, count, averageTx, historic));
-              }
-            }
-          });
-      return alerts;
-    }
-  }
-
-  private static String row(
-      String account, long windowStart, BigDecimal windowAvg, BigDecimal total, long count, BigDecimal averageTx, BigDecimal historic) {
-    return account + " " + windowStart + " " + money(windowAvg) + " " + money(total) + " " + count + " "
-        + money(averageTx) + " " + money(historic);
-  }
-
-  private static String money(BigDecimal amount) {
-    return amount.setScale(2, RoundingMode.HALF_UP).toPlainString();
-  }
-
-  private static Set<String> alerts(Session session) {
-    Set<String> rows = new TreeSet<>();
-    for (Row row :
-        session.execute(
-            "SELECT account, window_start, window_spending_avg, total_spending, num_tx, average_tx,"
-                + " historic_average FROM finances.alerts")) {
-      rows.add(
-          row(
-              row.getString("account"),
-              row.getTimestamp("window_start").getTime(),
-              row.getDecimal("window_spending_avg"),
-              row.getDecimal("total_spending"),
-              row.getLong("num_tx"),
-              row.getDecimal("average_tx"),
-              row.getDecimal("historic_average")));
-    }
-    return rows;
   }
 
   /** Polls until {@code count} rows are there (or two minutes passed), then returns them. */

@@ -13,22 +13,25 @@ final class KafkaToCassandraRun {
 
   static <O extends StreamStateOptions> O options(
       PipelineSpec<O> spec, EmbeddedKafka kafka, String topic, EmbeddedCassandra cassandra, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--runner=SparkRunner",
-                "--source=kafka",
-                "--bootstrapServers=" + kafka.bootstrapServers(),
-                "--topic=" + topic,
-                "--offsetReset=earliest",
-                "--sink=cassandra",
-                "--cassandraHost=" + cassandra.host(),
-                "--cassandraPort=" + cassandra.port()));
+    List<String> args = new ArrayList<>(List.of("--runner=SparkRunner"));
+    args.addAll(kafkaToCassandra(kafka, topic, cassandra));
     args.addAll(List.of(more));
     O options =
         PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args.toArray(String[]::new), spec.defaults()))
             .as(spec.optionsType());
     options.as(SparkPipelineOptions.class).setSparkMaster("local[2]");
     return options;
+  }
+
+  /** The options that read {@code topic} from the beginning and write to Cassandra. */
+  static List<String> kafkaToCassandra(EmbeddedKafka kafka, String topic, EmbeddedCassandra cassandra) {
+    return List.of(
+        "--source=kafka",
+        "--bootstrapServers=" + kafka.bootstrapServers(),
+        "--topic=" + topic,
+        "--offsetReset=earliest",
+        "--sink=cassandra",
+        "--cassandraHost=" + cassandra.host(),
+        "--cassandraPort=" + cassandra.port());
   }
 }

@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A known ledger of text lines for fault tests of {@code running-word-count}: made from a fixed
@@ -45,35 +41,14 @@ final class WordLedger {
     return sum(counts);
   }
 
-  /**
-   * Sends the lines, {@code perSecond} a second, each acknowledged by the broker; a broker that is
-   * down for a while only delays the sends (the producer retries for up to two minutes).
-   */
+  /** Sends the lines to {@code topic}, {@code perSecond} a second (see {@link LedgerProducer}). */
   void produce(String bootstrapServers, String topic, int perSecond) {
     produce(bootstrapServers, topic, perSecond, 0, lines.size());
   }
 
   /** As {@link #produce(String, String, int)}, lines {@code from} (inclusive) to {@code to}. */
   void produce(String bootstrapServers, String topic, int perSecond, int from, int to) {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-            new StringSerializer(),
-            new StringSerializer())) {
-      for (int i = from; i < to; i++) {
-        producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), null, lines.get(i)));
-        if ((i - from) % perSecond == perSecond - 1) {
-          producer.flush();
-          Thread.sleep(1_000);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    LedgerProducer.send(bootstrapServers, topic, perSecond, lines.subList(from, to), (line, timestamp) -> {});
   }
 
   /** The counts in Cassandra now. */

@@ -39,6 +39,27 @@ class SparkStreamingTest {
   }
 
   @Test
+  void aJobThatResumesFromItsCheckpointCheckpointsEveryBatchUnlessToldOtherwise() {
+    SparkPipelineOptions resumable =
+        PipelineOptionsFactory.fromArgs("--runner=SparkRunner", "--checkpointDir=/tmp/some-job")
+            .as(SparkPipelineOptions.class);
+    SparkStreaming.configure(resumable, Duration.standardSeconds(2), true);
+    assertEquals(2_000L, resumable.getCheckpointDurationMillis());
+
+    SparkPipelineOptions told =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=SparkRunner", "--checkpointDir=/tmp/some-job", "--checkpointDurationMillis=10000")
+            .as(SparkPipelineOptions.class);
+    SparkStreaming.configure(told, Duration.standardSeconds(2), true);
+    assertEquals(10_000L, told.getCheckpointDurationMillis());
+
+    SparkPipelineOptions throwaway =
+        PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
+    SparkStreaming.configure(throwaway, Duration.standardSeconds(2), true);
+    assertEquals(-1L, throwaway.getCheckpointDurationMillis());
+  }
+
+  @Test
   void aBoundedSparkJobRunsAsABatch() {
     SparkPipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
