@@ -1,0 +1,114 @@
+package dev.streamstate.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.driver.core.Cluster;
+import dev.streamstate.testing.EmbeddedCassandra;
+import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.testing.RealServers;
+import dev.streamstate.testing.ServerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Real crashes for recovery tests: a pipeline runs on the Spark runner as a driver JVM of its own
+ * with a checkpoint directory, reading a ledger from the real Kafka broker and upserting into the
+ * real Cassandra node, and is killed with SIGKILL at points drawn from a fixed seed while the
+ * ledger is still arriving, then started again with the same checkpoint directory.
+ */
+final class DriverCrashes {
+  static final int KILLS = 3;
+
+  private DriverCrashes() {}
+
+  /** Sends part {@code from} to {@code to} of a ledger. */
+  interface Part {
+    void send(int from, int to);
+  }
+
+  /** The last driver, still running, and what happened to the ones before it. */
+  record Crashes(ServerProcess driver, List<String> kills, long started) {
+    /** Stops the last driver; says when the others were killed and how long it all took. */
+    String stop() {
+      driver.close();
+      return " after " + KILLS + " kills -9 (" + String.join("; ", kills) + "), "
+          + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s";
+    }
+  }
+
+  /**
+   * Runs {@code pipeline} from {@code topic} into Cassandra with a checkpoint directory while a
+   * ledger of {@code size} records arrives in {@link #KILLS} + 1 parts: each driver is killed while
+   * its part is arriving (at a point after its first results), the rest of the part arrives while no
+   * driver runs, and the next driver must pick it up. Returns with the last driver running and the
+   * whole ledger sent.
+   */
+  static Crashes crashAndRestart(
+      String pipeline, List<String> options, String topic, int size, Part part, Supplier<?> sink) throws Exception {
+    EmbeddedKafka kafka = RealServers.kafka();
+    EmbeddedCassandra cassandra = RealServers.cassandra();
+    Path dir = Files.createTempDirectory(Path.of("target"), "crash-" + pipeline).toAbsolutePath();
+    List<String> args = new ArrayList<>(List.of(pipeline, "--runner=SparkRunner", "--sparkMaster=local[2]"));
+    args.addAll(KafkaToCassandraRun.kafkaToCassandra(kafka, topic, cassandra));
+    args.add("--checkpointDir=" + dir.resolve("checkpoint"));
+    args.addAll(options);
+    Random killAt = new Random(7L);
+    long started = System.nanoTime();
+    int partSize = size / (KILLS + 1);
+    List<String> kills = new ArrayList<>();
+    for (int run = 0; ; run++) {
+      int from = run * partSize;
+      int to = run == KILLS ? size : from + partSize;
+      ServerProcess driver = driver(run, args, dir);
+      CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> part.send(from, to));
+      awaitProgress(sink, driver);
+      if (run == KILLS) {
+        producing.get();
+        return new Crashes(driver, kills, started);
+      }
+      long millis = 3_000 + killAt.nextInt(7_000);
+      Thread.sleep(millis);
+      driver.kill();
+      kills.add(millis + " ms after progress");
+      producing.get();
+    }
+  }
+
+  /** The shared Cassandra node, its schema in place. */
+  static Cluster cassandra() {
+    EmbeddedCassandra cassandra = RealServers.cassandra();
+    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    return CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+  }
+
+  /** The pipeline in a JVM of its own, as {@code streamstate} would start it. */
+  private static ServerProcess driver(int run, List<String> args, Path dir) {
+    return ServerProcess.startWithClasspath(
+        "driver-" + run,
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        List.of("@" + Path.of("..", ".mvn", "jvm.config").toAbsolutePath(), "-Xmx2g"),
+        StreamState.class.getName(),
+        args,
+        dir);
+  }
+
+  /** Waits until the sink changes, i.e. the (re)started driver finishes micro-batches again. */
+  private static void awaitProgress(Supplier<?> sink, ServerProcess driver) throws InterruptedException {
+    Object before = sink.get();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertTrue(driver.isAlive(), "the driver exited; see " + driver.log());
+      if (!sink.get().equals(before)) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no progress in 3 minutes; see " + driver.log());
+  }
+}
