@@ -20,11 +20,31 @@ final class KeyState implements Serializable {
   private final Table<String, String, byte[]> cells;
   private final List<byte[]> timers;
   private final long bucket;
+  private final long approximateBytes;
+
+  /**
+   * Object headers, the hash-trie entry, the table and list around the bytes: a rough constant,
+   * used only for Spark's accounting of cached state.
+   */
+  private static final long OVERHEAD_BYTES = 400;
 
   KeyState(Table<String, String, byte[]> cells, List<byte[]> timers, long bucket) {
     this.cells = cells;
     this.timers = List.copyOf(timers);
     this.bucket = bucket;
+    long bytes = OVERHEAD_BYTES;
+    for (byte[] cell : cells.values()) {
+      bytes += cell.length;
+    }
+    for (byte[] timer : timers) {
+      bytes += timer.length;
+    }
+    this.approximateBytes = bytes;
+  }
+
+  /** Roughly how much memory this key takes, key bytes excepted. */
+  long approximateBytes() {
+    return approximateBytes;
   }
 
   /** The state cells; callers copy them before changing anything. */

@@ -24,18 +24,31 @@ final class PartitionState implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static final PartitionState EMPTY =
-      new PartitionState(new HashMap<>(), new HashMap<>(), Long.MIN_VALUE);
+      new PartitionState(new HashMap<>(), new HashMap<>(), Long.MIN_VALUE, 0);
 
   private final HashMap<ByteArray, KeyState> keys;
   private final HashMap<Long, HashSet<ByteArray>> dueIndex;
   /** The first bucket no batch has woken yet; {@link Long#MIN_VALUE} before the first batch. */
   private final long nextBucket;
+  private final long approximateBytes;
 
   private PartitionState(
-      HashMap<ByteArray, KeyState> keys, HashMap<Long, HashSet<ByteArray>> dueIndex, long nextBucket) {
+      HashMap<ByteArray, KeyState> keys,
+      HashMap<Long, HashSet<ByteArray>> dueIndex,
+      long nextBucket,
+      long approximateBytes) {
     this.keys = keys;
     this.dueIndex = dueIndex;
     this.nextBucket = nextBucket;
+    this.approximateBytes = approximateBytes;
+  }
+
+  /**
+   * Roughly how much memory the partition's state takes. Spark's own estimate walks every object
+   * reachable from a cached block, which for a hash trie means every key, every batch.
+   */
+  long approximateBytes() {
+    return approximateBytes;
   }
 
   @Nullable
@@ -64,6 +77,7 @@ final class PartitionState implements Serializable {
   final class Builder {
     private HashMap<ByteArray, KeyState> newKeys = keys;
     private HashMap<Long, HashSet<ByteArray>> newIndex = dueIndex;
+    private long newBytes = approximateBytes;
     private final long lastDueBucket;
     private final long bucketMillis;
     private final Set<ByteArray> due = new LinkedHashSet<>();
@@ -99,10 +113,15 @@ final class PartitionState implements Serializable {
         newIndex = newIndex.updated(newBucket, filed.$plus(key));
       }
       newKeys = next == null ? newKeys.$minus(key) : newKeys.updated(key, next);
+      newBytes += bytesOf(key, next) - bytesOf(key, previous);
     }
 
     PartitionState build() {
-      return new PartitionState(newKeys, newIndex, lastDueBucket + bucketMillis);
+      return new PartitionState(newKeys, newIndex, lastDueBucket + bucketMillis, newBytes);
+    }
+
+    private long bytesOf(ByteArray key, @Nullable KeyState state) {
+      return state == null ? 0 : key.getValue().length + state.approximateBytes();
     }
   }
 }
