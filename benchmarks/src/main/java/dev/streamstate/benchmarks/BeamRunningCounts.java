@@ -9,6 +9,7 @@ import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -30,9 +31,26 @@ public final class BeamRunningCounts {
 
   /** Runs until {@code batches} batches after the load have completed; returns their times. */
   public static List<Long> run(KeyLoad load, int batches, Path checkpoints) throws Exception {
+    return run(load, batches, checkpoints, SparkRunner.class, RunningTotals.perKey());
+  }
+
+  /**
+   * The same with an idle timeout longer than the run, as {@code running-word-count} has by
+   * default: one processing-time timer per key that never fires, on {@code runner}.
+   */
+  public static List<Long> runWithIdleTimeout(
+      KeyLoad load, int batches, Path checkpoints, Class<? extends PipelineRunner<?>> runner)
+      throws Exception {
+    return run(load, batches, checkpoints, runner,
+        RunningTotals.perKey().withIdleTimeout(Duration.standardHours(1)));
+  }
+
+  private static List<Long> run(
+      KeyLoad load, int batches, Path checkpoints, Class<? extends PipelineRunner<?>> runner,
+      RunningTotals runningCount) throws Exception {
     BatchTimes times = new BatchTimes();
     SparkContextOptions options = PipelineOptionsFactory.as(SparkContextOptions.class);
-    options.setRunner(SparkRunner.class);
+    options.setRunner(runner);
     options.setSparkMaster("local[2]");
     options.setCheckpointDir(checkpoints.toAbsolutePath().toString());
     options.setListeners(List.of(times));
@@ -43,7 +61,7 @@ public final class BeamRunningCounts {
         .apply("Keys", Read.from(new KeyLoadSource(load)))
         .apply("Ones", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(key -> KV.of(key, 1L)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("RunningCount", RunningTotals.perKey())
+        .apply("RunningCount", runningCount)
         .apply("Discard", ParDo.of(new DiscardFn()));
     KeyLoadSource.LOADED_AT.set(0);
     PipelineResult result = pipeline.run();

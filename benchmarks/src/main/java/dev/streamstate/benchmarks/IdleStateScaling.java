@@ -49,11 +49,16 @@ public final class IdleStateScaling {
     return rows;
   }
 
-  private static Row row(long keys, String contender, List<Long> millis) {
+  static Row row(long keys, String contender, List<Long> millis) {
     return new Row(keys, contender, BatchTimes.quantile(millis, 0.5), BatchTimes.quantile(millis, 0.95));
   }
 
   static void write(List<Row> rows, Path dir) throws IOException {
+    write(rows, dir, "idle-state");
+  }
+
+  /** Writes {@code name.csv} and {@code name.md}; the ratio column is empty without a native row. */
+  static void write(List<Row> rows, Path dir, String name) throws IOException {
     Files.createDirectories(dir);
     StringBuilder csv = new StringBuilder("keys,contender,median_ms,p95_ms\n");
     StringBuilder md =
@@ -63,17 +68,18 @@ public final class IdleStateScaling {
     for (Row row : rows) {
       csv.append(row.keys()).append(',').append(row.contender()).append(',').append(row.medianMillis())
           .append(',').append(row.p95Millis()).append('\n');
-      long baseline =
+      String ratio =
           rows.stream()
               .filter(r -> r.keys() == row.keys() && r.contender().equals("native map_with_state"))
               .mapToLong(Row::medianMillis)
+              .mapToObj(baseline -> String.format(Locale.ROOT, "%.2f", row.medianMillis() / (double) Math.max(1, baseline)))
               .findFirst()
-              .orElse(row.medianMillis());
+              .orElse("");
       md.append(String.format(
-          Locale.ROOT, "| %,d | %s | %d | %d | %.2f |%n",
-          row.keys(), row.contender(), row.medianMillis(), row.p95Millis(), row.medianMillis() / (double) Math.max(1, baseline)));
+          Locale.ROOT, "| %,d | %s | %d | %d | %s |%n",
+          row.keys(), row.contender(), row.medianMillis(), row.p95Millis(), ratio));
     }
-    Files.writeString(dir.resolve("idle-state.csv"), csv);
-    Files.writeString(dir.resolve("idle-state.md"), md);
+    Files.writeString(dir.resolve(name + ".csv"), csv);
+    Files.writeString(dir.resolve(name + ".md"), md);
   }
 }

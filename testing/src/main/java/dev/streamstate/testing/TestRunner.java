@@ -2,11 +2,13 @@ package dev.streamstate.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.streamstate.runners.TestStreamStateSparkRunner;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.TestSparkPipelineOptions;
 import org.apache.beam.runners.spark.TestSparkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -18,9 +20,10 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 
 /**
  * The runner-parity harness: the same test pipeline, with its {@link PAssert}s, runs on the
- * DirectRunner and on Beam's Spark runner in streaming mode. Use it as the source of a JUnit 5
+ * DirectRunner, on Beam's Spark runner in streaming mode and on that runner with our translation
+ * of stateful ParDo. Use it as the source of a JUnit 5
  * {@code @ParameterizedTest @EnumSource(TestRunner.class)}; run processing-time scenarios on
- * {@link #DIRECT} only (the Spark runner cannot advance a TestStream's processing time).
+ * {@link #DIRECT} only (the Spark runners cannot advance a TestStream's processing time).
  *
  * <p>{@link #run} proves that every assertion actually ran. That matters on Spark: in streaming
  * mode {@code TestSparkRunner} stops at the final watermark without checking its assertions, so
@@ -47,29 +50,41 @@ public enum TestRunner {
   SPARK {
     @Override
     PipelineOptions options() {
-      TestSparkPipelineOptions options = PipelineOptionsFactory.as(TestSparkPipelineOptions.class);
-      options.setRunner(TestSparkRunner.class);
-      options.setForceStreaming(true);
-      options.setSparkMaster("local[2]");
-      // TestStream on Spark emits one event per micro-batch: short batches keep tests quick.
-      options.setBatchIntervalMillis(300L);
-      options.setMinReadTimeMillis(100L);
-      options.setStopPipelineWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
-      options.setTestTimeoutSeconds(180L);
-      options.setEnableSparkMetricSinks(false);
-      return options;
+      return sparkOptions(TestSparkRunner.class);
     }
+  },
 
+  /**
+   * The Spark runner with our translation of stateful ParDo ({@link TestStreamStateSparkRunner}),
+   * the same options as {@link #SPARK}.
+   */
+  SPARK_INDEXED {
     @Override
-    PipelineResult execute(Pipeline pipeline) {
-      // TestSparkRunner runs until the watermark reaches the end of time, then stops.
-      return pipeline.run();
+    PipelineOptions options() {
+      return sparkOptions(TestStreamStateSparkRunner.class);
     }
   };
 
   abstract PipelineOptions options();
 
-  abstract PipelineResult execute(Pipeline pipeline);
+  /** Runs the pipeline to its end; the Spark runners stop when the watermark reaches the end. */
+  PipelineResult execute(Pipeline pipeline) {
+    return pipeline.run();
+  }
+
+  private static PipelineOptions sparkOptions(Class<? extends PipelineRunner<?>> runner) {
+    TestSparkPipelineOptions options = PipelineOptionsFactory.as(TestSparkPipelineOptions.class);
+    options.setRunner(runner);
+    options.setForceStreaming(true);
+    options.setSparkMaster("local[2]");
+    // TestStream on Spark emits one event per micro-batch: short batches keep tests quick.
+    options.setBatchIntervalMillis(300L);
+    options.setMinReadTimeMillis(100L);
+    options.setStopPipelineWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
+    options.setTestTimeoutSeconds(180L);
+    options.setEnableSparkMetricSinks(false);
+    return options;
+  }
 
   /** A new pipeline for this runner. */
   public Pipeline newPipeline() {

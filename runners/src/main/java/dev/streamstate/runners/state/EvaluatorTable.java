@@ -1,0 +1,71 @@
+package dev.streamstate.runners.state;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.beam.runners.spark.translation.TransformEvaluator;
+import org.apache.beam.runners.spark.translation.streaming.StreamingTransformTranslator;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+
+/**
+ * Puts {@link StatefulParDoSelector} into the Spark runner's streaming evaluator table.
+ *
+ * <p>Why reflection: the runner builds its streaming translator inside its own final classes
+ * ({@code SparkRunner} and its streaming-context factory hard-code the translator), and keeps the
+ * evaluators in a private static map keyed by URN. The alternative, a copy of the runner's whole
+ * streaming run path with our translator, would fork far more of the runner than this one entry;
+ * here everything but the stateful ParDo of our own runners stays the runner's. The table is
+ * process-wide, so the selector hands every other pipeline back to the original evaluator. If a
+ * Beam upgrade moves the table, this fails at once with one line saying so, before any pipeline
+ * is translated.
+ */
+public final class EvaluatorTable {
+  private static final String TABLE = "EVALUATORS";
+
+  private EvaluatorTable() {}
+
+  /**
+   * Routes stateful ParDos of pipelines whose options satisfy {@code ours} to our translation;
+   * idempotent, and the first caller's {@code ours} stays.
+   */
+  public static synchronized void install(Predicate<PipelineOptions> ours) {
+    Map<String, TransformEvaluator<?>> table = table();
+    TransformEvaluator<?> current = table.get(PTransformTranslation.PAR_DO_TRANSFORM_URN);
+    if (current == null) {
+      throw new IllegalStateException(notWhereExpected("has no ParDo evaluator"));
+    }
+    if (!(current instanceof StatefulParDoSelector)) {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      StatefulParDoSelector<?, ?> selector = new StatefulParDoSelector(current, ours);
+      table.put(PTransformTranslation.PAR_DO_TRANSFORM_URN, selector);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, TransformEvaluator<?>> table() {
+    Object table;
+    try {
+      Field field = StreamingTransformTranslator.class.getDeclaredField(TABLE);
+      field.setAccessible(true);
+      table = Modifier.isStatic(field.getModifiers()) ? field.get(null) : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(notWhereExpected("cannot be read (" + e + ")"), e);
+    }
+    if (!(table instanceof Map)) {
+      throw new IllegalStateException(notWhereExpected("is not a static map"));
+    }
+    return (Map<String, TransformEvaluator<?>>) table;
+  }
+
+  private static String notWhereExpected(String what) {
+    return "StreamStateSparkRunner needs Beam 2.70's Spark runner: its streaming evaluator table "
+        + StreamingTransformTranslator.class.getName()
+        + "."
+        + TABLE
+        + " "
+        + what
+        + "; run with --runner=SparkRunner or update dev.streamstate.runners.state";
+  }
+}

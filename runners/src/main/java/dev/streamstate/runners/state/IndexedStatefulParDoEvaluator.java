@@ -1,0 +1,226 @@
+package dev.streamstate.runners.state;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.metrics.MetricsAccumulator;
+import org.apache.beam.runners.spark.translation.EvaluationContext;
+import org.apache.beam.runners.spark.translation.TransformEvaluator;
+import org.apache.beam.runners.spark.translation.TranslationUtils;
+import org.apache.beam.runners.spark.translation.streaming.UnboundedDataset;
+import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.construction.ParDoTranslation;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
+import scala.Tuple2;
+
+/**
+ * Translates a stateful ParDo (state, processing-time timers, or both) in streaming mode onto a
+ * {@link KeyedStateDStream}, so each micro-batch costs its elements plus the keys whose timers are
+ * due, where Beam's own Spark translation visits every key it has ever seen.
+ *
+ * <p>Refused, each with a message naming the DoFn: event-time timers, and windows other than the
+ * global window (whose state Beam collects with an event-time timer). The Spark runner has one
+ * watermark per source, advanced after a batch completes; a stage has no watermark of its own and
+ * nothing holds the watermark back for a timer's output. An event-time timer fired at that
+ * watermark would emit outputs that the next stage, reading the same watermark in the same batch,
+ * already treats as late, so the timers would fire, but their results would not be Beam's.
+ * {@code @RequiresTimeSortedInput} needs the same watermark and is refused too.
+ */
+public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
+    implements TransformEvaluator<ParDo.MultiOutput<KV<K, V>, OutputT>> {
+  private static final long serialVersionUID = 1L;
+
+  /** How many batches apart the state is checkpointed when the options do not say: Spark's own. */
+  private static final int CHECKPOINT_BATCHES = 10;
+
+  /** Whether this translation takes {@code transform}: a stateful ParDo. */
+  public static boolean isStateful(ParDo.MultiOutput<?, ?> transform) {
+    DoFnSignature signature = DoFnSignatures.signatureForDoFn(transform.getFn());
+    return !signature.stateDeclarations().isEmpty()
+        || !signature.timerDeclarations().isEmpty()
+        || !signature.timerFamilyDeclarations().isEmpty();
+  }
+
+  @Override
+  public void evaluate(ParDo.MultiOutput<KV<K, V>, OutputT> transform, EvaluationContext context) {
+    DoFn<KV<K, V>, OutputT> doFn = transform.getFn();
+    @SuppressWarnings("unchecked")
+    PCollection<KV<K, V>> input = (PCollection<KV<K, V>>) context.getInput(transform);
+    checkSupported(doFn, input.getWindowingStrategy());
+
+    @SuppressWarnings("unchecked")
+    UnboundedDataset<KV<K, V>> dataset = (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
+    KvCoder<K, V> inputCoder = (KvCoder<K, V>) input.getCoder();
+    WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
+    Map<TupleTag<?>, Coder<?>> outputCoders = context.getOutputCoders();
+
+    StatefulBatch.Step<K, V, OutputT> step = new StatefulBatch.Step<>();
+    step.doFn = doFn;
+    step.stepName = context.getCurrentTransform().getFullName();
+    step.options = context.getSerializableOptions();
+    step.keyCoder = inputCoder.getKeyCoder();
+    step.inputCoder = inputCoder;
+    step.windowCoder = windowing.getWindowFn().windowCoder();
+    step.windowedValueCoder =
+        WindowedValues.getFullCoder(inputCoder.getValueCoder(), step.windowCoder);
+    step.windowingStrategy = windowing;
+    step.mainOutputTag = transform.getMainOutputTag();
+    step.additionalOutputTags = new ArrayList<>(transform.getAdditionalOutputTags().getAll());
+    step.outputCoders = outputCoders;
+    step.sideInputs =
+        TranslationUtils.getSideInputs(
+            transform.getSideInputs().values(), context.getSparkContext(), context.getPViews());
+    step.streamingSideInputs = context.isStreamingSideInput();
+    step.schemaInformation = ParDoTranslation.getSchemaInformation(context.getCurrentTransform());
+    step.sideInputMapping = ParDoTranslation.getSideInputMapping(context.getCurrentTransform());
+    step.metrics = MetricsAccumulator.getInstance();
+
+    JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
+    Duration batchInterval = elements.dstream().slideDuration();
+    step.bucketMillis = batchInterval.milliseconds();
+
+    Coder<K> keyCoder = step.keyCoder;
+    Coder<WindowedValue<V>> valueCoder = step.windowedValueCoder;
+    JavaPairDStream<ByteArray, byte[]> keyed =
+        elements.mapToPair(
+            element ->
+                new Tuple2<>(
+                    new ByteArray(CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
+                    CoderUtils.encodeToByteArray(
+                        valueCoder, element.withValue(element.getValue().getValue()))));
+
+    JavaSparkContext spark = context.getSparkContext();
+    KeyedStateDStream states =
+        new KeyedStateDStream(
+            keyed.dstream(),
+            spark.defaultParallelism(),
+            new StatefulBatch<>(step),
+            checkpointInterval(context, batchInterval));
+
+    Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders =
+        TranslationUtils.getTupleTagCoders(context.getOutputs(transform));
+    JavaPairDStream<TupleTag<?>, WindowedValue<?>> all =
+        states
+            .asJava()
+            .flatMapToPair(record -> decodeOutputs(record, windowedCoders));
+    putOutputs(context, transform, all, dataset.getStreamSources(), windowedCoders);
+  }
+
+  private static java.util.Iterator<Tuple2<TupleTag<?>, WindowedValue<?>>> decodeOutputs(
+      PartitionRecord record, Map<TupleTag<?>, Coder<WindowedValue<?>>> coders) throws Exception {
+    List<Tuple2<TupleTag<?>, WindowedValue<?>>> decoded = new ArrayList<>(record.outputs().size());
+    for (Tuple2<TupleTag<?>, byte[]> output : record.outputs()) {
+      decoded.add(
+          new Tuple2<>(
+              output._1(), CoderUtils.decodeFromByteArray(coders.get(output._1()), output._2())));
+    }
+    return decoded.iterator();
+  }
+
+  private static void putOutputs(
+      EvaluationContext context,
+      ParDo.MultiOutput<?, ?> transform,
+      JavaPairDStream<TupleTag<?>, WindowedValue<?>> all,
+      List<Integer> sources,
+      Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders) {
+    Map<TupleTag<?>, PCollection<?>> outputs = context.getOutputs(transform);
+    JavaPairDStream<TupleTag<?>, WindowedValue<?>> shared = all;
+    if (outputs.size() > 1) {
+      // Computed once per batch for all outputs; kept encoded, as the runner's own ParDo does.
+      shared =
+          all.mapToPair(TranslationUtils.getTupleTagEncodeFunction(windowedCoders))
+              .cache()
+              .mapToPair(TranslationUtils.getTupleTagDecodeFunction(windowedCoders));
+    }
+    for (Map.Entry<TupleTag<?>, PCollection<?>> output : outputs.entrySet()) {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      JavaPairDStream<TupleTag<?>, WindowedValue<?>> tagged =
+          outputs.size() > 1
+              ? shared.filter(new TranslationUtils.TupleTagFilter(output.getKey()))
+              : shared;
+      @SuppressWarnings("unchecked")
+      JavaDStream<WindowedValue<Object>> values =
+          (JavaDStream<WindowedValue<Object>>) (JavaDStream<?>) TranslationUtils.dStreamValues(tagged);
+      context.putDataset(output.getValue(), new UnboundedDataset<>(values, sources));
+    }
+  }
+
+  private static Duration checkpointInterval(EvaluationContext context, Duration batchInterval) {
+    Long configured =
+        context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis();
+    return configured != null && configured > 0
+        ? new Duration(configured)
+        : batchInterval.times(CHECKPOINT_BATCHES);
+  }
+
+  private static void checkSupported(DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing) {
+    String name = doFn.getClass().getName();
+    DoFnSignature signature = DoFnSignatures.signatureForDoFn(doFn);
+    if (signature.processElement().isSplittable()) {
+      throw new UnsupportedOperationException(
+          name + ": splittable DoFns are not supported by the Spark runner in streaming mode");
+    }
+    if (signature.onWindowExpiration() != null
+        || signature.processElement().requiresTimeSortedInput()) {
+      throw new UnsupportedOperationException(
+          name
+              + ": @OnWindowExpiration and @RequiresTimeSortedInput need a watermark per stage,"
+              + " which the Spark runner in streaming mode does not have");
+    }
+    if (!(windowing.getWindowFn() instanceof GlobalWindows)) {
+      throw new UnsupportedOperationException(
+          name
+              + ": a stateful DoFn on Spark streaming needs the global window (re-window with"
+              + " Window.into(new GlobalWindows()) before it); state in windows that end is"
+              + " collected by event-time timers, which are not supported here");
+    }
+    List<Field> timerFields = new ArrayList<>();
+    signature.timerDeclarations().values().forEach(timer -> timerFields.add(timer.field()));
+    signature.timerFamilyDeclarations().values().forEach(family -> timerFields.add(family.field()));
+    for (Field field : timerFields) {
+      if (timeDomainOf(doFn, field) == TimeDomain.EVENT_TIME) {
+        throw new UnsupportedOperationException(
+            name
+                + ": event-time timer "
+                + field.getName()
+                + " is not supported by the Spark runner in streaming mode (it has no watermark"
+                + " per stage); use a processing-time timer");
+      }
+    }
+  }
+
+  private static TimeDomain timeDomainOf(DoFn<?, ?> doFn, Field field) {
+    try {
+      field.setAccessible(true);
+      return ((TimerSpec) field.get(doFn)).getTimeDomain();
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read timer " + field + " of " + doFn, e);
+    }
+  }
+
+  @Override
+  public String toNativeString() {
+    return "keyedState(<stateful DoFn>)";
+  }
+}

@@ -1,0 +1,253 @@
+package dev.streamstate.runners.state;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.spark.metrics.MetricsContainerStepMapAccumulator;
+import org.apache.beam.runners.spark.stateful.SparkStateInternals;
+import org.apache.beam.runners.spark.translation.DoFnRunnerWithMetrics;
+import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.runners.spark.util.SideInputBroadcast;
+import org.apache.beam.runners.spark.util.SideInputReaderFactory;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+import scala.Tuple2;
+
+/**
+ * Runs a stateful DoFn over one partition of one micro-batch: the keys that received elements
+ * and the keys whose timers are due, nothing else.
+ *
+ * <p>Each task gets its own copy of the DoFn (Spark deserializes it with the task), so {@code
+ * @Setup} and {@code @Teardown} run once per instance, around one bundle holding the whole
+ * partition. Each key sees its elements, then its due processing-time timers earliest first,
+ * including timers its own callbacks set to fire by the batch time; a key left with no state and
+ * no timers is dropped.
+ */
+final class StatefulBatch<K, V, OutputT> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** What the translation knows about the ParDo, everything here serializable. */
+  static final class Step<K, V, OutputT> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    DoFn<KV<K, V>, OutputT> doFn;
+    String stepName;
+    SerializablePipelineOptions options;
+    Coder<K> keyCoder;
+    Coder<KV<K, V>> inputCoder;
+    Coder<WindowedValue<V>> windowedValueCoder;
+    Coder<? extends BoundedWindow> windowCoder;
+    WindowingStrategy<?, ?> windowingStrategy;
+    TupleTag<OutputT> mainOutputTag;
+    List<TupleTag<?>> additionalOutputTags;
+    Map<TupleTag<?>, Coder<?>> outputCoders;
+    Map<TupleTag<?>, KV<WindowingStrategy<?, ?>, SideInputBroadcast<?>>> sideInputs;
+    boolean streamingSideInputs;
+    DoFnSchemaInformation schemaInformation;
+    Map<String, PCollectionView<?>> sideInputMapping;
+    MetricsContainerStepMapAccumulator metrics;
+    long bucketMillis;
+  }
+
+  private final Step<K, V, OutputT> step;
+
+  StatefulBatch(Step<K, V, OutputT> step) {
+    this.step = step;
+  }
+
+  long bucketMillis() {
+    return step.bucketMillis;
+  }
+
+  /** The partition after the batch at {@code batchMillis}, with what the DoFn output. */
+  PartitionRecord run(
+      long batchMillis, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> batch) {
+    Map<ByteArray, List<byte[]>> elements = new LinkedHashMap<>();
+    while (batch.hasNext()) {
+      Tuple2<ByteArray, byte[]> element = batch.next();
+      elements.computeIfAbsent(element._1(), key -> new ArrayList<>()).add(element._2());
+    }
+    PartitionState.Builder next = previous.toBuilder(batchMillis, step.bucketMillis);
+    if (elements.isEmpty() && next.dueKeys().isEmpty()) {
+      return new PartitionRecord(next.build(), List.of());
+    }
+
+    Bundle bundle = new Bundle(new Instant(batchMillis));
+    try {
+      bundle.runner.startBundle();
+      for (Map.Entry<ByteArray, List<byte[]>> keyElements : elements.entrySet()) {
+        bundle.process(keyElements.getKey(), keyElements.getValue(), previous, next);
+      }
+      for (ByteArray key : next.dueKeys()) {
+        if (!elements.containsKey(key)) {
+          bundle.process(key, List.of(), previous, next);
+        }
+      }
+      bundle.runner.finishBundle();
+    } finally {
+      bundle.invoker.invokeTeardown();
+    }
+    return new PartitionRecord(next.build(), bundle.outputs);
+  }
+
+  /** One bundle: the DoFn instance set up, its runner, and the outputs so far. */
+  private final class Bundle implements StepContext, WindowedValueMultiReceiver {
+    final Instant batchTime;
+    final DoFnInvoker<KV<K, V>, OutputT> invoker;
+    final DoFnRunner<KV<K, V>, OutputT> runner;
+    final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
+    @Nullable SparkStateInternals<K> currentState;
+    @Nullable KeyTimers currentTimers;
+
+    Bundle(Instant batchTime) {
+      this.batchTime = batchTime;
+      invoker = DoFnInvokers.tryInvokeSetupFor(step.doFn, step.options.get());
+      DoFnRunner<KV<K, V>, OutputT> simple =
+          DoFnRunners.simpleRunner(
+              step.options.get(),
+              step.doFn,
+              SideInputReaderFactory.create(step.streamingSideInputs, step.sideInputs),
+              this,
+              step.mainOutputTag,
+              step.additionalOutputTags,
+              this,
+              step.inputCoder,
+              step.outputCoders,
+              step.windowingStrategy,
+              step.schemaInformation,
+              step.sideInputMapping);
+      DoFnRunner<KV<K, V>, OutputT> stateful =
+          DoFnRunners.defaultStatefulDoFnRunner(
+              step.doFn,
+              step.inputCoder,
+              simple,
+              this,
+              step.windowingStrategy,
+              new NoWindowCleanup<>(),
+              new NoWindowCleanup<>());
+      runner = new DoFnRunnerWithMetrics<>(step.stepName, stateful, step.metrics);
+    }
+
+    void process(
+        ByteArray keyBytes,
+        List<byte[]> values,
+        PartitionState previous,
+        PartitionState.Builder next) {
+      K key = decode(step.keyCoder, keyBytes.getValue());
+      KeyState before = previous.get(keyBytes);
+      Table<String, String, byte[]> cells =
+          before == null ? HashBasedTable.create() : HashBasedTable.create(before.cells());
+      SparkStateInternals<K> state = SparkStateInternals.forKeyAndState(key, cells);
+      KeyTimers timers =
+          before == null
+              ? new KeyTimers(batchTime)
+              : KeyTimers.decode(before.timers(), timerCoder(), batchTime);
+      currentState = state;
+      currentTimers = timers;
+
+      for (byte[] value : values) {
+        WindowedValue<V> windowed = decode(step.windowedValueCoder, value);
+        runner.processElement(windowed.withValue(KV.of(key, windowed.getValue())));
+      }
+      for (TimerData timer = timers.pollDue(); timer != null; timer = timers.pollDue()) {
+        runner.onTimer(
+            timer.getTimerId(),
+            timer.getTimerFamilyId(),
+            key,
+            windowOf(timer.getNamespace()),
+            timer.getTimestamp(),
+            timer.getOutputTimestamp(),
+            timer.getDomain());
+      }
+
+      KeyState after = null;
+      if (!cells.isEmpty() || !timers.isEmpty()) {
+        long bucket =
+            timers.isEmpty()
+                ? KeyState.NO_BUCKET
+                : PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis);
+        after = new KeyState(cells, timers.encode(timerCoder()), bucket);
+      }
+      next.put(keyBytes, before, after);
+    }
+
+    @Override
+    public StateInternals stateInternals() {
+      return current(currentState);
+    }
+
+    @Override
+    public TimerInternals timerInternals() {
+      return current(currentTimers);
+    }
+
+    @Override
+    public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
+      @SuppressWarnings("unchecked")
+      Coder<T> coder = (Coder<T>) step.outputCoders.get(tag);
+      Coder<WindowedValue<T>> windowedCoder =
+          WindowedValues.getFullCoder(coder, step.windowCoder);
+      try {
+        outputs.add(new Tuple2<>(tag, CoderUtils.encodeToByteArray(windowedCoder, output)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot encode an output of " + step.stepName, e);
+      }
+    }
+  }
+
+  private static <T> T current(@Nullable T perKey) {
+    if (perKey == null) {
+      throw new IllegalStateException("state or timers used outside of a key's processing");
+    }
+    return perKey;
+  }
+
+  private Coder<TimerData> timerCoder() {
+    return TimerInternals.TimerDataCoderV2.of(step.windowCoder);
+  }
+
+  private static BoundedWindow windowOf(StateNamespace namespace) {
+    return namespace instanceof StateNamespaces.WindowNamespace
+        ? ((StateNamespaces.WindowNamespace<?>) namespace).getWindow()
+        : GlobalWindow.INSTANCE;
+  }
+
+  private static <T> T decode(Coder<T> coder, byte[] bytes) {
+    try {
+      return CoderUtils.decodeFromByteArray(coder, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot decode a keyed element with " + coder, e);
+    }
+  }
+}

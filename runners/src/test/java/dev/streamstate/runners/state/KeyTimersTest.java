@@ -1,0 +1,76 @@
+package dev.streamstate.runners.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class KeyTimersTest {
+  private static final StateNamespace GLOBAL =
+      StateNamespaces.window(GlobalWindow.Coder.INSTANCE, GlobalWindow.INSTANCE);
+  private static final Coder<TimerData> CODER =
+      TimerInternals.TimerDataCoderV2.of(GlobalWindow.Coder.INSTANCE);
+  private static final Instant BATCH = new Instant(10_000);
+
+  private static void set(KeyTimers timers, String id, long at) {
+    timers.setTimer(GLOBAL, id, "", new Instant(at), new Instant(at), TimeDomain.PROCESSING_TIME);
+  }
+
+  @Test
+  void settingATimerAgainReplacesIt() {
+    KeyTimers timers = new KeyTimers(BATCH);
+    set(timers, "idle", 9_000);
+    set(timers, "idle", 9_500);
+    assertEquals(9_500, timers.pollDue().getTimestamp().getMillis());
+    assertNull(timers.pollDue());
+  }
+
+  @Test
+  void dueTimersComeOutEarliestFirstAndLaterOnesStay() {
+    KeyTimers timers = new KeyTimers(BATCH);
+    set(timers, "b", 9_000);
+    set(timers, "later", 10_001);
+    set(timers, "a", 8_000);
+    assertEquals("a", timers.pollDue().getTimerId());
+    assertEquals("b", timers.pollDue().getTimerId());
+    assertNull(timers.pollDue());
+    assertEquals(10_001, timers.nextDueMillis());
+  }
+
+  @Test
+  void deletedTimersDoNotFire() {
+    KeyTimers timers = new KeyTimers(BATCH);
+    set(timers, "idle", 9_000);
+    timers.deleteTimer(GLOBAL, "idle", "", TimeDomain.PROCESSING_TIME);
+    assertNull(timers.pollDue());
+    assertEquals(Long.MAX_VALUE, timers.nextDueMillis());
+  }
+
+  @Test
+  void timersSurviveTheirStoredForm() {
+    KeyTimers timers = new KeyTimers(BATCH);
+    set(timers, "a", 12_000);
+    set(timers, "b", 11_000);
+    KeyTimers next = KeyTimers.decode(timers.encode(CODER), CODER, new Instant(12_000));
+    assertEquals("b", next.pollDue().getTimerId());
+    assertEquals("a", next.pollDue().getTimerId());
+    assertNull(next.pollDue());
+  }
+
+  @Test
+  void eventTimeTimersAreRefused() {
+    KeyTimers timers = new KeyTimers(BATCH);
+    assertThrows(
+        UnsupportedOperationException.class,
+        () -> timers.setTimer(GLOBAL, "e", "", BATCH, BATCH, TimeDomain.EVENT_TIME));
+  }
+}
