@@ -21,10 +21,10 @@ import javax.imageio.ImageIO;
  * a log scale. Drawn with Java2D into a PNG (headless: no display, no chart library).
  */
 final class Chart {
-  private static final int WIDTH = 920;
+  private static final int WIDTH = 980;
   private static final int HEIGHT = 500;
   private static final int LEFT = 80;
-  private static final int RIGHT = 330;
+  private static final int RIGHT = 390;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
   private static final Color[] LINES = {new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd)};
