@@ -6,17 +6,21 @@ import org.apache.spark.streaming.api.java.JavaStreamingListener;
 import org.apache.spark.streaming.api.java.JavaStreamingListenerBatchCompleted;
 
 /**
- * Batch processing times as Spark's own streaming listener reports them (what the Spark UI's
- * Streaming tab shows), for native DStream jobs and Beam jobs on the Spark runner alike.
+ * Batch processing times and input records as Spark's own streaming listener reports them (what
+ * the Spark UI's Streaming tab shows), for native DStream jobs and Beam jobs on the Spark runner
+ * alike. The records tell when a workload's load is in and which batches carried data, so every
+ * contender is measured on the same part of the workload whatever its pace.
  */
 public final class BatchTimes extends JavaStreamingListener {
   private final List<Long> millis = new ArrayList<>();
+  private final List<Long> records = new ArrayList<>();
 
   @Override
   public synchronized void onBatchCompleted(JavaStreamingListenerBatchCompleted completed) {
     long processing = completed.batchInfo().processingDelay();
     if (processing >= 0) {
       millis.add(processing);
+      records.add(completed.batchInfo().numRecords());
     }
   }
 
@@ -25,9 +29,33 @@ public final class BatchTimes extends JavaStreamingListener {
     return millis.size();
   }
 
-  /** The processing times of {@code count} batches after the first {@code skip}, in order. */
-  public synchronized List<Long> window(int skip, int count) {
-    return new ArrayList<>(millis.subList(Math.min(skip, millis.size()), Math.min(skip + count, millis.size())));
+  /** The input records of all completed batches. */
+  public synchronized long records() {
+    return records.stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * The processing times of at most {@code count} batches that carried records, after the batch
+   * that completed the first {@code loadRecords} records and {@code settle} batches with records
+   * after it (a window filling up, say), in order.
+   */
+  public synchronized List<Long> steady(long loadRecords, int settle, int count) {
+    List<Long> steady = new ArrayList<>();
+    long seen = 0;
+    int skipped = 0;
+    for (int i = 0; i < millis.size() && steady.size() < count; i++) {
+      boolean loading = seen < loadRecords;
+      seen += records.get(i);
+      if (loading || records.get(i) == 0) {
+        continue;
+      }
+      if (skipped < settle) {
+        skipped++;
+      } else {
+        steady.add(millis.get(i));
+      }
+    }
+    return steady;
   }
 
   /** The {@code q}-quantile (0..1) of {@code values}, nearest rank. */

@@ -1,84 +1,78 @@
 package dev.streamstate.benchmarks;
 
-import dev.streamstate.runners.SparkStreaming;
+import dev.streamstate.transforms.Metered;
 import dev.streamstate.transforms.RunningTotal;
 import dev.streamstate.transforms.RunningTotals;
+import dev.streamstate.transforms.RunningWordCounts;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.beam.runners.spark.SparkContextOptions;
+import java.util.Map;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.Read;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
- * Our running count ({@link RunningTotals}, as in {@code running-word-count}) on Beam's Spark
- * runner in streaming mode, on {@link KeyLoad}'s workload, local[2], one-second batches.
+ * Our running count on Beam's Spark runner in streaming mode: the {@code running-word-count}
+ * pipeline's transform, {@link RunningWordCounts} with {@link RunningTotals#perKey()} (no idle
+ * timeout, {@code --idleTimeoutSeconds=0}: a timer would make the runner visit every key every
+ * batch, and native {@code mapWithState} here has no timeout either), on a {@link Workload}; and
+ * {@link #withIdleTimeout} the same with a timer per key, on Beam's runner or ours.
  */
 public final class BeamRunningCounts {
+  private static final String COUNTED = "counted";
+  private static final String EMITTED_SUM = "emitted_sum";
+
   private BeamRunningCounts() {}
 
-  /** Runs until {@code batches} batches after the load have completed; returns their times. */
-  public static List<Long> run(KeyLoad load, int batches, Path checkpoints) throws Exception {
-    return run(load, batches, checkpoints, SparkRunner.class, RunningTotals.perKey());
+  /** Runs the workload through; the times of {@code batches} steady batches after {@code settle}. */
+  public static Measured<RunningTally> run(Workload workload, int settle, int batches, Path checkpoints)
+      throws Exception {
+    return run(workload, settle, batches, checkpoints, SparkRunner.class, RunningTotals.perKey());
   }
 
   /**
-   * The same with an idle timeout longer than the run, as {@code running-word-count} has by
-   * default: one processing-time timer per key that never fires, on {@code runner}.
+   * The running count with an idle timeout longer than the run, as {@code running-word-count} has
+   * by default: one processing-time timer per key, re-set by every update, that never fires.
    */
-  public static List<Long> runWithIdleTimeout(
-      KeyLoad load, int batches, Path checkpoints, Class<? extends PipelineRunner<?>> runner)
-      throws Exception {
-    return run(load, batches, checkpoints, runner,
-        RunningTotals.perKey().withIdleTimeout(Duration.standardHours(1)));
+  static Contender.Job<RunningTally> withIdleTimeout(Class<? extends PipelineRunner<?>> runner) {
+    return (workload, settle, batches, checkpoints) ->
+        run(workload, settle, batches, checkpoints, runner, RunningTotals.perKey().withIdleTimeout(Duration.standardHours(1)));
   }
 
-  private static List<Long> run(
-      KeyLoad load, int batches, Path checkpoints, Class<? extends PipelineRunner<?>> runner,
+  private static Measured<RunningTally> run(
+      Workload workload, int settle, int batches, Path checkpoints, Class<? extends PipelineRunner<?>> runner,
       RunningTotals runningCount) throws Exception {
     BatchTimes times = new BatchTimes();
-    SparkContextOptions options = PipelineOptionsFactory.as(SparkContextOptions.class);
-    options.setRunner(runner);
-    options.setSparkMaster("local[2]");
-    options.setCheckpointDir(checkpoints.toAbsolutePath().toString());
-    options.setListeners(List.of(times));
-    SparkStreaming.configure(options, Duration.standardSeconds(1), true);
-
-    Pipeline pipeline = Pipeline.create(options);
+    Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
     pipeline
-        .apply("Keys", Read.from(new KeyLoadSource(load)))
-        .apply("Ones", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(key -> KV.of(key, 1L)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("RunningCount", runningCount)
-        .apply("Discard", ParDo.of(new DiscardFn()));
-    KeyLoadSource.LOADED_AT.set(0);
+        .apply("Words", Read.from(new WorkloadSource(workload)))
+        .apply("RunningCount", RunningWordCounts.with(runningCount))
+        .apply("Tally", ParDo.of(new TallyFn()));
     PipelineResult result = pipeline.run();
-    while (KeyLoadSource.LOADED_AT.get() == 0) {
-      Thread.sleep(200);
-    }
-    int loaded = times.count() + 2; // the batch that read the last keys, and one to settle
-    while (times.count() < loaded + batches) {
-      Thread.sleep(200);
-    }
+    boolean complete = SparkJobs.awaitAll(times, workload, 0);
+    Map<String, Long> counters = Metered.counters(result);
     result.cancel();
-    return times.window(loaded, batches);
+    return new Measured<>(
+        times.steady(workload.loadRecords(), settle, batches),
+        complete,
+        new RunningTally(counters.getOrDefault(COUNTED, 0L), counters.getOrDefault(EMITTED_SUM, 0L)));
   }
 
-  /** The job's output operation: results are counted by the listener, not kept. */
-  private static final class DiscardFn extends DoFn<RunningTotal, Void> {
+  /** The job's output: each emitted count goes into the tally (one count is one record counted). */
+  private static final class TallyFn extends DoFn<RunningTotal, Void> {
+    private final Counter counted = Metrics.counter(Metered.NAMESPACE, COUNTED);
+    private final Counter emittedSum = Metrics.counter(Metered.NAMESPACE, EMITTED_SUM);
+
     @ProcessElement
-    public void process(@Element RunningTotal total) {}
+    public void process(@Element RunningTotal total) {
+      counted.inc();
+      emittedSum.inc(total.total());
+    }
   }
 }

@@ -1,31 +1,20 @@
 package dev.streamstate.benchmarks;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.LongStream;
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.rdd.RDD;
-import org.apache.spark.streaming.Durations;
+import org.apache.spark.api.java.Optional;
 import org.apache.spark.streaming.State;
 import org.apache.spark.streaming.StateSpec;
-import org.apache.spark.streaming.StreamingContext;
-import org.apache.spark.streaming.Time;
-import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
-import org.apache.spark.streaming.api.java.JavaStreamingListenerWrapper;
-import org.apache.spark.streaming.dstream.InputDStream;
-import scala.Option;
-import scala.Tuple2;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
- * The hand-written DStream jobs our users would otherwise write: a running count per key with
- * {@code mapWithState} and with {@code updateStateByKey}, on {@link KeyLoad}'s workload, local[2].
+ * The hand-written DStream jobs our users would otherwise write, {@code StatefulNetworkWordCount}:
+ * a running count per word with {@code mapWithState} and with {@code updateStateByKey}, on a
+ * {@link Workload}, local[2]. Each job's output operation folds what it computed into a {@link
+ * RunningTally} (one pass over the batch's output, as the {@code count()} a benchmark would do).
  */
 public final class NativeRunningCounts {
   private NativeRunningCounts() {}
@@ -36,82 +25,55 @@ public final class NativeRunningCounts {
     UPDATE_STATE_BY_KEY
   }
 
-  /** Runs {@code batches} one-second batches (after the load batch) and returns their times. */
-  public static List<Long> run(Kind kind, KeyLoad load, int batches, Path checkpoints) throws InterruptedException {
-    SparkConf conf =
-        new SparkConf()
-            .setMaster("local[2]")
-            .setAppName("native-" + kind.name().toLowerCase())
-            .set("spark.ui.enabled", "false");
-    JavaStreamingContext streaming = new JavaStreamingContext(conf, Durations.seconds(1));
-    streaming.checkpoint(checkpoints.toAbsolutePath().toString());
+  /** Runs the workload through; the times of {@code batches} steady batches after {@code settle}. */
+  public static Measured<RunningTally> run(Kind kind, Workload workload, int settle, int batches, Path checkpoints)
+      throws InterruptedException {
     BatchTimes times = new BatchTimes();
-    streaming.ssc().addStreamingListener(new JavaStreamingListenerWrapper(times));
-
-    ClassTag<String> strings = ClassTag$.MODULE$.apply(String.class);
-    JavaPairDStream<String, Long> ones =
-        new JavaDStream<>(new Keys(streaming.ssc(), load), strings).mapToPair(key -> new Tuple2<>(key, 1L));
+    JavaStreamingContext streaming = SparkJobs.nativeContext("native-" + kind.name().toLowerCase(), checkpoints, times);
+    JavaPairDStream<String, Long> ones = WorkloadStream.wordOnes(streaming, workload);
+    Tally tally = new Tally();
     if (kind == Kind.MAP_WITH_STATE) {
       ones.mapWithState(
               StateSpec.function(
-                  (String key, Optional<Long> one, State<Long> count) -> {
+                  (String word, Optional<Long> one, State<Long> count) -> {
                     long next = (count.exists() ? count.get() : 0L) + one.orElse(0L);
                     count.update(next);
                     return next;
                   }))
-          .foreachRDD(rdd -> {
-            rdd.count();
-          });
+          .foreachRDD(emitted -> tally.add(sum(emitted.map(count -> new long[] {1, count}))));
     } else {
       ones.updateStateByKey(
               (List<Long> increments, Optional<Long> count) ->
-                  Optional.of(count.orElse(0L) + increments.size()))
-          .foreachRDD(rdd -> {
-            rdd.count();
-          });
+                  Optional.of(count.orElse(0L) + increments.stream().mapToLong(Long::longValue).sum()))
+          // The whole state after each batch: what emitting every count from 1 up would add up to.
+          .foreachRDD(state -> tally.set(sum(state.values().map(c -> new long[] {c, c * (c + 1) / 2}))));
     }
     streaming.start();
-    int loaded = 2; // the load batch, and one to settle
-    while (times.count() < loaded + batches) {
-      Thread.sleep(200);
-    }
+    boolean complete = SparkJobs.awaitAll(times, workload, 0);
     streaming.stop(true, false);
-    return times.window(loaded, batches);
+    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), complete, tally.get());
   }
 
-  /** A batch's keys, made where the batch is computed: all keys first, then the updates. */
-  private static final class Keys extends InputDStream<String> {
-    private final KeyLoad load;
-    private long next;
+  /** Adds up (counted, emitted) pairs in one pass over the batch's output. */
+  private static RunningTally sum(JavaRDD<long[]> pairs) {
+    long[] sum = pairs.fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    return new RunningTally(sum[0], sum[1]);
+  }
 
-    Keys(StreamingContext context, KeyLoad load) {
-      super(context, ClassTag$.MODULE$.apply(String.class));
-      this.load = load;
+  /** The driver-side tally the output operations fold into (serializable for DStream checkpoints). */
+  private static final class Tally implements Serializable {
+    private RunningTally tally = new RunningTally(0, 0);
+
+    synchronized void add(RunningTally batch) {
+      tally = new RunningTally(tally.counted() + batch.counted(), tally.emittedSum() + batch.emittedSum());
     }
 
-    @Override
-    public void start() {}
+    synchronized void set(RunningTally state) {
+      tally = state;
+    }
 
-    @Override
-    public void stop() {}
-
-    @Override
-    public Option<RDD<String>> compute(Time validTime) {
-      long from = next;
-      long count = from == 0 ? load.keys() : load.updatesPerBatch();
-      next = from + count;
-      JavaSparkContext spark = JavaSparkContext.fromSparkContext(context().sparkContext());
-      KeyLoad keys = load;
-      JavaRDD<String> batch =
-          spark
-              .parallelize(LongStream.range(0, 2).boxed().toList(), 2)
-              .flatMap(
-                  part ->
-                      LongStream.range(from, from + count)
-                          .filter(i -> i % 2 == part)
-                          .mapToObj(keys::key)
-                          .iterator());
-      return Option.apply(batch.rdd());
+    synchronized RunningTally get() {
+      return tally;
     }
   }
 }

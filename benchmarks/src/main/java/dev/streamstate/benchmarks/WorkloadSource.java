@@ -11,23 +11,21 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.joda.time.Instant;
 
 /**
- * {@link KeyLoad}'s workload as a Beam unbounded source: every key at once, then {@code
- * updatesPerBatch} updates a second (the batch interval), so that each micro-batch of Beam's Spark
- * runner gets about as many updates as a native batch.
+ * A {@link Workload} as a Beam unbounded source, one word a line: the load at once, then one
+ * steady batch a second of the clock (the batch interval), so that each micro-batch of Beam's Spark
+ * runner gets about as many records as a native batch. Records carry the workload's event times
+ * and the watermark follows them, so event-time windows hold the same records in every run.
  */
-final class KeyLoadSource extends UnboundedSource<String, KeyLoadSource.Position> {
-  /** When a reader in this JVM finished the load phase (0 before): the benchmark runs local. */
-  static final java.util.concurrent.atomic.AtomicLong LOADED_AT = new java.util.concurrent.atomic.AtomicLong();
+final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Position> {
+  private final Workload workload;
 
-  private final KeyLoad load;
-
-  KeyLoadSource(KeyLoad load) {
-    this.load = load;
+  WorkloadSource(Workload workload) {
+    this.workload = workload;
   }
 
   @Override
-  public List<KeyLoadSource> split(int desiredNumSplits, PipelineOptions options) {
-    return List.of(this); // one ordered stream of keys, like the native job's input
+  public List<WorkloadSource> split(int desiredNumSplits, PipelineOptions options) {
+    return List.of(this); // one ordered stream, like the native job's input and its watermark
   }
 
   @Override
@@ -52,12 +50,12 @@ final class KeyLoadSource extends UnboundedSource<String, KeyLoadSource.Position
   }
 
   private static final class Reader extends UnboundedReader<String> {
-    private final KeyLoadSource source;
+    private final WorkloadSource source;
     private long emitted;
     private long loadedAtMillis;
     private String current;
 
-    Reader(KeyLoadSource source, Position position) {
+    Reader(WorkloadSource source, Position position) {
       this.source = source;
       this.emitted = position.emitted();
       this.loadedAtMillis = position.loadedAtMillis();
@@ -70,19 +68,17 @@ final class KeyLoadSource extends UnboundedSource<String, KeyLoadSource.Position
 
     @Override
     public boolean advance() {
-      KeyLoad load = source.load;
-      long now = System.currentTimeMillis();
-      if (emitted >= load.keys()) {
+      Workload workload = source.workload;
+      if (emitted >= workload.loadRecords()) {
+        long now = System.currentTimeMillis();
         if (loadedAtMillis == 0) {
           loadedAtMillis = now;
-          LOADED_AT.set(now);
         }
-        long due = load.keys() + (now - loadedAtMillis) / 1000 * load.updatesPerBatch();
-        if (emitted >= due) {
+        if (emitted >= workload.dueAfterLoad(now - loadedAtMillis)) {
           return false;
         }
       }
-      current = load.key(emitted++);
+      current = workload.key(emitted++);
       return true;
     }
 
@@ -96,12 +92,12 @@ final class KeyLoadSource extends UnboundedSource<String, KeyLoadSource.Position
 
     @Override
     public Instant getCurrentTimestamp() {
-      return Instant.now();
+      return source.workload.eventTime(emitted - 1);
     }
 
     @Override
     public Instant getWatermark() {
-      return Instant.now();
+      return emitted == 0 ? Workload.T0 : source.workload.eventTime(emitted - 1);
     }
 
     @Override

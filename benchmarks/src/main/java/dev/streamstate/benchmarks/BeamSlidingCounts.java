@@ -1,0 +1,75 @@
+package dev.streamstate.benchmarks;
+
+import dev.streamstate.transforms.EventTimeWindows;
+import dev.streamstate.transforms.Metered;
+import dev.streamstate.transforms.WordCounts;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+
+/**
+ * Our sliding word counts on Beam's Spark runner in streaming mode: the {@code
+ * windowed-word-count} pipeline's transform, {@link WordCounts} in {@link
+ * EventTimeWindows#sliding} windows, on a {@link Workload} whose event times make every window
+ * hold the same records in every run. Each window's counts are summed up in a Beam distribution
+ * named after the window's end.
+ */
+final class BeamSlidingCounts {
+  private static final String WINDOW_PREFIX = "window_ending_";
+
+  private BeamSlidingCounts() {}
+
+  /** A contender's job for windows of {@code size} every {@code slide}. */
+  static Contender.Job<Map<Long, WindowStats>> job(Duration size, Duration slide) {
+    return (workload, settle, batches, checkpoints) -> run(workload, size, slide, settle, batches, checkpoints);
+  }
+
+  private static Measured<Map<Long, WindowStats>> run(
+      Workload workload, Duration size, Duration slide, int settle, int batches, Path checkpoints) throws Exception {
+    BatchTimes times = new BatchTimes();
+    Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times);
+    pipeline
+        .apply("Words", Read.from(new WorkloadSource(workload)))
+        .apply("CountWords", WordCounts.in(EventTimeWindows.sliding(size, slide)))
+        .apply("WindowStats", ParDo.of(new WindowStatsFn()));
+    PipelineResult result = pipeline.run();
+    // A window comes out once the watermark has passed its end: wait for the last full ones.
+    boolean complete = SparkJobs.awaitAll(times, workload, (int) (slide.getStandardSeconds() + 2));
+    Map<Long, WindowStats> windows = windows(result);
+    result.cancel();
+    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), complete, windows);
+  }
+
+  private static Map<Long, WindowStats> windows(PipelineResult result) {
+    Map<Long, WindowStats> windows = new TreeMap<>();
+    MetricsFilter ours = MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(Metered.NAMESPACE)).build();
+    for (MetricResult<DistributionResult> window : result.metrics().queryMetrics(ours).getDistributions()) {
+      DistributionResult counts = window.getAttempted();
+      long end = Long.parseLong(window.getName().getName().substring(WINDOW_PREFIX.length()));
+      windows.merge(end, new WindowStats(counts.getSum(), counts.getCount(), counts.getMin(), counts.getMax()), WindowStats::plus);
+    }
+    return windows;
+  }
+
+  /** The job's output: each word's count goes into its window's distribution. */
+  private static final class WindowStatsFn extends DoFn<KV<String, Long>, Void> {
+    @ProcessElement
+    public void process(@Element KV<String, Long> count, BoundedWindow window) {
+      long end = window.maxTimestamp().getMillis() + 1;
+      Metrics.distribution(Metered.NAMESPACE, WINDOW_PREFIX + end).update(count.getValue());
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.streamstate.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.joda.time.Duration;
+
+/**
+ * Every benchmark in one run, one after the other, and the report: a CSV per workload, {@code
+ * results.md} with a table per workload (ours, native, ours ÷ native) and {@code
+ * batch-time-vs-state.png} (the idle-state medians against the number of keys).
+ *
+ * <p>Arguments are {@code name=value}; the defaults are the full run. {@code keys} (running-count
+ * sizes, 10000,100000,1000000), {@code batches} (measured batches, 30), {@code idleUpdates}
+ * (1000), {@code timeoutKeys} (sizes for the idle-timeout workload, 10000,100000,1000000), {@code load} (fixed-load words a batch, 10000), {@code windowWords} (10000,100000),
+ * {@code windowLoad} (words a batch, 10000), {@code windowSeconds} (60), {@code slideSeconds} (5),
+ * {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
+ * (transforms/target/test-classes), {@code only} (workloads to
+ * run, all by default: test-speed,idle-state,idle-timeout,fixed-load,sliding-windows), {@code out}
+ * (benchmarks/results).
+ */
+public final class BenchmarkSuite {
+  static final List<String> WORKLOADS =
+      List.of("test-speed", "idle-state", "idle-timeout", "fixed-load", "sliding-windows");
+  static final String REPORT = "results.md";
+  static final String CHART = "batch-time-vs-state.png";
+
+  private static final Map<String, String> DEFAULTS =
+      Map.ofEntries(
+          Map.entry("keys", "10000,100000,1000000"),
+          Map.entry("batches", "30"),
+          Map.entry("idleUpdates", "1000"),
+          Map.entry("timeoutKeys", "10000,100000,1000000"),
+          Map.entry("load", "10000"),
+          Map.entry("windowWords", "10000,100000"),
+          Map.entry("windowLoad", "10000"),
+          Map.entry("windowSeconds", "60"),
+          Map.entry("slideSeconds", "5"),
+          Map.entry("tests", "direct,spark"),
+          Map.entry("testClasses", ".*Test"),
+          Map.entry("testClassesDir", "transforms/target/test-classes"),
+          Map.entry("only", String.join(",", WORKLOADS)),
+          Map.entry("out", "benchmarks/results"));
+
+  private BenchmarkSuite() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = run(parse(args));
+    System.out.print(Files.readString(out.resolve(REPORT)));
+    System.exit(0); // Spark's non-daemon threads outlive the stopped jobs
+  }
+
+  /** Runs the chosen workloads and writes the results; returns the results directory. */
+  static Path run(Map<String, String> options) throws Exception {
+    Path out = Path.of(options.get("out"));
+    Set<String> only = Set.copyOf(list(options.get("only")));
+    int batches = Integer.parseInt(options.get("batches"));
+    List<Results.Table> tables = new ArrayList<>();
+    // Test speed first: its JVM is as cold as a test fork's.
+    if (only.contains("test-speed")) {
+      List<TestSuiteSpeed.Half> halves =
+          list(options.get("tests")).stream()
+              .map(half -> half.equals("direct") ? TestSuiteSpeed.Half.DIRECT_RUNNER : TestSuiteSpeed.Half.SPARK_RUNNER)
+              .toList();
+      tables.add(TestSuiteSpeed.measure(Path.of(options.get("testClassesDir")), options.get("testClasses"), halves));
+    }
+    Results.Table idle = null;
+    if (only.contains("idle-state")) {
+      idle =
+          RunningCountScaling.measure(
+              "idle-state", "Idle-state scaling: running counts, few keys updated a batch",
+              RunningCountScaling.PLAIN, longs(options.get("keys")), Integer.parseInt(options.get("idleUpdates")), batches);
+      tables.add(idle);
+    }
+    if (only.contains("idle-timeout")) {
+      tables.add(
+          RunningCountScaling.measure(
+              "idle-timeout", "Idle-state scaling with an idle timeout: a processing-time timer per key",
+              RunningCountScaling.WITH_IDLE_TIMEOUT, longs(options.get("timeoutKeys")),
+              Integer.parseInt(options.get("idleUpdates")), batches));
+    }
+    if (only.contains("fixed-load")) {
+      tables.add(
+          RunningCountScaling.measure(
+              "fixed-load", "Running counts at scale under a fixed load",
+              RunningCountScaling.PLAIN, longs(options.get("keys")), Integer.parseInt(options.get("load")), batches));
+    }
+    if (only.contains("sliding-windows")) {
+      tables.add(
+          SlidingWindowScaling.measure(
+              longs(options.get("windowWords")), Integer.parseInt(options.get("windowLoad")),
+              Duration.standardSeconds(Long.parseLong(options.get("windowSeconds"))),
+              Duration.standardSeconds(Long.parseLong(options.get("slideSeconds"))),
+              batches));
+    }
+    for (Results.Table table : tables) {
+      Results.writeCsv(out, table);
+    }
+    Files.writeString(out.resolve(REPORT), Results.markdown(tables));
+    if (idle != null) {
+      Chart.medianBatchTimeVsKeys("Running count: median batch time vs state size (idle state)", idle.rows(), out.resolve(CHART));
+    }
+    return out;
+  }
+
+  /** The defaults, overridden by {@code name=value} arguments; an unknown name is refused. */
+  static Map<String, String> parse(String... args) {
+    Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
+    for (String arg : args) {
+      for (String pair : arg.trim().split("\\s+")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        String[] nameValue = pair.split("=", 2);
+        if (nameValue.length != 2 || !DEFAULTS.containsKey(nameValue[0])) {
+          throw new IllegalArgumentException("'" + pair + "' is not one of name=value with a name of " + DEFAULTS.keySet());
+        }
+        options.put(nameValue[0], nameValue[1]);
+      }
+    }
+    for (String workload : list(options.get("only"))) {
+      if (!WORKLOADS.contains(workload)) {
+        throw new IllegalArgumentException("only=: no workload '" + workload + "'; there are " + WORKLOADS);
+      }
+    }
+    return options;
+  }
+
+  private static List<String> list(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static List<Long> longs(String commaSeparated) {
+    return list(commaSeparated).stream().map(Long::parseLong).toList();
+  }
+}

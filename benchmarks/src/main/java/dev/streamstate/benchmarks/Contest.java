@@ -1,0 +1,33 @@
+package dev.streamstate.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The contenders of one benchmark, run one after the other on the same workload (never two Spark
+ * jobs at once: they would share the cores), each checked against the workload: the one driver
+ * every streaming benchmark shares.
+ */
+record Contest<T>(String workload, List<Contender<T>> contenders, BiFunction<Workload, T, String> check) {
+
+  /** Runs every contender on {@code load}; one row each, {@code size} being the row's size. */
+  List<Results.Row> run(long size, Workload load, int settle, int batches) throws Exception {
+    Path checkpoints = Files.createTempDirectory(workload);
+    List<Results.Row> rows = new ArrayList<>();
+    for (Contender<T> contender : contenders) {
+      long started = System.nanoTime();
+      Measured<T> measured = contender.job().run(load, settle, batches, checkpoints.resolve(rows.size() + ""));
+      String verdict =
+          measured.complete()
+              ? check.apply(load, measured.computed())
+              : "not every record went through in time: " + measured.computed();
+      Results.Row row = Results.Row.of(workload, size, contender, measured.batchMillis(), verdict);
+      System.err.printf("benchmark %s (%d s)%n", row, (System.nanoTime() - started) / 1_000_000_000L); // a long run's progress
+      rows.add(row);
+    }
+    return rows;
+  }
+}

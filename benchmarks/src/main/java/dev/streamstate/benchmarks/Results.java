@@ -1,0 +1,131 @@
+package dev.streamstate.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Benchmark figures as files: a CSV per workload (one row per contender and size) and one
+ * Markdown report with a table per workload, where each row puts our figure beside every native
+ * one with the ratio ours ÷ native, and says whether every contender's results were right.
+ */
+final class Results {
+  /** A check that found nothing wrong. */
+  static final String OK = "ok";
+
+  private Results() {}
+
+  /**
+   * One contender's figures at one size of one workload: the median, p95 and mean of {@code
+   * samples} measured times in milliseconds (-1 when nothing could be measured), and the check's
+   * verdict.
+   */
+  record Row(
+      String workload, long size, String contender, boolean ours, int samples,
+      long medianMillis, long p95Millis, long meanMillis, String check) {
+
+    static Row of(String workload, long size, Contender<?> contender, List<Long> millis, String check) {
+      if (millis.isEmpty()) {
+        return new Row(
+            workload, size, contender.name(), contender.ours(), 0, -1, -1, -1, check.equals(OK) ? "no steady batch measured" : check);
+      }
+      return new Row(
+          workload, size, contender.name(), contender.ours(), millis.size(), BatchTimes.quantile(millis, 0.5),
+          BatchTimes.quantile(millis, 0.95), Math.round(millis.stream().mapToLong(Long::longValue).average().orElse(0)), check);
+    }
+
+    /** The figure that ratios compare: the median, or the mean where the table says so. */
+    long compared(boolean mean) {
+      return mean ? meanMillis : medianMillis;
+    }
+  }
+
+  /**
+   * A workload's rows, with what its sizes count and what its figures are, for the report; {@code
+   * meanRatio} compares mean batch times instead of medians (where most batches do no work).
+   */
+  record Table(String workload, String title, String sizeUnit, String figure, boolean meanRatio, List<Row> rows) {}
+
+  /** Writes {@code <workload>.csv}. */
+  static void writeCsv(Path dir, Table table) throws IOException {
+    StringBuilder csv = new StringBuilder(table.sizeUnit() + ",contender,ours,samples,median_ms,p95_ms,mean_ms,check\n");
+    for (Row row : table.rows()) {
+      csv.append(String.join(
+              ",",
+              Long.toString(row.size()), row.contender(), Boolean.toString(row.ours()), Integer.toString(row.samples()),
+              Long.toString(row.medianMillis()), Long.toString(row.p95Millis()), Long.toString(row.meanMillis()), '"' + row.check().replace("\"", "'") + '"'))
+          .append('\n');
+    }
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(table.workload() + ".csv"), csv);
+  }
+
+  /** The report: a section and a table per workload, in order. */
+  static String markdown(List<Table> tables) {
+    StringBuilder md = new StringBuilder("# Benchmark results\n");
+    for (Table table : tables) {
+      md.append("\n## ").append(table.title()).append(" (`").append(table.workload()).append(".csv`)\n\n");
+      md.append(table.figure()).append("\n\n");
+      Map<Long, List<Row>> bySize = table.rows().stream().collect(Collectors.groupingBy(Row::size, LinkedHashMap::new, Collectors.toList()));
+      List<Row> first = bySize.values().iterator().next();
+      Row oursFirst = ours(first);
+      md.append("| ").append(table.sizeUnit()).append(" | ours: ").append(oursFirst.contender());
+      StringBuilder rule = new StringBuilder("|---|---");
+      for (Row other : first) {
+        if (!other.ours()) {
+          md.append(" | ").append(other.contender()).append(" | ours ÷ ").append(other.contender());
+          rule.append("|---|---");
+        }
+      }
+      md.append(" | results |\n").append(rule).append("|---|\n");
+      for (Map.Entry<Long, List<Row>> size : bySize.entrySet()) {
+        Row ours = ours(size.getValue());
+        md.append(String.format(Locale.ROOT, "| %,d | %s", size.getKey(), figure(ours, table.meanRatio())));
+        for (Row other : size.getValue()) {
+          if (!other.ours()) {
+            md.append(" | ").append(figure(other, table.meanRatio())).append(" | ").append(ratio(ours, other, table.meanRatio()));
+          }
+        }
+        md.append(" | ").append(verdict(size.getValue())).append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private static Row ours(List<Row> rows) {
+    return rows.stream().filter(Row::ours).findFirst().orElseThrow(() -> new IllegalStateException("no row of ours"));
+  }
+
+  /** Median (p95) in ms, with the mean where ratios compare means; one time for one sample. */
+  private static String figure(Row row, boolean mean) {
+    if (row.samples() == 0) {
+      return "—";
+    }
+    if (row.samples() == 1) {
+      return String.format(Locale.ROOT, "%,d", row.medianMillis());
+    }
+    String figure = String.format(Locale.ROOT, "%,d (%,d)", row.medianMillis(), row.p95Millis());
+    return mean ? figure + String.format(Locale.ROOT, ", mean %,d", row.meanMillis()) : figure;
+  }
+
+  private static String ratio(Row ours, Row other, boolean mean) {
+    if (ours.samples() == 0 || other.samples() == 0) {
+      return "—";
+    }
+    return String.format(Locale.ROOT, "%.2f", ours.compared(mean) / (double) Math.max(1, other.compared(mean)));
+  }
+
+  private static String verdict(List<Row> rows) {
+    String wrong =
+        rows.stream()
+            .filter(row -> !row.check().equals(OK))
+            .map(row -> row.contender() + ": " + row.check().replace("|", "/"))
+            .collect(Collectors.joining("; "));
+    return wrong.isEmpty() ? "all right" : wrong;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.streamstate.benchmarks;
+
+import java.io.IOException;
+import dev.streamstate.transforms.WordCounts;
+import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.platform.engine.discovery.ClassNameFilter;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * How long the {@code transforms} module's tests take — TestStream scenarios checked with PAssert
+ * — run in this JVM through the JUnit Platform, as surefire runs them in its fork: once the
+ * DirectRunner tests (every test, and the DirectRunner half of each runner-parity test), once the
+ * Spark runner half of the parity tests (TestSparkRunner, forced streaming), for comparison; {@link
+ * TestHalfCondition} skips the other half. The
+ * wall time is the whole {@code execute} call: discovery, every pipeline, every assertion.
+ *
+ * <p>The tests are the module's compiled test classes, read from its build directory ({@code
+ * test-compile} makes them) and defined beside the module's own classes, in their loader and
+ * package: a test may use package-private members, and Beam decodes elements with the classes it
+ * finds there. Everything else they use is on this module's classpath already.
+ */
+final class TestSuiteSpeed {
+  /** The package of the module's classes and tests. */
+  private static final String MODULE_PACKAGE = "dev.streamstate.transforms";
+
+  private TestSuiteSpeed() {}
+
+  /** Which half of the suite a run executes. */
+  enum Half {
+    DIRECT_RUNNER("DirectRunner", true),
+    SPARK_RUNNER("Spark runner (TestSparkRunner)", false);
+
+    final String contender;
+    final boolean ours;
+
+    Half(String contender, boolean ours) {
+      this.contender = contender;
+      this.ours = ours;
+    }
+
+  }
+
+  /** Runs the tests of classes matching {@code classPattern} (a regex) for each of {@code halves}. */
+  static Results.Table measure(Path testClasses, String classPattern, List<Half> halves) throws IOException {
+    defineTests(testClasses);
+    List<Results.Row> rows = new ArrayList<>();
+    for (Half half : halves) {
+      rows.add(run(testClasses, classPattern, half));
+    }
+    long tests = rows.stream().mapToLong(Results.Row::size).sum();
+    String perHalf =
+        rows.stream().map(row -> row.contender() + ": " + row.size() + " tests").collect(java.util.stream.Collectors.joining("; "));
+    return new Results.Table(
+        "test-speed",
+        "Test speed: the transforms module's TestStream suite",
+        "tests",
+        "Wall time in ms of each half of the suite (" + perHalf + "), run in-process through the JUnit"
+            + " Platform; a row's size is the tests of both halves.",
+        false,
+        rows.stream().map(row -> withSize(row, tests)).toList());
+  }
+
+  private static Results.Row withSize(Results.Row row, long tests) {
+    return new Results.Row(row.workload(), tests, row.contender(), row.ours(), row.samples(), row.medianMillis(), row.p95Millis(), row.meanMillis(), row.check());
+  }
+
+  private static Results.Row run(Path testClasses, String classPattern, Half half) {
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            .selectors(DiscoverySelectors.selectClasspathRoots(Set.of(testClasses)))
+            .filters(ClassNameFilter.includeClassNamePatterns(classPattern))
+            .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+            .configurationParameter(TestHalfCondition.HALF, half.name())
+            .build();
+    Launcher launcher = LauncherFactory.create();
+    SummaryGeneratingListener listener = new SummaryGeneratingListener();
+    long started = System.nanoTime();
+    launcher.execute(request, listener);
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    TestExecutionSummary summary = listener.getSummary();
+    long tests = summary.getTestsSucceededCount() + summary.getTestsFailedCount();
+    String check =
+        tests == 0
+            ? "no test found in " + testClasses + " (built by test-compile)"
+            : summary.getTestsFailedCount() > 0 || summary.getTestsAbortedCount() > 0
+                ? summary.getTestsFailedCount() + " of " + tests + " tests failed, " + summary.getTestsAbortedCount() + " aborted: "
+                    + summary.getFailures().stream()
+                        .map(failure -> failure.getTestIdentifier().getLegacyReportingName() + " (" + failure.getException() + ")")
+                        .collect(java.util.stream.Collectors.joining("; "))
+                : Results.OK;
+    return new Results.Row("test-speed", tests, half.contender, half.ours, tests == 0 ? 0 : 1, millis, millis, millis, check);
+  }
+
+  /**
+   * Defines every test class of the module's package found under {@code testClasses} in the loader
+   * of its main classes (once per JVM), retrying those whose supertypes come later.
+   */
+  private static void defineTests(Path testClasses) throws IOException {
+    Path packageDir = testClasses.resolve(MODULE_PACKAGE.replace('.', '/'));
+    if (!Files.isDirectory(packageDir)) {
+      return; // nothing compiled: the run finds no test and says so
+    }
+    List<Path> pending;
+    try (Stream<Path> files = Files.list(packageDir)) {
+      pending = new ArrayList<>(files.filter(file -> file.toString().endsWith(".class")).toList());
+    }
+    MethodHandles.Lookup module;
+    try {
+      module = MethodHandles.privateLookupIn(WordCounts.class, MethodHandles.lookup());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot define classes beside " + WordCounts.class, e);
+    }
+    while (!pending.isEmpty()) {
+      List<Path> later = new ArrayList<>();
+      for (Path file : pending) {
+        String name = MODULE_PACKAGE + file.getFileName().toString().replace(".class", "");
+        try {
+          Class.forName(name, false, WordCounts.class.getClassLoader());
+        } catch (ClassNotFoundException notYet) {
+          try {
+            module.defineClass(Files.readAllBytes(file));
+          } catch (NoClassDefFoundError supertypeNotYet) {
+            later.add(file);
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot define " + name, e);
+          }
+        }
+      }
+      if (later.size() == pending.size()) {
+        throw new IllegalStateException("cannot define the test classes " + later);
+      }
+      pending = later;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.streamstate.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark suite at a tiny size, every workload: the results files are written, every size
+ * has a figure from every contender, and every contender computed what the workload says (its
+ * check passed). Nothing here depends on how fast anything ran.
+ */
+class BenchmarkSuiteTest {
+
+  @TempDir Path results;
+
+  @Test
+  void runsEveryWorkloadAndChecksWhatEachContenderComputed() throws Exception {
+    Path out =
+        BenchmarkSuite.run(
+            BenchmarkSuite.parse(
+                "keys=2000 timeoutKeys=2000 batches=2 idleUpdates=200 load=1000",
+                "windowWords=1000 windowLoad=1000 windowSeconds=2 slideSeconds=1",
+                "tests=direct testClasses=.*WordCountsTest testClassesDir=../transforms/target/test-classes",
+                "out=" + results));
+
+    Map<String, List<String>> contenders =
+        Map.of(
+            "idle-state", List.of("RunningWordCounts on the Spark runner", "mapWithState", "updateStateByKey"),
+            "idle-timeout",
+                List.of(
+                    "RunningWordCounts + idle timeout, SparkRunner",
+                    "RunningWordCounts + idle timeout, StreamStateSparkRunner",
+                    "mapWithState"),
+            "fixed-load", List.of("RunningWordCounts on the Spark runner", "mapWithState", "updateStateByKey"),
+            "sliding-windows",
+                List.of("WordCounts in sliding windows on the Spark runner", "reduceByKeyAndWindow", "reduceByKeyAndWindow with inverse"));
+    for (Map.Entry<String, List<String>> workload : contenders.entrySet()) {
+      List<String[]> rows = csvRows(out.resolve(workload.getKey() + ".csv"));
+      List<String> sizes = rows.stream().map(row -> row[0]).distinct().toList();
+      for (String size : sizes) {
+        assertEquals(
+            workload.getValue(),
+            rows.stream().filter(row -> row[0].equals(size)).map(row -> row[1]).toList(),
+            workload.getKey() + " at " + size);
+      }
+      for (String[] row : rows) {
+        assertEquals("\"ok\"", row[7], workload.getKey() + ": " + String.join(",", row));
+        assertTrue(Integer.parseInt(row[3]) > 0, "no batch measured: " + String.join(",", row));
+      }
+    }
+    List<String[]> tests = csvRows(out.resolve("test-speed.csv"));
+    assertEquals(1, tests.size());
+    assertEquals("\"ok\"", tests.get(0)[7], String.join(",", tests.get(0)));
+
+    String report = Files.readString(out.resolve(BenchmarkSuite.REPORT));
+    for (String workload : BenchmarkSuite.WORKLOADS) {
+      assertTrue(report.contains("`" + workload + ".csv`"), "no table for " + workload + " in\n" + report);
+    }
+    assertTrue(report.contains("ours ÷ mapWithState"), report);
+    BufferedImage chart = ImageIO.read(out.resolve(BenchmarkSuite.CHART).toFile());
+    assertTrue(chart.getWidth() > 0 && chart.getHeight() > 0);
+  }
+
+  private static List<String[]> csvRows(Path csv) throws Exception {
+    return Files.readAllLines(csv).stream().skip(1).map(line -> line.split(",", 8)).toList();
+  }
+}
