@@ -3,6 +3,7 @@ package dev.streamstate.runners;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.runners.spark.TestSparkRunner;
+import org.apache.beam.runners.spark.io.MicrobatchSource;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -12,7 +13,8 @@ import org.joda.time.Duration;
  * Everything our pipelines set for Beam's Spark runner, so that pipelines stay runner-agnostic:
  * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch
  * interval), and Spark's metric sinks off (they only add start-up time and log noise in local runs);
- * a streaming pipeline starts clear of any earlier one's watermarks in the same JVM.
+ * a streaming pipeline starts clear of any earlier one's watermarks and source readers in the same
+ * JVM.
  */
 public final class SparkStreaming {
   private static final double RUNNER_READ_TIME = 0.1;
@@ -20,10 +22,13 @@ public final class SparkStreaming {
 
   private SparkStreaming() {}
 
-  /** Whether {@code --runner} names Beam's Spark runner (or its test runner). */
+  /** Whether {@code --runner} names Beam's Spark runner or ours (or their test runners). */
   public static boolean isSpark(PipelineOptions options) {
     Class<? extends PipelineRunner<?>> runner = options.getRunner();
-    return SparkRunner.class.isAssignableFrom(runner) || TestSparkRunner.class.isAssignableFrom(runner);
+    return SparkRunner.class.isAssignableFrom(runner)
+        || TestSparkRunner.class.isAssignableFrom(runner)
+        || StreamStateSparkRunner.class.isAssignableFrom(runner)
+        || TestStreamStateSparkRunner.class.isAssignableFrom(runner);
   }
 
   /**
@@ -46,6 +51,10 @@ public final class SparkStreaming {
       // streaming pipeline in the same JVM (tests, benchmarks) would start from the first one's
       // watermark and drop its own early events as late.
       GlobalWatermarkHolder.clear();
+      // It also keeps source readers in a JVM-wide cache keyed by source number and split only, for
+      // 1.5 batch intervals: a pipeline started right after another one's end got that pipeline's
+      // exhausted reader for its own source, and read nothing.
+      forgetSourceReaders();
     }
     if (unbounded && spark.getReadTimePercentage() == RUNNER_READ_TIME) {
       // The runner reads a batch's records for 10 % of the interval (at least 200 ms), through a
@@ -66,5 +75,13 @@ public final class SparkStreaming {
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());
     spark.setEnableSparkMetricSinks(false);
+  }
+
+  private static void forgetSourceReaders() {
+    try {
+      MicrobatchSource.clearCache();
+    } catch (NullPointerException noneYet) {
+      // The runner makes its cache with the first reader: nothing to forget in this JVM yet.
+    }
   }
 }

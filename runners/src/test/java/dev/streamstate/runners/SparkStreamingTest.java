@@ -60,6 +60,15 @@ class SparkStreamingTest {
   }
 
   @Test
+  void ourRunnerIsTheSparkRunnerToo() {
+    SparkPipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=StreamStateSparkRunner").as(SparkPipelineOptions.class);
+    SparkStreaming.configure(options, Duration.standardSeconds(2), true);
+    assertTrue(SparkStreaming.isSpark(options));
+    assertEquals(2_000L, options.getBatchIntervalMillis());
+  }
+
+  @Test
   void aBoundedSparkJobRunsAsABatch() {
     SparkPipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
