@@ -8,6 +8,11 @@ import java.nio.file.Path;
  * and what it computed.
  */
 record Contender<T>(String name, boolean ours, Job<T> job) {
+  Contender {
+    if (name.contains(",")) {
+      throw new IllegalArgumentException("a contender's name is a CSV column of its own: no commas in '" + name + "'");
+    }
+  }
 
   /** Runs a workload through one job. */
   @FunctionalInterface

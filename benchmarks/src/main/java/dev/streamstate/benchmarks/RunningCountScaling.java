@@ -37,9 +37,9 @@ final class RunningCountScaling {
    */
   static final List<Contender<RunningTally>> WITH_IDLE_TIMEOUT =
       List.of(
-          new Contender<>("RunningWordCounts + idle timeout, SparkRunner", true,
+          new Contender<>("RunningWordCounts + idle timeout on SparkRunner", true,
               BeamRunningCounts.withIdleTimeout(SparkRunner.class)),
-          new Contender<>("RunningWordCounts + idle timeout, StreamStateSparkRunner", true,
+          new Contender<>("RunningWordCounts + idle timeout on StreamStateSparkRunner", true,
               BeamRunningCounts.withIdleTimeout(StreamStateSparkRunner.class)),
           MAP_WITH_STATE);
 

@@ -36,8 +36,8 @@ class BenchmarkSuiteTest {
             "idle-state", List.of("RunningWordCounts on the Spark runner", "mapWithState", "updateStateByKey"),
             "idle-timeout",
                 List.of(
-                    "RunningWordCounts + idle timeout, SparkRunner",
-                    "RunningWordCounts + idle timeout, StreamStateSparkRunner",
+                    "RunningWordCounts + idle timeout on SparkRunner",
+                    "RunningWordCounts + idle timeout on StreamStateSparkRunner",
                     "mapWithState"),
             "fixed-load", List.of("RunningWordCounts on the Spark runner", "mapWithState", "updateStateByKey"),
             "sliding-windows",
