@@ -56,7 +56,7 @@ class BrokerRestartTest {
             ledger.compare(actual), countedBefore);
         assertEquals(ledger.counts, actual, "word counts in Cassandra vs the ledger");
       } finally {
-        result.cancel();
+        StreamingRuns.cancel(result);
       }
     }
   }

@@ -58,7 +58,7 @@ class CassandraLossTest {
         assertThat(reason, containsString("within 5 s"));
         assertThat(reason, containsString("stopping rather than losing results"));
       } finally {
-        result.cancel();
+        StreamingRuns.cancel(result);
       }
     }
   }

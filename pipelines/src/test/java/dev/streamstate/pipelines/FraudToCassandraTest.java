@@ -101,7 +101,7 @@ class FraudToCassandraTest {
                 "{\"payload\":\"oops,01/01/2026,A,1.00,Gas\",\"error\":\"id must be a whole number, got 'oops'\"}"),
             deadLetters(kafka));
       } finally {
-        result.cancel();
+        StreamingRuns.cancel(result);
       }
     }
   }

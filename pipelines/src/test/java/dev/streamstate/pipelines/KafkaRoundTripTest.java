@@ -71,7 +71,7 @@ class KafkaRoundTripTest {
 
   private static void stop(PipelineResult result) throws IOException {
     try {
-      result.cancel();
+      StreamingRuns.cancel(result);
     } catch (UnsupportedOperationException e) {
       // already finished
     }

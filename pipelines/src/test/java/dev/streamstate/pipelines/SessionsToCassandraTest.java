@@ -72,7 +72,7 @@ class SessionsToCassandraTest {
         }
       }
     } finally {
-      result.cancel();
+      StreamingRuns.cancel(result);
     }
     assertEquals(
         Set.of("1 0 1000 [a, b] last", "1 2000 2000 [c] timeout", "2 500 500 [x] timeout"), rows);
