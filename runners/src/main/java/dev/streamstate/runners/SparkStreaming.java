@@ -52,8 +52,8 @@ public final class SparkStreaming {
       // watermark and drop its own early events as late.
       GlobalWatermarkHolder.clear();
       // It also keeps source readers in a JVM-wide cache keyed by source number and split only, for
-      // 1.5 batch intervals: a pipeline started right after another one's end got that pipeline's
-      // exhausted reader for its own source, and read nothing.
+      // 1.5 batch intervals: a pipeline started within that time of another one's end can be handed
+      // that pipeline's reader for its own source.
       forgetSourceReaders();
     }
     if (unbounded && spark.getReadTimePercentage() == RUNNER_READ_TIME) {
