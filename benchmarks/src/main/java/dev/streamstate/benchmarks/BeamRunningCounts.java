@@ -30,10 +30,10 @@ public final class BeamRunningCounts {
 
   private BeamRunningCounts() {}
 
-  /** Runs the workload through; the times of {@code batches} steady batches after {@code settle}. */
-  public static Measured<RunningTally> run(Workload workload, int settle, int batches, Path checkpoints)
-      throws Exception {
-    return run(workload, settle, batches, checkpoints, SparkRunner.class, RunningTotals.perKey());
+  /** The running count without a timeout on {@code runner}, as {@code running-word-count --idleTimeoutSeconds=0}. */
+  static Contender.Job<RunningTally> plain(Class<? extends PipelineRunner<?>> runner) {
+    return (workload, settle, batches, checkpoints) ->
+        run(workload, settle, batches, checkpoints, runner, RunningTotals.perKey());
   }
 
   /**
@@ -55,12 +55,12 @@ public final class BeamRunningCounts {
         .apply("RunningCount", RunningWordCounts.with(runningCount))
         .apply("Tally", ParDo.of(new TallyFn()));
     PipelineResult result = pipeline.run();
-    boolean complete = SparkJobs.awaitAll(times, workload, 0);
+    SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 0);
     Map<String, Long> counters = Metered.counters(result);
     result.cancel();
     return new Measured<>(
         times.steady(workload.loadRecords(), settle, batches),
-        complete,
+        finish,
         new RunningTally(counters.getOrDefault(COUNTED, 0L), counters.getOrDefault(EMITTED_SUM, 0L)));
   }
 

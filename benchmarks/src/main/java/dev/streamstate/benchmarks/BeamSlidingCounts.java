@@ -47,10 +47,10 @@ final class BeamSlidingCounts {
         .apply("WindowStats", ParDo.of(new WindowStatsFn()));
     PipelineResult result = pipeline.run();
     // A window comes out once the watermark has passed its end: wait for the last full ones.
-    boolean complete = SparkJobs.awaitAll(times, workload, (int) (slide.getStandardSeconds() + 2));
+    SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, (int) (slide.getStandardSeconds() + 2));
     Map<Long, WindowStats> windows = windows(result);
     result.cancel();
-    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), complete, windows);
+    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, windows);
   }
 
   private static Map<Long, WindowStats> windows(PipelineResult result) {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.joda.time.Duration;
 
 /**
@@ -21,8 +23,9 @@ import org.joda.time.Duration;
  * {@code windowLoad} (words a batch, 10000), {@code windowSeconds} (60), {@code slideSeconds} (5),
  * {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
  * (transforms/target/test-classes), {@code only} (workloads to
- * run, all by default: test-speed,idle-state,idle-timeout,fixed-load,sliding-windows), {@code out}
- * (benchmarks/results).
+ * run, all by default: test-speed,idle-state,idle-timeout,fixed-load,sliding-windows), {@code
+ * contenders} (a regular expression found in the names of the streaming contenders to run, all by
+ * default), {@code out} (benchmarks/results).
  */
 public final class BenchmarkSuite {
   static final List<String> WORKLOADS =
@@ -45,6 +48,7 @@ public final class BenchmarkSuite {
           Map.entry("testClasses", ".*Test"),
           Map.entry("testClassesDir", "transforms/target/test-classes"),
           Map.entry("only", String.join(",", WORKLOADS)),
+          Map.entry("contenders", ""),
           Map.entry("out", "benchmarks/results"));
 
   private BenchmarkSuite() {}
@@ -60,6 +64,8 @@ public final class BenchmarkSuite {
     Path out = Path.of(options.get("out"));
     Set<String> only = Set.copyOf(list(options.get("only")));
     int batches = Integer.parseInt(options.get("batches"));
+    Pattern contenders = Pattern.compile(options.get("contenders"));
+    Predicate<String> chosen = name -> contenders.matcher(name).find();
     List<Results.Table> tables = new ArrayList<>();
     // Test speed first: its JVM is as cold as a test fork's.
     if (only.contains("test-speed")) {
@@ -74,26 +80,28 @@ public final class BenchmarkSuite {
       idle =
           RunningCountScaling.measure(
               "idle-state", "Idle-state scaling: running counts, few keys updated a batch",
-              RunningCountScaling.PLAIN, longs(options.get("keys")), Integer.parseInt(options.get("idleUpdates")), batches);
+              RunningCountScaling.PLAIN, chosen, longs(options.get("keys")), Integer.parseInt(options.get("idleUpdates")),
+              batches);
       tables.add(idle);
     }
     if (only.contains("idle-timeout")) {
       tables.add(
           RunningCountScaling.measure(
               "idle-timeout", "Idle-state scaling with an idle timeout: a processing-time timer per key",
-              RunningCountScaling.WITH_IDLE_TIMEOUT, longs(options.get("timeoutKeys")),
+              RunningCountScaling.WITH_IDLE_TIMEOUT, chosen, longs(options.get("timeoutKeys")),
               Integer.parseInt(options.get("idleUpdates")), batches));
     }
     if (only.contains("fixed-load")) {
       tables.add(
           RunningCountScaling.measure(
               "fixed-load", "Running counts at scale under a fixed load",
-              RunningCountScaling.PLAIN, longs(options.get("keys")), Integer.parseInt(options.get("load")), batches));
+              RunningCountScaling.PLAIN, chosen, longs(options.get("keys")), Integer.parseInt(options.get("load")),
+              batches));
     }
     if (only.contains("sliding-windows")) {
       tables.add(
           SlidingWindowScaling.measure(
-              longs(options.get("windowWords")), Integer.parseInt(options.get("windowLoad")),
+              chosen, longs(options.get("windowWords")), Integer.parseInt(options.get("windowLoad")),
               Duration.standardSeconds(Long.parseLong(options.get("windowSeconds"))),
               Duration.standardSeconds(Long.parseLong(options.get("slideSeconds"))),
               batches));

@@ -49,9 +49,9 @@ public final class NativeRunningCounts {
           .foreachRDD(state -> tally.set(sum(state.values().map(c -> new long[] {c, c * (c + 1) / 2}))));
     }
     streaming.start();
-    boolean complete = SparkJobs.awaitAll(times, workload, 0);
+    SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 0);
     streaming.stop(true, false);
-    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), complete, tally.get());
+    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, tally.get());
   }
 
   /** Adds up (counted, emitted) pairs in one pass over the batch's output. */

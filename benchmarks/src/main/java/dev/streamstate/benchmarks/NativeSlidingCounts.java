@@ -45,9 +45,9 @@ final class NativeSlidingCounts {
           }
         });
     streaming.start();
-    boolean complete = SparkJobs.awaitAll(times, workload, 1);
+    SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 1);
     streaming.stop(true, false);
-    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), complete, windows.get());
+    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, windows.get());
   }
 
   /** The driver-side record of the windows, by end (serializable for DStream checkpoints). */

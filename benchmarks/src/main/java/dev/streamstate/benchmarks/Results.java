@@ -22,21 +22,24 @@ final class Results {
 
   /**
    * One contender's figures at one size of one workload: the median, p95 and mean of {@code
-   * samples} measured times in milliseconds (-1 when nothing could be measured), and the check's
+   * samples} measured times in milliseconds (-1 when nothing could be measured), the heap the job
+   * held once its workload was in ({@code heldBytes}, -1 where no job holds state), and the check's
    * verdict.
    */
   record Row(
       String workload, long size, String contender, boolean ours, int samples,
-      long medianMillis, long p95Millis, long meanMillis, String check) {
+      long medianMillis, long p95Millis, long meanMillis, long heldBytes, String check) {
 
-    static Row of(String workload, long size, Contender<?> contender, List<Long> millis, String check) {
+    static Row of(String workload, long size, Contender<?> contender, List<Long> millis, long heldBytes, String check) {
       if (millis.isEmpty()) {
         return new Row(
-            workload, size, contender.name(), contender.ours(), 0, -1, -1, -1, check.equals(OK) ? "no steady batch measured" : check);
+            workload, size, contender.name(), contender.ours(), 0, -1, -1, -1, heldBytes,
+            check.equals(OK) ? "no steady batch measured" : check);
       }
       return new Row(
           workload, size, contender.name(), contender.ours(), millis.size(), BatchTimes.quantile(millis, 0.5),
-          BatchTimes.quantile(millis, 0.95), Math.round(millis.stream().mapToLong(Long::longValue).average().orElse(0)), check);
+          BatchTimes.quantile(millis, 0.95), Math.round(millis.stream().mapToLong(Long::longValue).average().orElse(0)),
+          heldBytes, check);
     }
 
     /** The figure that ratios compare: the median, or the mean where the table says so. */
@@ -53,12 +56,13 @@ final class Results {
 
   /** Writes {@code <workload>.csv}. */
   static void writeCsv(Path dir, Table table) throws IOException {
-    StringBuilder csv = new StringBuilder(table.sizeUnit() + ",contender,ours,samples,median_ms,p95_ms,mean_ms,check\n");
+    StringBuilder csv = new StringBuilder(table.sizeUnit() + ",contender,ours,samples,median_ms,p95_ms,mean_ms,held_bytes,check\n");
     for (Row row : table.rows()) {
       csv.append(String.join(
               ",",
               Long.toString(row.size()), row.contender(), Boolean.toString(row.ours()), Integer.toString(row.samples()),
-              Long.toString(row.medianMillis()), Long.toString(row.p95Millis()), Long.toString(row.meanMillis()), '"' + row.check().replace("\"", "'") + '"'))
+              Long.toString(row.medianMillis()), Long.toString(row.p95Millis()), Long.toString(row.meanMillis()),
+              Long.toString(row.heldBytes()), '"' + row.check().replace("\"", "'") + '"'))
           .append('\n');
     }
     Files.createDirectories(dir);
@@ -71,6 +75,10 @@ final class Results {
     for (Table table : tables) {
       md.append("\n## ").append(table.title()).append(" (`").append(table.workload()).append(".csv`)\n\n");
       md.append(table.figure()).append("\n\n");
+      if (table.rows().isEmpty()) {
+        md.append("No contender of this workload was chosen.\n");
+        continue;
+      }
       Map<Long, List<Row>> bySize = table.rows().stream().collect(Collectors.groupingBy(Row::size, LinkedHashMap::new, Collectors.toList()));
       List<Row> first = bySize.values().iterator().next();
       md.append("| ").append(table.sizeUnit()).append(" | ours | figure");
@@ -87,10 +95,10 @@ final class Results {
         // every native contender.
         for (Row ours : size.getValue().stream().filter(Row::ours).toList()) {
           md.append(String.format(
-              Locale.ROOT, "| %,d | %s | %s", size.getKey(), ours.contender(), figure(ours, table.meanRatio())));
+              Locale.ROOT, "| %,d | %s | %s", size.getKey(), ours.contender(), figure(ours, table)));
           for (Row other : size.getValue()) {
             if (!other.ours()) {
-              md.append(" | ").append(figure(other, table.meanRatio())).append(" | ").append(ratio(ours, other, table.meanRatio()));
+              md.append(" | ").append(figure(other, table)).append(" | ").append(ratio(ours, other, table.meanRatio()));
             }
           }
           md.append(" | ").append(verdict(size.getValue())).append(" |\n");
@@ -100,8 +108,11 @@ final class Results {
     return md.toString();
   }
 
-  /** Median (p95) in ms, with the mean where ratios compare means; one time for one sample. */
-  private static String figure(Row row, boolean mean) {
+  /**
+   * Median (p95) in ms, with the mean where ratios compare means, then the heap held per unit of
+   * size (per key, per word); one time for one sample.
+   */
+  private static String figure(Row row, Table table) {
     if (row.samples() == 0) {
       return "—";
     }
@@ -109,7 +120,14 @@ final class Results {
       return String.format(Locale.ROOT, "%,d", row.medianMillis());
     }
     String figure = String.format(Locale.ROOT, "%,d (%,d)", row.medianMillis(), row.p95Millis());
-    return mean ? figure + String.format(Locale.ROOT, ", mean %,d", row.meanMillis()) : figure;
+    if (table.meanRatio()) {
+      figure += String.format(Locale.ROOT, ", mean %,d", row.meanMillis());
+    }
+    if (row.heldBytes() >= 0 && row.size() > 0) {
+      String unit = table.sizeUnit().endsWith("s") ? table.sizeUnit().substring(0, table.sizeUnit().length() - 1) : table.sizeUnit();
+      figure += String.format(Locale.ROOT, "; %,d B/%s held", row.heldBytes() / row.size(), unit);
+    }
+    return figure;
   }
 
   private static String ratio(Row ours, Row other, boolean mean) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.joda.time.Duration;
 
 /**
@@ -17,7 +18,8 @@ final class SlidingWindowScaling {
   private SlidingWindowScaling() {}
 
   /** The three contenders on each of {@code sizes} distinct words. */
-  static Results.Table measure(List<Long> sizes, int eventsPerBatch, Duration size, Duration slide, int batches)
+  static Results.Table measure(
+      Predicate<String> chosen, List<Long> sizes, int eventsPerBatch, Duration size, Duration slide, int batches)
       throws Exception {
     long windowBatches = size.getMillis() / SparkJobs.BATCH.getMillis();
     Contest<Map<Long, WindowStats>> contest =
@@ -27,6 +29,7 @@ final class SlidingWindowScaling {
                 new Contender<>("WordCounts in sliding windows on the Spark runner", true, BeamSlidingCounts.job(size, slide)),
                 new Contender<>("reduceByKeyAndWindow", false, NativeSlidingCounts.job(false, size, slide)),
                 new Contender<>("reduceByKeyAndWindow with inverse", false, NativeSlidingCounts.job(true, size, slide))),
+            chosen,
             (workload, windows) -> WindowStats.check(workload, windowBatches, windows));
     int settle = (int) windowBatches; // until the first window is full
     long slideBatches = slide.getMillis() / SparkJobs.BATCH.getMillis();

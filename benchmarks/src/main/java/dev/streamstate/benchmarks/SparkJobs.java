@@ -61,9 +61,10 @@ final class SparkJobs {
   /**
    * Waits until every record of {@code workload} has gone through a completed batch and {@code
    * extraBatches} more batches have completed (for results that come out later, such as windows),
-   * or until a generous limit for a job that falls far behind. Returns whether it got there.
+   * or until a generous limit for a job that falls far behind. Returns whether it got there, and the
+   * heap in use then, the job still running.
    */
-  static boolean awaitAll(BatchTimes times, Workload workload, int extraBatches) throws InterruptedException {
+  static Finish awaitAll(BatchTimes times, Workload workload, int extraBatches) throws InterruptedException {
     long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(300 + 10L * workload.steadyBatches());
     int after = -1;
     while (System.nanoTime() < limit) {
@@ -71,10 +72,13 @@ final class SparkJobs {
         after = times.count();
       }
       if (after >= 0 && times.count() >= after + extraBatches) {
-        return true;
+        return new Finish(true, Heap.inUseAfterGc());
       }
       Thread.sleep(200);
     }
-    return false;
+    return new Finish(false, Heap.inUseAfterGc());
   }
+
+  /** How a job's run ended: whether every record went through, and the heap in use at that point. */
+  record Finish(boolean complete, long heapBytes) {}
 }

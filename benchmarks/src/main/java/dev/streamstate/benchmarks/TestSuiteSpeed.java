@@ -73,7 +73,7 @@ final class TestSuiteSpeed {
   }
 
   private static Results.Row withSize(Results.Row row, long tests) {
-    return new Results.Row(row.workload(), tests, row.contender(), row.ours(), row.samples(), row.medianMillis(), row.p95Millis(), row.meanMillis(), row.check());
+    return new Results.Row(row.workload(), tests, row.contender(), row.ours(), row.samples(), row.medianMillis(), row.p95Millis(), row.meanMillis(), row.heldBytes(), row.check());
   }
 
   private static Results.Row run(Path testClasses, String classPattern, Half half) {
@@ -100,7 +100,7 @@ final class TestSuiteSpeed {
                         .map(failure -> failure.getTestIdentifier().getLegacyReportingName() + " (" + failure.getException() + ")")
                         .collect(java.util.stream.Collectors.joining("; "))
                 : Results.OK;
-    return new Results.Row("test-speed", tests, half.contender, half.ours, tests == 0 ? 0 : 1, millis, millis, millis, check);
+    return new Results.Row("test-speed", tests, half.contender, half.ours, tests == 0 ? 0 : 1, millis, millis, millis, -1, check);
   }
 
   /**

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Real crashes for recovery tests: a pipeline runs on the Spark runner as a driver JVM of its own
+ * Real crashes for recovery tests: a pipeline runs on a Spark runner as a driver JVM of its own
  * with a checkpoint directory, reading a ledger from the real Kafka broker and upserting into the
  * real Cassandra node, and is killed with SIGKILL at points drawn from a fixed seed while the
  * ledger is still arriving, then started again with the same checkpoint directory.
@@ -43,18 +43,20 @@ final class DriverCrashes {
   }
 
   /**
-   * Runs {@code pipeline} from {@code topic} into Cassandra with a checkpoint directory while a
+   * Runs {@code pipeline} on {@code runner} (Beam's {@code SparkRunner} or our {@code
+   * StreamStateSparkRunner}) from {@code topic} into Cassandra with a checkpoint directory while a
    * ledger of {@code size} records arrives in {@link #KILLS} + 1 parts: each driver is killed while
    * its part is arriving (at a point after its first results), the rest of the part arrives while no
    * driver runs, and the next driver must pick it up. Returns with the last driver running and the
    * whole ledger sent.
    */
   static Crashes crashAndRestart(
-      String pipeline, List<String> options, String topic, int size, Part part, Supplier<?> sink) throws Exception {
+      String pipeline, String runner, List<String> options, String topic, int size, Part part, Supplier<?> sink)
+      throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
     EmbeddedCassandra cassandra = RealServers.cassandra();
     Path dir = Files.createTempDirectory(Path.of("target"), "crash-" + pipeline).toAbsolutePath();
-    List<String> args = new ArrayList<>(List.of(pipeline, "--runner=SparkRunner", "--sparkMaster=local[2]"));
+    List<String> args = new ArrayList<>(List.of(pipeline, "--runner=" + runner, "--sparkMaster=local[2]"));
     args.addAll(KafkaToCassandraRun.kafkaToCassandra(kafka, topic, cassandra));
     args.add("--checkpointDir=" + dir.resolve("checkpoint"));
     args.addAll(options);

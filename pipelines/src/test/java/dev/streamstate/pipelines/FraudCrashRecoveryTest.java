@@ -39,6 +39,7 @@ class FraudCrashRecoveryTest {
       DriverCrashes.Crashes crashes =
           DriverCrashes.crashAndRestart(
               "fraud",
+              "SparkRunner",
               List.of(),
               topic,
               ledger.lines.size(),

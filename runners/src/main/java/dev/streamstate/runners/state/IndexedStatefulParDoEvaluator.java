@@ -51,7 +51,7 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     implements TransformEvaluator<ParDo.MultiOutput<KV<K, V>, OutputT>> {
   private static final long serialVersionUID = 1L;
 
-  /** How many batches apart the state is checkpointed when the options do not say: Spark's own. */
+  /** How many batches apart the state is checkpointed at least: Spark's own stateful streams' interval. */
   private static final int CHECKPOINT_BATCHES = 10;
 
   /** Whether this translation takes {@code transform}: a stateful ParDo. */
@@ -166,12 +166,21 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     }
   }
 
+  /**
+   * Every {@value #CHECKPOINT_BATCHES} batches, or the job's checkpoint interval when that is
+   * longer. The job's interval is usually one batch (a resumable job checkpoints its source every
+   * batch, see {@code SparkStreaming}), but a state checkpoint writes every key the state holds,
+   * so writing it every batch would make each batch's cost follow the state again. Recovery
+   * recomputes the batches since the last state checkpoint from the source's checkpointed records
+   * and the batch times, which gives the same state and the same timers.
+   */
   private static Duration checkpointInterval(EvaluationContext context, Duration batchInterval) {
     Long configured =
         context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis();
-    return configured != null && configured > 0
+    Duration everyTenBatches = batchInterval.times(CHECKPOINT_BATCHES);
+    return configured != null && configured > everyTenBatches.milliseconds()
         ? new Duration(configured)
-        : batchInterval.times(CHECKPOINT_BATCHES);
+        : everyTenBatches;
   }
 
   private static void checkSupported(DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing) {

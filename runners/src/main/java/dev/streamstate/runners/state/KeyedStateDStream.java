@@ -50,8 +50,10 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
     this.input = input;
     this.partitions = partitions;
     this.batch = batch;
-    persist(StorageLevel.MEMORY_ONLY());
     checkpoint(checkpointInterval);
+    // After checkpoint(), which also sets Spark's default level for streams, MEMORY_ONLY_SER: kept
+    // serialized, every batch would write the whole state into the cache and read it back.
+    persist(StorageLevel.MEMORY_ONLY());
   }
 
   /** This stream in Spark's Java API. */

@@ -1,7 +1,13 @@
 package dev.streamstate.runners.state;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -19,6 +25,10 @@ import scala.collection.immutable.HashSet;
  * the keys it touched, not of a copy of the partition. A bucket is a multiple of the batch
  * interval that ends at or after every timer filed in it: once a batch time reaches a bucket, all
  * its timers are due.
+ *
+ * <p>Checkpointed as a flat run of bytes (see {@link Checkpointed}), not as the graph of trie
+ * nodes it is in memory: Java serialization of that graph costs a class descriptor lookup and a
+ * handle per object, several objects per key.
  */
 final class PartitionState implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -122,6 +132,72 @@ final class PartitionState implements Serializable {
 
     private long bytesOf(ByteArray key, @Nullable KeyState state) {
       return state == null ? 0 : key.getValue().length + state.approximateBytes();
+    }
+  }
+
+  private Object writeReplace() {
+    return new Checkpointed(this);
+  }
+
+  private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a partition state is read through its checkpointed form");
+  }
+
+  /**
+   * The serialized form of a {@link PartitionState}: the batch position, then each key with its
+   * bucket and its encoded state. The timer index is not written; it is rebuilt from the
+   * keys' buckets, which hold exactly the keys it filed.
+   */
+  private static final class Checkpointed implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient PartitionState state;
+
+    Checkpointed(PartitionState state) {
+      this.state = state;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      out.writeLong(state.nextBucket);
+      out.writeInt(state.keys.size());
+      scala.collection.Iterator<scala.Tuple2<ByteArray, KeyState>> entries = state.keys.iterator();
+      while (entries.hasNext()) {
+        scala.Tuple2<ByteArray, KeyState> entry = entries.next();
+        KeyState key = entry._2();
+        KeyState.writeBytes(out, entry._1().getValue());
+        out.writeLong(key.bucket());
+        KeyState.writeBytes(out, key.encoded());
+      }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException {
+      long nextBucket = in.readLong();
+      int size = in.readInt();
+      HashMap<ByteArray, KeyState> keys = new HashMap<>();
+      Map<Long, List<ByteArray>> filed = new java.util.HashMap<>();
+      long bytes = 0;
+      for (int k = 0; k < size; k++) {
+        ByteArray key = new ByteArray(KeyState.readBytes(in));
+        long bucket = in.readLong();
+        KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket);
+        keys = keys.updated(key, keyState);
+        bytes += key.getValue().length + keyState.approximateBytes();
+        if (bucket != KeyState.NO_BUCKET) {
+          filed.computeIfAbsent(bucket, b -> new ArrayList<>()).add(key);
+        }
+      }
+      HashMap<Long, HashSet<ByteArray>> index = new HashMap<>();
+      for (Map.Entry<Long, List<ByteArray>> bucket : filed.entrySet()) {
+        HashSet<ByteArray> members = new HashSet<>();
+        for (ByteArray key : bucket.getValue()) {
+          members = members.$plus(key);
+        }
+        index = index.updated(bucket.getKey(), members);
+      }
+      state = new PartitionState(keys, index, nextBucket, bytes);
+    }
+
+    private Object readResolve() {
+      return state;
     }
   }
 }

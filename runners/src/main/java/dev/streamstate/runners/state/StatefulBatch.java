@@ -166,8 +166,7 @@ final class StatefulBatch<K, V, OutputT> implements Serializable {
         PartitionState.Builder next) {
       K key = decode(step.keyCoder, keyBytes.getValue());
       KeyState before = previous.get(keyBytes);
-      Table<String, String, byte[]> cells =
-          before == null ? HashBasedTable.create() : HashBasedTable.create(before.cells());
+      Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
       SparkStateInternals<K> state = SparkStateInternals.forKeyAndState(key, cells);
       KeyTimers timers =
           before == null

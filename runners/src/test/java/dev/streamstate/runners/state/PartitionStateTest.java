@@ -1,9 +1,14 @@
 package dev.streamstate.runners.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -57,5 +62,42 @@ class PartitionStateTest {
     assertEquals(Set.of(), after.toBuilder(12_000, BATCH).dueKeys());
     assertNotNull(before.get(A));
     assertEquals(Set.of(A), before.toBuilder(12_000, BATCH).dueKeys());
+  }
+
+  @Test
+  void aCheckpointedPartitionReadsBackWithItsCellsTimersAndIndex() throws Exception {
+    HashBasedTable<String, String, byte[]> cells = HashBasedTable.create();
+    cells.put("/", "count", new byte[] {7});
+    cells.put("/", "seen", new byte[] {1, 2});
+    KeyState withCells = new KeyState(cells, List.of(new byte[] {9, 9}), PartitionState.bucketOf(15_000, BATCH));
+    PartitionState state = after(PartitionState.EMPTY, 10_000, A, withCells);
+    state = after(state, 11_000, B, dueAt(40_000));
+    state = after(state, 12_000, key("no timers"), new KeyState(cells, List.of(), KeyState.NO_BUCKET));
+
+    PartitionState read = roundTrip(state);
+
+    assertEquals(3, read.size());
+    assertEquals(state.approximateBytes(), read.approximateBytes());
+    assertArrayEquals(new byte[] {1, 2}, read.get(A).cells().get("/", "seen"));
+    assertArrayEquals(new byte[] {9, 9}, read.get(A).timers().get(0));
+    assertEquals(Set.of(), read.toBuilder(14_000, BATCH).dueKeys());
+    assertEquals(Set.of(A), read.toBuilder(15_000, BATCH).dueKeys());
+    assertEquals(Set.of(A, B), read.toBuilder(40_000, BATCH).dueKeys());
+  }
+
+  @Test
+  void aCheckpointedPartitionWakesTheBucketsTheBatchesSinceItHaveSkipped() throws Exception {
+    PartitionState state = after(PartitionState.EMPTY, 10_000, A, dueAt(12_000));
+    assertEquals(Set.of(A), roundTrip(state).toBuilder(14_000, BATCH).dueKeys());
+  }
+
+  private static PartitionState roundTrip(PartitionState state) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(state);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (PartitionState) in.readObject();
+    }
   }
 }
