@@ -9,8 +9,9 @@ import dev.streamstate.testing.RealServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code fraud} killed with SIGKILL three times and restarted from its checkpoint (see {@link
@@ -19,10 +20,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RealServers.class)
 class FraudCrashRecoveryTest {
-  @Test
-  void fraudAlertsResumeWithNothingLostOrCountedTwice() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"StreamStateSparkRunner", "SparkRunner"})
+  void fraudAlertsResumeWithNothingLostOrCountedTwice(String runner) throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
-    String topic = "crash-transactions";
+    String topic = "crash-transactions-" + runner;
     kafka.createTopic(topic, 1);
     kafka.createTopic(topic + "-dead-letters", 1);
     TransactionLedger ledger = new TransactionLedger(20261201L, 1_600, 8);
@@ -39,14 +41,14 @@ class FraudCrashRecoveryTest {
       DriverCrashes.Crashes crashes =
           DriverCrashes.crashAndRestart(
               "fraud",
-              "SparkRunner",
+              runner,
               List.of(),
               topic,
               ledger.lines.size(),
               (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, 20, from, to),
               () -> ExpectedAlerts.table(session));
       Set<String> actual = ledger.awaitAlerts(session, Duration.ofMinutes(5));
-      System.out.println("crash recovery: " + ledger.compare(actual) + crashes.stop());
+      System.out.println("crash recovery on " + runner + ": " + ledger.compare(actual) + crashes.stop());
       assertEquals(ledger.alerts(), actual, "alerts in Cassandra vs the ledger's");
     }
   }
