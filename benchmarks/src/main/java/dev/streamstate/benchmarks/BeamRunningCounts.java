@@ -1,5 +1,6 @@
 package dev.streamstate.benchmarks;
 
+import dev.streamstate.testing.StreamingRuns;
 import dev.streamstate.transforms.Metered;
 import dev.streamstate.transforms.RunningTotal;
 import dev.streamstate.transforms.RunningTotals;
@@ -68,7 +69,7 @@ public final class BeamRunningCounts {
     PipelineResult result = lines.getPipeline().run();
     SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 0);
     Map<String, Long> counters = Metered.counters(result);
-    result.cancel();
+    StreamingRuns.cancel(result);
     return new Measured<>(
         times.steady(workload.loadRecords(), settle, batches),
         finish,
