@@ -117,14 +117,20 @@ final class ThroughputCeiling {
     return "";
   }
 
-  /** Each contender's highest rate without a shortfall, in the order they ran. */
+  /**
+   * Each contender's highest rate without a shortfall, in the order they ran; "at least" the
+   * highest rate run when it sustained that one, since its ceiling is above what was measured.
+   */
   private static String ceilings(Map<Results.Row, String> shortfalls) {
+    long highestRun = shortfalls.keySet().stream().mapToLong(Results.Row::size).max().orElse(-1);
     Map<String, Long> ceiling = new LinkedHashMap<>();
     shortfalls.forEach((row, shortfall) ->
         ceiling.merge(row.contender(), shortfall.isEmpty() ? row.size() : -1L, Math::max));
     List<String> figures = new ArrayList<>();
     ceiling.forEach((contender, rate) ->
-        figures.add(contender + " " + (rate < 0 ? "none" : String.format(Locale.ROOT, "%,d events/s", rate))));
+        figures.add(contender + " " + (rate < 0
+            ? "none"
+            : String.format(Locale.ROOT, "%s%,d events/s", rate == highestRun ? "at least " : "", rate))));
     return String.join(", ", figures);
   }
 
