@@ -40,7 +40,16 @@ public final class BatchTimes extends JavaStreamingListener {
    * after it (a window filling up, say), in order.
    */
   public synchronized List<Long> steady(long loadRecords, int settle, int count) {
-    List<Long> steady = new ArrayList<>();
+    return steadyBatches(loadRecords, settle, count).stream().map(millis::get).toList();
+  }
+
+  /** The input records of the same batches as {@link #steady}, in order: how much each one read. */
+  public synchronized List<Long> steadyRecords(long loadRecords, int settle, int count) {
+    return steadyBatches(loadRecords, settle, count).stream().map(records::get).toList();
+  }
+
+  private List<Integer> steadyBatches(long loadRecords, int settle, int count) {
+    List<Integer> steady = new ArrayList<>();
     long seen = 0;
     int skipped = 0;
     for (int i = 0; i < millis.size() && steady.size() < count; i++) {
@@ -52,7 +61,7 @@ public final class BatchTimes extends JavaStreamingListener {
       if (skipped < settle) {
         skipped++;
       } else {
-        steady.add(millis.get(i));
+        steady.add(i);
       }
     }
     return steady;

@@ -1,5 +1,6 @@
 package dev.streamstate.benchmarks;
 
+import dev.streamstate.testing.StreamingRuns;
 import dev.streamstate.transforms.Metered;
 import dev.streamstate.transforms.RunningTotal;
 import dev.streamstate.transforms.RunningTotals;
@@ -15,6 +16,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
@@ -50,14 +52,24 @@ public final class BeamRunningCounts {
       RunningTotals runningCount) throws Exception {
     BatchTimes times = new BatchTimes();
     Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
-    pipeline
-        .apply("Words", Read.from(new WorkloadSource(workload)))
+    PCollection<String> lines = pipeline.apply("Words", Read.from(new WorkloadSource(workload)));
+    return count(lines, runningCount, times, workload, settle, batches);
+  }
+
+  /**
+   * Counts the words of {@code lines}, the records of {@code workload} from any source, with {@code
+   * runningCount}; runs the pipeline and cancels it once every record went through.
+   */
+  static Measured<RunningTally> count(
+      PCollection<String> lines, RunningTotals runningCount, BatchTimes times, Workload workload, int settle,
+      int batches) throws Exception {
+    lines
         .apply("RunningCount", RunningWordCounts.with(runningCount))
         .apply("Tally", ParDo.of(new TallyFn()));
-    PipelineResult result = pipeline.run();
+    PipelineResult result = lines.getPipeline().run();
     SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 0);
     Map<String, Long> counters = Metered.counters(result);
-    result.cancel();
+    StreamingRuns.cancel(result);
     return new Measured<>(
         times.steady(workload.loadRecords(), settle, batches),
         finish,

@@ -21,15 +21,17 @@ import org.joda.time.Duration;
  * sizes, 10000,100000,1000000), {@code batches} (measured batches, 30), {@code idleUpdates}
  * (1000), {@code timeoutKeys} (sizes for the idle-timeout workload, 10000,100000,1000000), {@code load} (fixed-load words a batch, 10000), {@code windowWords} (10000,100000),
  * {@code windowLoad} (words a batch, 10000), {@code windowSeconds} (60), {@code slideSeconds} (5),
- * {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
+ * {@code rates} (events a second of the throughput workload, 25000,50000,100000,200000), {@code
+ * throughputBatches} (its measured batches, 15), {@code throughputKeys} (its distinct words,
+ * 100000), {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
  * (transforms/target/test-classes), {@code only} (workloads to
- * run, all by default: test-speed,idle-state,idle-timeout,fixed-load,sliding-windows), {@code
+ * run, all by default: test-speed,idle-state,idle-timeout,fixed-load,sliding-windows,throughput), {@code
  * contenders} (a regular expression found in the names of the streaming contenders to run, all by
  * default), {@code out} (benchmarks/results).
  */
 public final class BenchmarkSuite {
   static final List<String> WORKLOADS =
-      List.of("test-speed", "idle-state", "idle-timeout", "fixed-load", "sliding-windows");
+      List.of("test-speed", "idle-state", "idle-timeout", "fixed-load", "sliding-windows", "throughput");
   static final String REPORT = "results.md";
   static final String CHART = "batch-time-vs-state.png";
 
@@ -44,6 +46,9 @@ public final class BenchmarkSuite {
           Map.entry("windowLoad", "10000"),
           Map.entry("windowSeconds", "60"),
           Map.entry("slideSeconds", "5"),
+          Map.entry("rates", "25000,50000,100000,200000"),
+          Map.entry("throughputBatches", "15"),
+          Map.entry("throughputKeys", "100000"),
           Map.entry("tests", "direct,spark"),
           Map.entry("testClasses", ".*Test"),
           Map.entry("testClassesDir", "transforms/target/test-classes"),
@@ -105,6 +110,12 @@ public final class BenchmarkSuite {
               Duration.standardSeconds(Long.parseLong(options.get("windowSeconds"))),
               Duration.standardSeconds(Long.parseLong(options.get("slideSeconds"))),
               batches));
+    }
+    if (only.contains("throughput")) {
+      tables.add(
+          ThroughputCeiling.measure(
+              chosen, longs(options.get("rates")), Long.parseLong(options.get("throughputKeys")),
+              Integer.parseInt(options.get("throughputBatches"))));
     }
     for (Results.Table table : tables) {
       Results.writeCsv(out, table);

@@ -30,7 +30,16 @@ public final class NativeRunningCounts {
       throws InterruptedException {
     BatchTimes times = new BatchTimes();
     JavaStreamingContext streaming = SparkJobs.nativeContext("native-" + kind.name().toLowerCase(), checkpoints, times);
-    JavaPairDStream<String, Long> ones = WorkloadStream.wordOnes(streaming, workload);
+    return count(kind, streaming, WorkloadStream.wordOnes(streaming, workload), times, workload, settle, batches);
+  }
+
+  /**
+   * Counts {@code ones}, the words of {@code workload} from any input of {@code streaming}, with
+   * {@code kind}; starts the job and stops it once every record went through.
+   */
+  static Measured<RunningTally> count(
+      Kind kind, JavaStreamingContext streaming, JavaPairDStream<String, Long> ones, BatchTimes times, Workload workload,
+      int settle, int batches) throws InterruptedException {
     Tally tally = new Tally();
     if (kind == Kind.MAP_WITH_STATE) {
       ones.mapWithState(

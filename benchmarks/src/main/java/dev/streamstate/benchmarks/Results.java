@@ -42,6 +42,11 @@ final class Results {
           heldBytes, check);
     }
 
+    /** The same figures without the heap held: for sizes the state does not grow with (a rate). */
+    Row withoutHeap() {
+      return new Row(workload, size, contender, ours, samples, medianMillis, p95Millis, meanMillis, -1, check);
+    }
+
     /** The figure that ratios compare: the median, or the mean where the table says so. */
     long compared(boolean mean) {
       return mean ? meanMillis : medianMillis;

@@ -3,6 +3,7 @@ package dev.streamstate.benchmarks;
 import dev.streamstate.runners.SparkStreaming;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.runners.spark.SparkRunner;
@@ -45,6 +46,11 @@ final class SparkJobs {
 
   /** A native streaming context, reporting to {@code times}. */
   static JavaStreamingContext nativeContext(String name, Path checkpoints, BatchTimes times) {
+    return nativeContext(name, checkpoints, times, Map.of());
+  }
+
+  /** The same with more Spark settings, such as a source's rate limit. */
+  static JavaStreamingContext nativeContext(String name, Path checkpoints, BatchTimes times, Map<String, String> settings) {
     SparkConf conf =
         new SparkConf()
             .setMaster(MASTER)
@@ -52,6 +58,7 @@ final class SparkJobs {
             .set("spark.ui.enabled", "false")
             .set("spark.driver.bindAddress", "127.0.0.1")
             .set("spark.driver.host", "127.0.0.1");
+    settings.forEach(conf::set);
     JavaStreamingContext streaming = new JavaStreamingContext(conf, Durations.milliseconds(BATCH.getMillis()));
     streaming.checkpoint(checkpoints.toAbsolutePath().toString());
     streaming.ssc().addStreamingListener(new JavaStreamingListenerWrapper(times));

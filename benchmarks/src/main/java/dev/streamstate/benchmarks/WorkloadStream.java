@@ -42,6 +42,11 @@ final class WorkloadStream extends InputDStream<String> {
     // every batch since at once. An output that does nothing makes each batch when it is due, as a
     // real source's is, so that its records are counted with their own batch.
     lines.foreachRDD(batch -> {});
+    return wordOnes(lines);
+  }
+
+  /** The words of any input's lines paired with a count of one, as {@link #wordOnes(JavaStreamingContext, Workload)}. */
+  static JavaPairDStream<String, Long> wordOnes(JavaDStream<String> lines) {
     return lines
         .flatMap(line -> Arrays.stream(line.split("\\s+")).filter(word -> !word.isEmpty()).iterator())
         .mapToPair(word -> new Tuple2<>(word, 1L));

@@ -28,6 +28,7 @@ class BenchmarkSuiteTest {
             BenchmarkSuite.parse(
                 "keys=2000 timeoutKeys=2000 batches=2 idleUpdates=200 load=1000",
                 "windowWords=1000 windowLoad=1000 windowSeconds=2 slideSeconds=1",
+                "rates=2000 throughputBatches=2 throughputKeys=1000",
                 "tests=direct testClasses=.*WordCountsTest testClassesDir=../transforms/target/test-classes",
                 "out=" + results));
 
@@ -45,7 +46,9 @@ class BenchmarkSuiteTest {
                 "RunningWordCounts on SparkRunner", "RunningWordCounts on StreamStateSparkRunner", "mapWithState",
                 "updateStateByKey"),
             "sliding-windows",
-                List.of("WordCounts in sliding windows on the Spark runner", "reduceByKeyAndWindow", "reduceByKeyAndWindow with inverse"));
+                List.of("WordCounts in sliding windows on the Spark runner", "reduceByKeyAndWindow", "reduceByKeyAndWindow with inverse"),
+            "throughput", List.of(
+                "RunningWordCounts on SparkRunner", "RunningWordCounts on StreamStateSparkRunner", "mapWithState"));
     for (Map.Entry<String, List<String>> workload : contenders.entrySet()) {
       List<String[]> rows = csvRows(out.resolve(workload.getKey() + ".csv"));
       List<String> sizes = rows.stream().map(row -> row[0]).distinct().toList();

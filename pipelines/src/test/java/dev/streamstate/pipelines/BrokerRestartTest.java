@@ -7,6 +7,7 @@ import com.datastax.driver.core.Session;
 import dev.streamstate.testing.EmbeddedCassandra;
 import dev.streamstate.testing.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
+import dev.streamstate.testing.StreamingRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

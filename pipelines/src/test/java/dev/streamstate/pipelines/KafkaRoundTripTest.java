@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.testing.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
+import dev.streamstate.testing.StreamingRuns;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

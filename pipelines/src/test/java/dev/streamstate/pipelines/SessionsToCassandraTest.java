@@ -8,6 +8,7 @@ import com.datastax.driver.core.Session;
 import dev.streamstate.testing.EmbeddedCassandra;
 import dev.streamstate.testing.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
+import dev.streamstate.testing.StreamingRuns;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

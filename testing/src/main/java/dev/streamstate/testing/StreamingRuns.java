@@ -1,21 +1,21 @@
-package dev.streamstate.pipelines;
+package dev.streamstate.testing;
 
 import java.io.IOException;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.common.errors.InterruptException;
 
-/** Ending the streaming jobs that tests start. */
-final class StreamingRuns {
+/** Ending the streaming jobs that tests and benchmarks start. */
+public final class StreamingRuns {
   private StreamingRuns() {}
 
   /**
-   * Cancels a streaming job on the Spark runner once the test has checked its results. The runner
+   * Cancels a streaming job on the Spark runner once its results are in. The runner
    * stops gracefully, and when that interrupts a Kafka reader while the next micro-batch is being
    * made, it reports the interruption as the job's failure ("Failed to create partitions.", caused
    * by Kafka's {@link InterruptException}): a race of the stop itself, which says nothing about
-   * the results, so that one failure is let go. Any other failure fails the test.
+   * the results, so that one failure is let go. Any other failure is thrown.
    */
-  static void cancel(PipelineResult result) throws IOException {
+  public static void cancel(PipelineResult result) throws IOException {
     try {
       result.cancel();
     } catch (RuntimeException e) {
