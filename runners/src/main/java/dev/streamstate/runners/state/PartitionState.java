@@ -1,13 +1,11 @@
 package dev.streamstate.runners.state;
 
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -129,18 +127,19 @@ final class PartitionState implements Serializable {
     PartitionState build() {
       return new PartitionState(newKeys, newIndex, lastDueBucket + bucketMillis, newBytes);
     }
+  }
 
-    private long bytesOf(ByteArray key, @Nullable KeyState state) {
-      return state == null ? 0 : key.getValue().length + state.approximateBytes();
-    }
+  /** Roughly how much memory {@code key} and its state take; nothing for a dropped key. */
+  private static long bytesOf(ByteArray key, @Nullable KeyState state) {
+    return state == null ? 0 : key.getValue().length + state.approximateBytes();
   }
 
   private Object writeReplace() {
     return new Checkpointed(this);
   }
 
-  private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a partition state is read through its checkpointed form");
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a partition state is read through its checkpointed form");
   }
 
   /**
@@ -173,25 +172,18 @@ final class PartitionState implements Serializable {
       long nextBucket = in.readLong();
       int size = in.readInt();
       HashMap<ByteArray, KeyState> keys = new HashMap<>();
-      Map<Long, List<ByteArray>> filed = new java.util.HashMap<>();
+      HashMap<Long, HashSet<ByteArray>> index = new HashMap<>();
       long bytes = 0;
       for (int k = 0; k < size; k++) {
         ByteArray key = new ByteArray(KeyState.readBytes(in));
         long bucket = in.readLong();
         KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket);
         keys = keys.updated(key, keyState);
-        bytes += key.getValue().length + keyState.approximateBytes();
+        bytes += bytesOf(key, keyState);
         if (bucket != KeyState.NO_BUCKET) {
-          filed.computeIfAbsent(bucket, b -> new ArrayList<>()).add(key);
+          HashSet<ByteArray> filed = index.get(bucket).getOrElse(HashSet::new);
+          index = index.updated(bucket, filed.$plus(key));
         }
-      }
-      HashMap<Long, HashSet<ByteArray>> index = new HashMap<>();
-      for (Map.Entry<Long, List<ByteArray>> bucket : filed.entrySet()) {
-        HashSet<ByteArray> members = new HashSet<>();
-        for (ByteArray key : bucket.getValue()) {
-          members = members.$plus(key);
-        }
-        index = index.updated(bucket.getKey(), members);
       }
       state = new PartitionState(keys, index, nextBucket, bytes);
     }
