@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.DistributionResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -21,7 +22,7 @@ import org.apache.beam.sdk.values.KV;
 import org.joda.time.Duration;
 
 /**
- * Our sliding word counts on Beam's Spark runner in streaming mode: the {@code
+ * Our sliding word counts on a Spark runner in streaming mode: the {@code
  * windowed-word-count} pipeline's transform, {@link WordCounts} in {@link
  * EventTimeWindows#sliding} windows, on a {@link Workload} whose event times make every window
  * hold the same records in every run. Each window's counts are summed up in a Beam distribution
@@ -32,15 +33,20 @@ final class BeamSlidingCounts {
 
   private BeamSlidingCounts() {}
 
-  /** A contender's job for windows of {@code size} every {@code slide}. */
-  static Contender.Job<Map<Long, WindowStats>> job(Duration size, Duration slide) {
-    return (workload, settle, batches, checkpoints) -> run(workload, size, slide, settle, batches, checkpoints);
+  /**
+   * A contender's job for windows of {@code size} every {@code slide} on {@code runner}: Beam's
+   * Spark runner or ours, which translates GroupByKey itself.
+   */
+  static Contender.Job<Map<Long, WindowStats>> job(
+      Class<? extends PipelineRunner<?>> runner, Duration size, Duration slide) {
+    return (workload, settle, batches, checkpoints) -> run(runner, workload, size, slide, settle, batches, checkpoints);
   }
 
   private static Measured<Map<Long, WindowStats>> run(
-      Workload workload, Duration size, Duration slide, int settle, int batches, Path checkpoints) throws Exception {
+      Class<? extends PipelineRunner<?>> runner, Workload workload, Duration size, Duration slide, int settle,
+      int batches, Path checkpoints) throws Exception {
     BatchTimes times = new BatchTimes();
-    Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times);
+    Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
     pipeline
         .apply("Words", Read.from(new WorkloadSource(workload)))
         .apply("CountWords", WordCounts.in(EventTimeWindows.sliding(size, slide)))

@@ -1,23 +1,25 @@
 package dev.streamstate.benchmarks;
 
+import dev.streamstate.runners.StreamStateSparkRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.beam.runners.spark.SparkRunner;
 import org.joda.time.Duration;
 
 /**
  * Sliding word counts (60-second windows every 5 seconds in the full run, 1-second batches): the
  * same words, a fixed number a batch scattered over N distinct words, through our windowed word
- * count on Beam's Spark runner and through native {@code reduceByKeyAndWindow} without and with an
+ * count on Beam's Spark runner and on ours, and through native {@code reduceByKeyAndWindow} without and with an
  * inverse function. Measured once the first window is full; every full window's counts are checked
  * against the workload.
  */
 final class SlidingWindowScaling {
   private SlidingWindowScaling() {}
 
-  /** The three contenders on each of {@code sizes} distinct words. */
+  /** The contenders on each of {@code sizes} distinct words. */
   static Results.Table measure(
       Predicate<String> chosen, List<Long> sizes, int eventsPerBatch, Duration size, Duration slide, int batches)
       throws Exception {
@@ -26,7 +28,10 @@ final class SlidingWindowScaling {
         new Contest<>(
             "sliding-windows",
             List.of(
-                new Contender<>("WordCounts in sliding windows on the Spark runner", true, BeamSlidingCounts.job(size, slide)),
+                new Contender<>("WordCounts in sliding windows on SparkRunner", true,
+                    BeamSlidingCounts.job(SparkRunner.class, size, slide)),
+                new Contender<>("WordCounts in sliding windows on StreamStateSparkRunner", true,
+                    BeamSlidingCounts.job(StreamStateSparkRunner.class, size, slide)),
                 new Contender<>("reduceByKeyAndWindow", false, NativeSlidingCounts.job(false, size, slide)),
                 new Contender<>("reduceByKeyAndWindow with inverse", false, NativeSlidingCounts.job(true, size, slide))),
             chosen,

@@ -46,7 +46,11 @@ class BenchmarkSuiteTest {
                 "RunningWordCounts on SparkRunner", "RunningWordCounts on StreamStateSparkRunner", "mapWithState",
                 "updateStateByKey"),
             "sliding-windows",
-                List.of("WordCounts in sliding windows on the Spark runner", "reduceByKeyAndWindow", "reduceByKeyAndWindow with inverse"),
+                List.of(
+                    "WordCounts in sliding windows on SparkRunner",
+                    "WordCounts in sliding windows on StreamStateSparkRunner",
+                    "reduceByKeyAndWindow",
+                    "reduceByKeyAndWindow with inverse"),
             "throughput", List.of(
                 "RunningWordCounts on SparkRunner", "RunningWordCounts on StreamStateSparkRunner", "mapWithState"));
     for (Map.Entry<String, List<String>> workload : contenders.entrySet()) {

@@ -9,20 +9,35 @@ import dev.streamstate.testing.RealServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code fraud} killed with SIGKILL three times and restarted from its checkpoint (see {@link
  * DriverCrashes}): every (account, window) alert in Cassandra, with its running totals, must be the
- * one the test computes from the ledger. Not in the default run yet: see the pipelines pom.
+ * one the test computes from the ledger.
+ *
+ * <p>On Beam's translation it is tagged {@value #BEAMS_TRANSLATION} and left out of the default
+ * run: there a batch recomputed after a restart reads the watermark of the moment, so its windows
+ * can fire differently than in its first run (see the README, "Surviving a crash").
  */
 @ExtendWith(RealServers.class)
 class FraudCrashRecoveryTest {
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"StreamStateSparkRunner", "SparkRunner"})
-  void fraudAlertsResumeWithNothingLostOrCountedTwice(String runner) throws Exception {
+  static final String BEAMS_TRANSLATION = "recovery-on-beams-translation";
+
+  @Test
+  void fraudAlertsResumeWithNothingLostOrCountedTwiceOnOurTranslation() throws Exception {
+    crashAndCompare("StreamStateSparkRunner");
+  }
+
+  @Test
+  @Tag(BEAMS_TRANSLATION)
+  void fraudAlertsResumeWithNothingLostOrCountedTwiceOnBeamsTranslation() throws Exception {
+    crashAndCompare("SparkRunner");
+  }
+
+  private static void crashAndCompare(String runner) throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
     String topic = "crash-transactions-" + runner;
     kafka.createTopic(topic, 1);

@@ -1,6 +1,7 @@
 package dev.streamstate.runners;
 
 import dev.streamstate.runners.state.EvaluatorTable;
+import dev.streamstate.runners.state.IndexedGroupByKeyEvaluator;
 import dev.streamstate.runners.state.IndexedStatefulParDoEvaluator;
 import org.apache.beam.runners.spark.SparkPipelineResult;
 import org.apache.beam.runners.spark.SparkRunner;
@@ -9,9 +10,10 @@ import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Beam's Spark runner with our translation of stateful ParDo in streaming mode ({@link
- * IndexedStatefulParDoEvaluator}): a micro-batch costs its elements plus the keys whose timers are
- * due, instead of every key ever seen. Select it with {@code --runner=StreamStateSparkRunner}; it
+ * Beam's Spark runner with our translation of stateful ParDo ({@link
+ * IndexedStatefulParDoEvaluator}) and GroupByKey ({@link IndexedGroupByKeyEvaluator}) in
+ * streaming mode: a micro-batch costs its elements plus the keys whose timers are due, instead of
+ * every key ever seen. Select it with {@code --runner=StreamStateSparkRunner}; it
  * takes the Spark runner's options, and everything else, batch mode included, is the Spark
  * runner's own. {@code --runner=SparkRunner} stays Beam's translation, in the same JVM too.
  */
@@ -28,7 +30,7 @@ public final class StreamStateSparkRunner extends PipelineRunner<SparkPipelineRe
     return new StreamStateSparkRunner(SparkRunner.fromOptions(options));
   }
 
-  /** Routes stateful ParDos of pipelines run by our runners to our translation. */
+  /** Routes stateful ParDos and GroupByKeys of pipelines run by our runners to our translation. */
   static void installTranslation() {
     EvaluatorTable.install(StreamStateSparkRunner::isOurs);
   }

@@ -21,7 +21,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 /**
  * The runner-parity harness: the same test pipeline, with its {@link PAssert}s, runs on the
  * DirectRunner, on Beam's Spark runner in streaming mode and on that runner with our translation
- * of stateful ParDo. Use it as the source of a JUnit 5
+ * of stateful ParDo and GroupByKey. Use it as the source of a JUnit 5
  * {@code @ParameterizedTest @EnumSource(TestRunner.class)}; run processing-time scenarios on
  * {@link #DIRECT} only (the Spark runners cannot advance a TestStream's processing time).
  *
@@ -55,8 +55,8 @@ public enum TestRunner {
   },
 
   /**
-   * The Spark runner with our translation of stateful ParDo ({@link TestStreamStateSparkRunner}),
-   * the same options as {@link #SPARK}.
+   * The Spark runner with our translation of stateful ParDo and GroupByKey ({@link
+   * TestStreamStateSparkRunner}), the same options as {@link #SPARK}.
    */
   SPARK_INDEXED {
     @Override
@@ -108,6 +108,11 @@ public enum TestRunner {
         count(metrics, PAssert.SUCCESS_COUNTER),
         this + ": assertions that ran and held, of " + assertions + " in the pipeline");
     return result;
+  }
+
+  /** The attempted value of every counter called {@code name}, whatever its namespace, summed. */
+  public static long counter(PipelineResult result, String name) {
+    return count(result.metrics().queryMetrics(MetricsFilter.builder().build()), name);
   }
 
   private static long count(MetricQueryResults metrics, String name) {

@@ -7,17 +7,21 @@ import java.util.function.Predicate;
 import org.apache.beam.runners.spark.translation.TransformEvaluator;
 import org.apache.beam.runners.spark.translation.streaming.StreamingTransformTranslator;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 
 /**
- * Puts {@link StatefulParDoSelector} into the Spark runner's streaming evaluator table.
+ * Puts our translations into the Spark runner's streaming evaluator table: a {@link
+ * TranslationSelector} for ParDo that takes stateful ParDos ({@link
+ * IndexedStatefulParDoEvaluator}) and one for GroupByKey ({@link IndexedGroupByKeyEvaluator}).
  *
  * <p>Why reflection: the runner builds its streaming translator inside its own final classes
  * ({@code SparkRunner} and its streaming-context factory hard-code the translator), and keeps the
  * evaluators in a private static map keyed by URN. The alternative, a copy of the runner's whole
- * streaming run path with our translator, would fork far more of the runner than this one entry;
- * here everything but the stateful ParDo of our own runners stays the runner's. The table is
- * process-wide, so the selector hands every other pipeline back to the original evaluator. If a
+ * streaming run path with our translator, would fork far more of the runner than these two
+ * entries; here everything but the stateful ParDos and GroupByKeys of our own runners stays the
+ * runner's. The table is process-wide, so the selectors hand every other pipeline back to the
+ * original evaluators. If a
  * Beam upgrade moves the table, this fails at once with one line saying so, before any pipeline
  * is translated.
  */
@@ -27,20 +31,42 @@ public final class EvaluatorTable {
   private EvaluatorTable() {}
 
   /**
-   * Routes stateful ParDos of pipelines whose options satisfy {@code ours} to our translation;
-   * idempotent, and the first caller's {@code ours} stays.
+   * Routes stateful ParDos and GroupByKeys of pipelines whose options satisfy {@code ours} to our
+   * translation; idempotent, and the first caller's {@code ours} stays.
    */
   public static synchronized void install(Predicate<PipelineOptions> ours) {
     Map<String, TransformEvaluator<?>> table = table();
-    TransformEvaluator<?> current = table.get(PTransformTranslation.PAR_DO_TRANSFORM_URN);
-    if (current == null) {
-      throw new IllegalStateException(notWhereExpected("has no ParDo evaluator"));
+    TransformEvaluator<?> parDo = evaluatorOf(table, PTransformTranslation.PAR_DO_TRANSFORM_URN, "ParDo");
+    TransformEvaluator<?> groupByKey =
+        evaluatorOf(table, PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, "GroupByKey");
+    if (!(parDo instanceof TranslationSelector)) {
+      table.put(
+          PTransformTranslation.PAR_DO_TRANSFORM_URN,
+          selector(parDo, new IndexedStatefulParDoEvaluator<>(), IndexedStatefulParDoEvaluator::isStateful, ours));
     }
-    if (!(current instanceof StatefulParDoSelector)) {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      StatefulParDoSelector<?, ?> selector = new StatefulParDoSelector(current, ours);
-      table.put(PTransformTranslation.PAR_DO_TRANSFORM_URN, selector);
+    if (!(groupByKey instanceof TranslationSelector)) {
+      table.put(
+          PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN,
+          selector(groupByKey, new IndexedGroupByKeyEvaluator<>(), transform -> true, ours));
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T extends PTransform<?, ?>> TranslationSelector<T> selector(
+      TransformEvaluator<?> original,
+      TransformEvaluator<? extends T> ours,
+      Predicate<? super T> takes,
+      Predicate<PipelineOptions> ourRunner) {
+    return new TranslationSelector(original, ours, takes, ourRunner);
+  }
+
+  private static TransformEvaluator<?> evaluatorOf(
+      Map<String, TransformEvaluator<?>> table, String urn, String kind) {
+    TransformEvaluator<?> evaluator = table.get(urn);
+    if (evaluator == null) {
+      throw new IllegalStateException(notWhereExpected("has no " + kind + " evaluator"));
+    }
+    return evaluator;
   }
 
   @SuppressWarnings("unchecked")

@@ -10,7 +10,6 @@ import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.translation.TransformEvaluator;
 import org.apache.beam.runners.spark.translation.TranslationUtils;
 import org.apache.beam.runners.spark.translation.streaming.UnboundedDataset;
-import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -100,22 +99,14 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     Duration batchInterval = elements.dstream().slideDuration();
     step.bucketMillis = batchInterval.milliseconds();
 
-    Coder<K> keyCoder = step.keyCoder;
-    Coder<WindowedValue<V>> valueCoder = step.windowedValueCoder;
-    JavaPairDStream<ByteArray, byte[]> keyed =
-        elements.mapToPair(
-            element ->
-                new Tuple2<>(
-                    new ByteArray(CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
-                    CoderUtils.encodeToByteArray(
-                        valueCoder, element.withValue(element.getValue().getValue()))));
 
     JavaSparkContext spark = context.getSparkContext();
     KeyedStateDStream states =
         new KeyedStateDStream(
-            keyed.dstream(),
+            KeyedStateDStream.keyedBytes(elements, step.keyCoder, step.windowedValueCoder),
             spark.defaultParallelism(),
             new StatefulBatch<>(step),
+            null,
             checkpointInterval(context, batchInterval));
 
     Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders =
@@ -174,7 +165,7 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
    * recomputes the batches since the last state checkpoint from the source's checkpointed records
    * and the batch times, which gives the same state and the same timers.
    */
-  private static Duration checkpointInterval(EvaluationContext context, Duration batchInterval) {
+  static Duration checkpointInterval(EvaluationContext context, Duration batchInterval) {
     Long configured =
         context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis();
     Duration everyTenBatches = batchInterval.times(CHECKPOINT_BATCHES);

@@ -15,8 +15,9 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBa
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
 
 /**
- * What one key keeps between micro-batches: its Beam state cells and its timers (encoded), and the
- * timer-index bucket its earliest timer is filed under.
+ * What one key keeps between micro-batches: its Beam state cells and its timers (encoded), and
+ * where its earliest timers are filed in the partition's indexes: the processing-time bucket and
+ * the event time ({@link TimeIndex#NONE} for none).
  *
  * <p>Held as one array of bytes: most keys sit idle for many batches, and a table and a list per
  * key would cost several times the bytes they hold. A batch decodes only the keys it touches.
@@ -26,9 +27,6 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
 final class KeyState implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The bucket of a key with no timers: it is in no bucket. */
-  static final long NO_BUCKET = Long.MAX_VALUE;
-
   /**
    * Object headers, the key, its hash-trie and index entries around the bytes: a rough constant,
    * used only for Spark's accounting of cached state.
@@ -36,20 +34,23 @@ final class KeyState implements Serializable {
   private static final long OVERHEAD_BYTES = 160;
 
   private final byte[] encoded;
-  private final long bucket;
+  private final long processingBucket;
+  private final long eventTime;
 
-  KeyState(Table<String, String, byte[]> cells, List<byte[]> timers, long bucket) {
-    this(encode(cells, timers), bucket);
+  KeyState(
+      Table<String, String, byte[]> cells, List<byte[]> timers, long processingBucket, long eventTime) {
+    this(encode(cells, timers), processingBucket, eventTime);
   }
 
-  private KeyState(byte[] encoded, long bucket) {
+  private KeyState(byte[] encoded, long processingBucket, long eventTime) {
     this.encoded = encoded;
-    this.bucket = bucket;
+    this.processingBucket = processingBucket;
+    this.eventTime = eventTime;
   }
 
   /** A key's state as {@link #encoded()} gave it. */
-  static KeyState fromEncoded(byte[] encoded, long bucket) {
-    return new KeyState(encoded, bucket);
+  static KeyState fromEncoded(byte[] encoded, long processingBucket, long eventTime) {
+    return new KeyState(encoded, processingBucket, eventTime);
   }
 
   /** The cells, then the timers, each count-prefixed. */
@@ -96,8 +97,14 @@ final class KeyState implements Serializable {
     }
   }
 
-  long bucket() {
-    return bucket;
+  /** The processing-time bucket of the earliest processing-time timer. */
+  long processingBucket() {
+    return processingBucket;
+  }
+
+  /** The time of the earliest event-time timer. */
+  long eventTime() {
+    return eventTime;
   }
 
   private static byte[] encode(Table<String, String, byte[]> cells, List<byte[]> timers) {

@@ -22,31 +22,60 @@ import org.joda.time.Instant;
  * deleting it removes it; due timers come out earliest first.
  *
  * <p>Processing time is the micro-batch's time, not the wall clock, so a batch recomputed after a
- * failure fires exactly the timers it fired the first time. The input watermark stays at the
- * beginning of time: this translation has no per-stage watermark (see {@link
+ * failure fires exactly the timers it fired the first time.
+ *
+ * <p>For a stateful DoFn ({@link #KeyTimers(Instant)}) the input watermark stays at the beginning
+ * of time: that translation has no per-stage watermark (see {@link
  * IndexedStatefulParDoEvaluator}), so it refuses event-time timers rather than fire them wrongly.
+ * For a GroupByKey ({@link #KeyTimers(Instant, Instant, Instant)}) the watermark is the runner's,
+ * as its own GroupByKey reads it: the previous batch's when the elements arrive, this batch's once
+ * {@link #advanceWatermark()} is called, and an event-time timer is due strictly before it.
  */
 final class KeyTimers implements TimerInternals {
 
   private final Map<List<String>, TimerData> timers = new LinkedHashMap<>();
   private final Instant batchTime;
+  private final boolean eventTime;
+  private final Instant nextWatermark;
+  private Instant inputWatermark;
 
+  /** Processing-time timers only, for a stateful DoFn. */
   KeyTimers(Instant batchTime) {
     this.batchTime = batchTime;
+    this.eventTime = false;
+    this.inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+    this.nextWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  }
+
+  /** Both kinds, the input watermark at {@code watermark} until advanced to {@code nextWatermark}. */
+  KeyTimers(Instant batchTime, Instant watermark, Instant nextWatermark) {
+    this.batchTime = batchTime;
+    this.eventTime = true;
+    this.inputWatermark = watermark;
+    this.nextWatermark = nextWatermark;
   }
 
   /** Timers of a key as stored between batches, read back for the batch at {@code batchTime}. */
   static KeyTimers decode(
       List<byte[]> encoded, Coder<TimerData> timerCoder, Instant batchTime) {
-    KeyTimers keyTimers = new KeyTimers(batchTime);
+    return new KeyTimers(batchTime).addEncoded(encoded, timerCoder);
+  }
+
+  /** Adds timers as stored between batches; returns these timers. */
+  KeyTimers addEncoded(List<byte[]> encoded, Coder<TimerData> timerCoder) {
     for (byte[] bytes : encoded) {
       try {
-        keyTimers.setTimer(CoderUtils.decodeFromByteArray(timerCoder, bytes));
+        setTimer(CoderUtils.decodeFromByteArray(timerCoder, bytes));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot decode a stored timer", e);
       }
     }
-    return keyTimers;
+    return this;
+  }
+
+  /** Moves the input watermark to this batch's. */
+  void advanceWatermark() {
+    inputWatermark = nextWatermark;
   }
 
   /** These timers in the form kept in the state between batches. */
@@ -66,13 +95,15 @@ final class KeyTimers implements TimerInternals {
     return timers.isEmpty();
   }
 
-  /** Removes and returns the earliest processing-time timer due at or before the batch time. */
+  /**
+   * Removes and returns the earliest due timer: a processing-time timer at or before the batch
+   * time, an event-time timer before the input watermark.
+   */
   @Nullable
   TimerData pollDue() {
     TimerData earliest = null;
     for (TimerData timer : timers.values()) {
-      if (!timer.getTimestamp().isAfter(batchTime)
-          && (earliest == null || timer.compareTo(earliest) < 0)) {
+      if (isDue(timer) && (earliest == null || timer.compareTo(earliest) < 0)) {
         earliest = timer;
       }
     }
@@ -82,11 +113,39 @@ final class KeyTimers implements TimerInternals {
     return earliest;
   }
 
-  /** When the earliest timer is due, or {@link Long#MAX_VALUE} when there is none. */
+  /** Removes and returns every due timer, earliest first. */
+  List<TimerData> takeDue() {
+    List<TimerData> due = new ArrayList<>();
+    for (TimerData timer = pollDue(); timer != null; timer = pollDue()) {
+      due.add(timer);
+    }
+    return due;
+  }
+
+  private boolean isDue(TimerData timer) {
+    return timer.getDomain() == TimeDomain.EVENT_TIME
+        ? timer.getTimestamp().isBefore(inputWatermark)
+        : !timer.getTimestamp().isAfter(batchTime);
+  }
+
+  /**
+   * When the earliest processing-time timer is due, or {@link Long#MAX_VALUE} when there is none.
+   */
   long nextDueMillis() {
+    return nextMillis(false);
+  }
+
+  /** When the earliest event-time timer is due, or {@link Long#MAX_VALUE} when there is none. */
+  long nextEventMillis() {
+    return nextMillis(true);
+  }
+
+  private long nextMillis(boolean inEventTime) {
     long next = Long.MAX_VALUE;
     for (TimerData timer : timers.values()) {
-      next = Math.min(next, timer.getTimestamp().getMillis());
+      if ((timer.getDomain() == TimeDomain.EVENT_TIME) == inEventTime) {
+        next = Math.min(next, timer.getTimestamp().getMillis());
+      }
     }
     return next;
   }
@@ -112,7 +171,7 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public void setTimer(TimerData timer) {
-    if (timer.getDomain() == TimeDomain.EVENT_TIME) {
+    if (timer.getDomain() == TimeDomain.EVENT_TIME && !eventTime) {
       throw new UnsupportedOperationException(
           "event-time timer "
               + timer.getTimerId()
@@ -152,7 +211,7 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public Instant currentInputWatermarkTime() {
-    return BoundedWindow.TIMESTAMP_MIN_VALUE;
+    return inputWatermark;
   }
 
   @Override

@@ -4,6 +4,11 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -11,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
@@ -39,21 +45,45 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
 
   private final DStream<Tuple2<ByteArray, byte[]>> input;
   private final int partitions;
-  private final StatefulBatch<?, ?, ?> batch;
+  private final KeyedBatch batch;
+  private final @Nullable BatchWatermarks watermarks;
 
+  /**
+   * A stream whose batches run {@code batch} on {@code partitions} partitions, with each batch's
+   * watermark from {@code watermarks} ({@code null}: the beginning of time, for a stage that
+   * has no use for it).
+   */
   KeyedStateDStream(
       DStream<Tuple2<ByteArray, byte[]>> input,
       int partitions,
-      StatefulBatch<?, ?, ?> batch,
+      KeyedBatch batch,
+      @Nullable BatchWatermarks watermarks,
       Duration checkpointInterval) {
     super(input.context(), RECORD);
     this.input = input;
     this.partitions = partitions;
     this.batch = batch;
+    this.watermarks = watermarks;
     checkpoint(checkpointInterval);
     // After checkpoint(), which also sets Spark's default level for streams, MEMORY_ONLY_SER: kept
     // serialized, every batch would write the whole state into the cache and read it back.
     persist(StorageLevel.MEMORY_ONLY());
+  }
+
+  /**
+   * The input of such a stream: each element keyed by its encoded key, with its value encoded
+   * together with its timestamp, windows and pane.
+   */
+  static <K, V> DStream<Tuple2<ByteArray, byte[]>> keyedBytes(
+      JavaDStream<WindowedValue<KV<K, V>>> elements, Coder<K> keyCoder, Coder<WindowedValue<V>> valueCoder) {
+    return elements
+        .mapToPair(
+            element ->
+                new Tuple2<>(
+                    new ByteArray(CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
+                    CoderUtils.encodeToByteArray(
+                        valueCoder, element.withValue(element.getValue().getValue()))))
+        .dstream();
   }
 
   /** This stream in Spark's Java API. */
@@ -88,8 +118,18 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
     JavaRDD<PartitionRecord> after =
         before.zipPartitions(
             keyed.partitionBy(new HashPartitioner(partitions)),
-            new NextBatch(batch, validTime.milliseconds()));
+            new NextBatch(batch, clockFor(validTime.milliseconds())));
     return Option.apply(after.rdd());
+  }
+
+  private KeyedBatch.Clock clockFor(long batchMillis) {
+    if (watermarks == null) {
+      long beginning = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
+      return new KeyedBatch.Clock(batchMillis, beginning, beginning);
+    }
+    Duration remembered = rememberDuration();
+    long kept = Math.max(remembered == null ? 0 : remembered.milliseconds(), slideDuration().milliseconds());
+    return watermarks.clockFor(batchMillis, batchMillis - kept);
   }
 
   /** The per-partition step, a small serializable closure that does not hold the stream. */
@@ -97,19 +137,19 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
       implements FlatMapFunction2<
           Iterator<PartitionRecord>, Iterator<Tuple2<ByteArray, byte[]>>, PartitionRecord> {
     private static final long serialVersionUID = 1L;
-    private final StatefulBatch<?, ?, ?> batch;
-    private final long batchMillis;
+    private final KeyedBatch batch;
+    private final KeyedBatch.Clock clock;
 
-    NextBatch(StatefulBatch<?, ?, ?> batch, long batchMillis) {
+    NextBatch(KeyedBatch batch, KeyedBatch.Clock clock) {
       this.batch = batch;
-      this.batchMillis = batchMillis;
+      this.clock = clock;
     }
 
     @Override
     public Iterator<PartitionRecord> call(
         Iterator<PartitionRecord> previous, Iterator<Tuple2<ByteArray, byte[]>> elements) {
       PartitionState state = previous.hasNext() ? previous.next().state() : PartitionState.EMPTY;
-      return List.of(batch.run(batchMillis, state, elements)).iterator();
+      return List.of(batch.run(clock, state, elements)).iterator();
     }
   }
 }

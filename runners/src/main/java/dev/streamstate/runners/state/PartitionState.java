@@ -9,45 +9,43 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import scala.collection.JavaConverters;
 import scala.collection.immutable.HashMap;
-import scala.collection.immutable.HashSet;
 
 /**
- * The state of one partition of a stateful ParDo: every key's {@link KeyState}, and an index of
- * keys by the time bucket in which their earliest timer falls due, so a micro-batch wakes only the
- * keys whose timers are due instead of visiting every key.
+ * The state of one partition of a keyed-state stream: every key's {@link KeyState}, and two
+ * indexes of keys by when their earliest timer falls due, one for processing time (by the time
+ * bucket, a multiple of the batch interval) and one for event time (by the timer's time). A
+ * micro-batch wakes only the keys whose timers are due by its batch time or its watermark instead
+ * of visiting every key.
  *
- * <p>Persistent (Scala's immutable hash tries): an update shares everything it does not change
- * with the previous version, so each batch's state stays valid for recomputation at the cost of
- * the keys it touched, not of a copy of the partition. A bucket is a multiple of the batch
- * interval that ends at or after every timer filed in it: once a batch time reaches a bucket, all
- * its timers are due.
+ * <p>Persistent (Scala's immutable hash tries and trees): an update shares everything it does
+ * not change with the previous version, so each batch's state stays valid for recomputation at
+ * the cost of the keys it touched, not of a copy of the partition. A processing-time bucket ends
+ * at or after every timer filed in it: once a batch time reaches a bucket, all its timers are due.
  *
  * <p>Checkpointed as a flat run of bytes (see {@link Checkpointed}), not as the graph of trie
  * nodes it is in memory: Java serialization of that graph costs a class descriptor lookup and a
  * handle per object, several objects per key.
  */
 final class PartitionState implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   static final PartitionState EMPTY =
-      new PartitionState(new HashMap<>(), new HashMap<>(), Long.MIN_VALUE, 0);
+      new PartitionState(new HashMap<>(), TimeIndex.EMPTY, TimeIndex.EMPTY, 0);
 
   private final HashMap<ByteArray, KeyState> keys;
-  private final HashMap<Long, HashSet<ByteArray>> dueIndex;
-  /** The first bucket no batch has woken yet; {@link Long#MIN_VALUE} before the first batch. */
-  private final long nextBucket;
+  private final TimeIndex processingIndex;
+  private final TimeIndex eventIndex;
   private final long approximateBytes;
 
   private PartitionState(
       HashMap<ByteArray, KeyState> keys,
-      HashMap<Long, HashSet<ByteArray>> dueIndex,
-      long nextBucket,
+      TimeIndex processingIndex,
+      TimeIndex eventIndex,
       long approximateBytes) {
     this.keys = keys;
-    this.dueIndex = dueIndex;
-    this.nextBucket = nextBucket;
+    this.processingIndex = processingIndex;
+    this.eventIndex = eventIndex;
     this.approximateBytes = approximateBytes;
   }
 
@@ -68,37 +66,49 @@ final class PartitionState implements Serializable {
     return keys.size();
   }
 
-  /** The bucket a timer due at {@code dueMillis} is filed under. */
+  /** The bucket a processing-time timer due at {@code dueMillis} is filed under. */
   static long bucketOf(long dueMillis, long bucketMillis) {
-    return Math.floorDiv(dueMillis + bucketMillis - 1, bucketMillis) * bucketMillis;
+    return dueMillis == Long.MAX_VALUE
+        ? TimeIndex.NONE
+        : Math.floorDiv(dueMillis + bucketMillis - 1, bucketMillis) * bucketMillis;
   }
 
-  /** Starts the next version for the batch at {@code batchMillis}. */
-  Builder toBuilder(long batchMillis, long bucketMillis) {
-    return new Builder(batchMillis, bucketMillis);
+  /**
+   * Starts the next version for the batch at {@code batchMillis} with the input watermark at
+   * {@code watermarkMillis}: processing-time timers are due at or before the batch time, event-time
+   * timers before the watermark.
+   */
+  Builder toBuilder(long batchMillis, long watermarkMillis) {
+    return new Builder(batchMillis, watermarkMillis);
   }
 
   /**
    * The next version of the partition, built while one batch runs: it takes the keys due in the
-   * batch out of the index at once, then each processed key's new state.
+   * batch out of the indexes at once, then each processed key's new state.
    */
   final class Builder {
     private HashMap<ByteArray, KeyState> newKeys = keys;
-    private HashMap<Long, HashSet<ByteArray>> newIndex = dueIndex;
+    private TimeIndex newProcessing;
+    private TimeIndex newEvent;
     private long newBytes = approximateBytes;
-    private final long lastDueBucket;
-    private final long bucketMillis;
     private final Set<ByteArray> due = new LinkedHashSet<>();
 
-    private Builder(long batchMillis, long bucketMillis) {
-      this.bucketMillis = bucketMillis;
-      lastDueBucket = Math.floorDiv(batchMillis, bucketMillis) * bucketMillis;
-      long first = nextBucket == Long.MIN_VALUE ? lastDueBucket : nextBucket;
-      for (long bucket = first; bucket <= lastDueBucket; bucket += bucketMillis) {
-        HashSet<ByteArray> filed = newIndex.get(bucket).getOrElse(() -> null);
-        if (filed != null) {
-          due.addAll(JavaConverters.setAsJavaSet(filed));
-          newIndex = newIndex.$minus(bucket);
+    private Builder(long batchMillis, long watermarkMillis) {
+      Set<ByteArray> processingDue = new LinkedHashSet<>();
+      Set<ByteArray> eventDue = new LinkedHashSet<>();
+      newProcessing = processingIndex.takeBefore(batchMillis + 1, processingDue);
+      newEvent = eventIndex.takeBefore(watermarkMillis, eventDue);
+      due.addAll(processingDue);
+      due.addAll(eventDue);
+      // A due key leaves both indexes; it is filed again by its state after the batch.
+      for (ByteArray key : processingDue) {
+        if (!eventDue.contains(key)) {
+          newEvent = newEvent.without(key, keys.get(key).get().eventTime());
+        }
+      }
+      for (ByteArray key : eventDue) {
+        if (!processingDue.contains(key)) {
+          newProcessing = newProcessing.without(key, keys.get(key).get().processingBucket());
         }
       }
     }
@@ -110,22 +120,23 @@ final class PartitionState implements Serializable {
 
     /** Records {@code key}'s new state; {@code null} drops the key. */
     void put(ByteArray key, @Nullable KeyState previous, @Nullable KeyState next) {
-      long oldBucket = previous == null || due.contains(key) ? KeyState.NO_BUCKET : previous.bucket();
-      long newBucket = next == null ? KeyState.NO_BUCKET : next.bucket();
-      if (oldBucket != newBucket && oldBucket != KeyState.NO_BUCKET) {
-        HashSet<ByteArray> rest = newIndex.get(oldBucket).get().$minus(key);
-        newIndex = rest.isEmpty() ? newIndex.$minus(oldBucket) : newIndex.updated(oldBucket, rest);
+      boolean filed = previous != null && !due.contains(key);
+      long oldBucket = filed ? previous.processingBucket() : TimeIndex.NONE;
+      long newBucket = next == null ? TimeIndex.NONE : next.processingBucket();
+      if (oldBucket != newBucket) {
+        newProcessing = newProcessing.without(key, oldBucket).with(key, newBucket);
       }
-      if (oldBucket != newBucket && newBucket != KeyState.NO_BUCKET) {
-        HashSet<ByteArray> filed = newIndex.get(newBucket).getOrElse(HashSet::new);
-        newIndex = newIndex.updated(newBucket, filed.$plus(key));
+      long oldEvent = filed ? previous.eventTime() : TimeIndex.NONE;
+      long newEventTime = next == null ? TimeIndex.NONE : next.eventTime();
+      if (oldEvent != newEventTime) {
+        newEvent = newEvent.without(key, oldEvent).with(key, newEventTime);
       }
       newKeys = next == null ? newKeys.$minus(key) : newKeys.updated(key, next);
       newBytes += bytesOf(key, next) - bytesOf(key, previous);
     }
 
     PartitionState build() {
-      return new PartitionState(newKeys, newIndex, lastDueBucket + bucketMillis, newBytes);
+      return new PartitionState(newKeys, newProcessing, newEvent, newBytes);
     }
   }
 
@@ -143,12 +154,12 @@ final class PartitionState implements Serializable {
   }
 
   /**
-   * The serialized form of a {@link PartitionState}: the batch position, then each key with its
-   * bucket and its encoded state. The timer index is not written; it is rebuilt from the
-   * keys' buckets, which hold exactly the keys it filed.
+   * The serialized form of a {@link PartitionState}: each key with its processing-time bucket,
+   * its event time and its encoded state. The indexes are not written; they are rebuilt from the
+   * keys' times, which hold exactly the keys they filed.
    */
   private static final class Checkpointed implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private transient PartitionState state;
 
     Checkpointed(PartitionState state) {
@@ -156,36 +167,35 @@ final class PartitionState implements Serializable {
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
-      out.writeLong(state.nextBucket);
       out.writeInt(state.keys.size());
       scala.collection.Iterator<scala.Tuple2<ByteArray, KeyState>> entries = state.keys.iterator();
       while (entries.hasNext()) {
         scala.Tuple2<ByteArray, KeyState> entry = entries.next();
         KeyState key = entry._2();
         KeyState.writeBytes(out, entry._1().getValue());
-        out.writeLong(key.bucket());
+        out.writeLong(key.processingBucket());
+        out.writeLong(key.eventTime());
         KeyState.writeBytes(out, key.encoded());
       }
     }
 
     private void readObject(ObjectInputStream in) throws IOException {
-      long nextBucket = in.readLong();
       int size = in.readInt();
       HashMap<ByteArray, KeyState> keys = new HashMap<>();
-      HashMap<Long, HashSet<ByteArray>> index = new HashMap<>();
+      TimeIndex processing = TimeIndex.EMPTY;
+      TimeIndex event = TimeIndex.EMPTY;
       long bytes = 0;
       for (int k = 0; k < size; k++) {
         ByteArray key = new ByteArray(KeyState.readBytes(in));
         long bucket = in.readLong();
-        KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket);
+        long eventTime = in.readLong();
+        KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket, eventTime);
         keys = keys.updated(key, keyState);
         bytes += bytesOf(key, keyState);
-        if (bucket != KeyState.NO_BUCKET) {
-          HashSet<ByteArray> filed = index.get(bucket).getOrElse(HashSet::new);
-          index = index.updated(bucket, filed.$plus(key));
-        }
+        processing = processing.with(key, bucket);
+        event = event.with(key, eventTime);
       }
-      state = new PartitionState(keys, index, nextBucket, bytes);
+      state = new PartitionState(keys, processing, event, bytes);
     }
 
     private Object readResolve() {

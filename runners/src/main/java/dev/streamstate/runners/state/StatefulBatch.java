@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -13,7 +12,6 @@ import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
-import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -55,7 +53,7 @@ import scala.Tuple2;
  * including timers its own callbacks set to fire by the batch time; a key left with no state and
  * no timers is dropped.
  */
-final class StatefulBatch<K, V, OutputT> implements Serializable {
+final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
   private static final long serialVersionUID = 1L;
 
   /** What the translation knows about the ParDo, everything here serializable. */
@@ -86,33 +84,22 @@ final class StatefulBatch<K, V, OutputT> implements Serializable {
     this.step = step;
   }
 
-  long bucketMillis() {
-    return step.bucketMillis;
-  }
-
   /** The partition after the batch at {@code batchMillis}, with what the DoFn output. */
-  PartitionRecord run(
-      long batchMillis, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> batch) {
-    Map<ByteArray, List<byte[]>> elements = new LinkedHashMap<>();
-    while (batch.hasNext()) {
-      Tuple2<ByteArray, byte[]> element = batch.next();
-      elements.computeIfAbsent(element._1(), key -> new ArrayList<>()).add(element._2());
-    }
-    PartitionState.Builder next = previous.toBuilder(batchMillis, step.bucketMillis);
-    if (elements.isEmpty() && next.dueKeys().isEmpty()) {
+  @Override
+  public PartitionRecord run(
+      Clock clock, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> batch) {
+    long batchMillis = clock.batchMillis();
+    PartitionState.Builder next = previous.toBuilder(batchMillis, clock.nextWatermarkMillis());
+    Map<ByteArray, List<byte[]>> keys = KeyedBatch.visitedKeys(batch, next.dueKeys());
+    if (keys.isEmpty()) {
       return new PartitionRecord(next.build(), List.of());
     }
 
     Bundle bundle = new Bundle(new Instant(batchMillis));
     try {
       bundle.runner.startBundle();
-      for (Map.Entry<ByteArray, List<byte[]>> keyElements : elements.entrySet()) {
-        bundle.process(keyElements.getKey(), keyElements.getValue(), previous, next);
-      }
-      for (ByteArray key : next.dueKeys()) {
-        if (!elements.containsKey(key)) {
-          bundle.process(key, List.of(), previous, next);
-        }
+      for (Map.Entry<ByteArray, List<byte[]>> key : keys.entrySet()) {
+        bundle.process(key.getKey(), key.getValue(), previous, next);
       }
       bundle.runner.finishBundle();
     } finally {
@@ -164,7 +151,7 @@ final class StatefulBatch<K, V, OutputT> implements Serializable {
         List<byte[]> values,
         PartitionState previous,
         PartitionState.Builder next) {
-      K key = decode(step.keyCoder, keyBytes.getValue());
+      K key = KeyedBatch.decode(step.keyCoder, keyBytes.getValue());
       KeyState before = previous.get(keyBytes);
       Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
       SparkStateInternals<K> state = SparkStateInternals.forKeyAndState(key, cells);
@@ -176,7 +163,7 @@ final class StatefulBatch<K, V, OutputT> implements Serializable {
       currentTimers = timers;
 
       for (byte[] value : values) {
-        WindowedValue<V> windowed = decode(step.windowedValueCoder, value);
+        WindowedValue<V> windowed = KeyedBatch.decode(step.windowedValueCoder, value);
         runner.processElement(windowed.withValue(KV.of(key, windowed.getValue())));
       }
       for (TimerData timer = timers.pollDue(); timer != null; timer = timers.pollDue()) {
@@ -192,11 +179,12 @@ final class StatefulBatch<K, V, OutputT> implements Serializable {
 
       KeyState after = null;
       if (!cells.isEmpty() || !timers.isEmpty()) {
-        long bucket =
-            timers.isEmpty()
-                ? KeyState.NO_BUCKET
-                : PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis);
-        after = new KeyState(cells, timers.encode(timerCoder()), bucket);
+        after =
+            new KeyState(
+                cells,
+                timers.encode(timerCoder()),
+                PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
+                TimeIndex.NONE);
       }
       next.put(keyBytes, before, after);
     }
@@ -240,13 +228,5 @@ final class StatefulBatch<K, V, OutputT> implements Serializable {
     return namespace instanceof StateNamespaces.WindowNamespace
         ? ((StateNamespaces.WindowNamespace<?>) namespace).getWindow()
         : GlobalWindow.INSTANCE;
-  }
-
-  private static <T> T decode(Coder<T> coder, byte[] bytes) {
-    try {
-      return CoderUtils.decodeFromByteArray(coder, bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot decode a keyed element with " + coder, e);
-    }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.TimerInternals;
@@ -67,7 +68,26 @@ class KeyTimersTest {
   }
 
   @Test
-  void eventTimeTimersAreRefused() {
+  void anEventTimeTimerIsDueStrictlyBeforeTheWatermarkOnceItIsAdvanced() {
+    KeyTimers timers = new KeyTimers(BATCH, new Instant(1_000), new Instant(5_000));
+    timers.setTimer(GLOBAL, "end", "", new Instant(4_999), new Instant(4_999), TimeDomain.EVENT_TIME);
+    timers.setTimer(GLOBAL, "gc", "", new Instant(5_000), new Instant(5_000), TimeDomain.EVENT_TIME);
+    set(timers, "flush", 10_000);
+    assertEquals(List.of("flush"), ids(timers.takeDue()));
+    assertEquals(1_000, timers.currentInputWatermarkTime().getMillis());
+    timers.advanceWatermark();
+    assertEquals(5_000, timers.currentInputWatermarkTime().getMillis());
+    assertEquals(List.of("end"), ids(timers.takeDue()));
+    assertEquals(5_000, timers.nextEventMillis());
+    assertEquals(Long.MAX_VALUE, timers.nextDueMillis());
+  }
+
+  private static List<String> ids(List<TimerData> timers) {
+    return timers.stream().map(TimerData::getTimerId).toList();
+  }
+
+  @Test
+  void eventTimeTimersAreRefusedForAStatefulDoFn() {
     KeyTimers timers = new KeyTimers(BATCH);
     assertThrows(
         UnsupportedOperationException.class,

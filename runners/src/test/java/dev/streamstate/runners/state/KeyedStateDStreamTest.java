@@ -28,7 +28,7 @@ class KeyedStateDStreamTest {
       Queue<JavaRDD<Tuple2<ByteArray, byte[]>>> batches = new LinkedList<>();
       KeyedStateDStream state =
           new KeyedStateDStream(
-              streaming.queueStream(batches).dstream(), 2, null, Durations.seconds(10));
+              streaming.queueStream(batches).dstream(), 2, null, null, Durations.seconds(10));
       // Kept serialized (Spark's default for a checkpointed stream), every batch would serialize
       // the whole state into the cache and deserialize it again.
       assertEquals(StorageLevel.MEMORY_ONLY(), state.storageLevel());

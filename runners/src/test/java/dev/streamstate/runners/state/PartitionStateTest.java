@@ -2,8 +2,10 @@ package dev.streamstate.runners.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +22,7 @@ class PartitionStateTest {
   private static final long BATCH = 1_000;
   private static final ByteArray A = key("a");
   private static final ByteArray B = key("b");
+  private static final long NO_WATERMARK = Long.MIN_VALUE;
 
   private static ByteArray key(String name) {
     return new ByteArray(name.getBytes(StandardCharsets.UTF_8));
@@ -27,30 +30,38 @@ class PartitionStateTest {
 
   private static KeyState dueAt(long millis) {
     return new KeyState(
-        HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(millis, BATCH));
+        HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(millis, BATCH), TimeIndex.NONE);
+  }
+
+  private static KeyState dueInEventTimeAt(long millis) {
+    return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, millis);
   }
 
   private static PartitionState after(PartitionState state, long batch, ByteArray key, KeyState next) {
-    PartitionState.Builder builder = state.toBuilder(batch, BATCH);
+    PartitionState.Builder builder = state.toBuilder(batch, NO_WATERMARK);
     builder.put(key, state.get(key), next);
     return builder.build();
+  }
+
+  private static Set<ByteArray> dueBy(PartitionState state, long batch) {
+    return state.toBuilder(batch, NO_WATERMARK).dueKeys();
   }
 
   @Test
   void aBatchWakesOnlyTheKeysWhoseTimersAreDue() {
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, dueAt(12_500));
     state = after(state, 11_000, B, dueAt(60_000));
-    assertEquals(Set.of(), state.toBuilder(12_000, BATCH).dueKeys());
-    assertEquals(Set.of(A), state.toBuilder(13_000, BATCH).dueKeys());
-    assertEquals(Set.of(A, B), state.toBuilder(60_000, BATCH).dueKeys());
+    assertEquals(Set.of(), dueBy(state, 12_000));
+    assertEquals(Set.of(A), dueBy(state, 13_000));
+    assertEquals(Set.of(A, B), dueBy(state, 60_000));
   }
 
   @Test
   void aTimerMovedLaterLeavesItsOldBucket() {
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, dueAt(12_000));
     state = after(state, 11_000, A, dueAt(30_000));
-    assertEquals(Set.of(), state.toBuilder(29_000, BATCH).dueKeys());
-    assertEquals(Set.of(A), state.toBuilder(30_000, BATCH).dueKeys());
+    assertEquals(Set.of(), dueBy(state, 29_000));
+    assertEquals(Set.of(A), dueBy(state, 30_000));
   }
 
   @Test
@@ -59,9 +70,9 @@ class PartitionStateTest {
     PartitionState after = after(before, 11_000, A, null);
     assertNull(after.get(A));
     assertEquals(0, after.size());
-    assertEquals(Set.of(), after.toBuilder(12_000, BATCH).dueKeys());
+    assertEquals(Set.of(), dueBy(after, 12_000));
     assertNotNull(before.get(A));
-    assertEquals(Set.of(A), before.toBuilder(12_000, BATCH).dueKeys());
+    assertEquals(Set.of(A), dueBy(before, 12_000));
   }
 
   @Test
@@ -69,10 +80,10 @@ class PartitionStateTest {
     HashBasedTable<String, String, byte[]> cells = HashBasedTable.create();
     cells.put("/", "count", new byte[] {7});
     cells.put("/", "seen", new byte[] {1, 2});
-    KeyState withCells = new KeyState(cells, List.of(new byte[] {9, 9}), PartitionState.bucketOf(15_000, BATCH));
+    KeyState withCells = new KeyState(cells, List.of(new byte[] {9, 9}), PartitionState.bucketOf(15_000, BATCH), 7_000);
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, withCells);
     state = after(state, 11_000, B, dueAt(40_000));
-    state = after(state, 12_000, key("no timers"), new KeyState(cells, List.of(), KeyState.NO_BUCKET));
+    state = after(state, 12_000, key("no timers"), new KeyState(cells, List.of(), TimeIndex.NONE, TimeIndex.NONE));
 
     PartitionState read = roundTrip(state);
 
@@ -80,15 +91,49 @@ class PartitionStateTest {
     assertEquals(state.approximateBytes(), read.approximateBytes());
     assertArrayEquals(new byte[] {1, 2}, read.get(A).cells().get("/", "seen"));
     assertArrayEquals(new byte[] {9, 9}, read.get(A).timers().get(0));
-    assertEquals(Set.of(), read.toBuilder(14_000, BATCH).dueKeys());
-    assertEquals(Set.of(A), read.toBuilder(15_000, BATCH).dueKeys());
-    assertEquals(Set.of(A, B), read.toBuilder(40_000, BATCH).dueKeys());
+    assertEquals(Set.of(), dueBy(read, 14_000));
+    assertEquals(Set.of(A), dueBy(read, 15_000));
+    assertEquals(Set.of(A, B), dueBy(read, 40_000));
+    assertEquals(Set.of(A), read.toBuilder(11_000, 7_001).dueKeys());
   }
 
   @Test
   void aCheckpointedPartitionWakesTheBucketsTheBatchesSinceItHaveSkipped() throws Exception {
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, dueAt(12_000));
-    assertEquals(Set.of(A), roundTrip(state).toBuilder(14_000, BATCH).dueKeys());
+    assertEquals(Set.of(A), dueBy(roundTrip(state), 14_000));
+  }
+
+  @Test
+  void anEventTimeTimerIsDueOnceTheWatermarkIsPastIt() {
+    PartitionState state = after(PartitionState.EMPTY, 10_000, A, dueInEventTimeAt(59_999));
+    assertEquals(Set.of(), state.toBuilder(11_000, 59_999).dueKeys());
+    assertEquals(Set.of(A), state.toBuilder(11_000, 60_000).dueKeys());
+  }
+
+  @Test
+  void aWatermarkThatJumpsWakesEveryKeyItPassesAndNoOther() {
+    PartitionState state = PartitionState.EMPTY;
+    for (int window = 1; window <= 1_000; window++) {
+      state = after(state, 10_000, key("w" + window), dueInEventTimeAt(window * 3_600_000L - 1));
+    }
+    state = after(state, 10_000, B, dueInEventTimeAt(Long.MAX_VALUE - 1));
+    Set<ByteArray> due = state.toBuilder(11_000, 500L * 3_600_000L).dueKeys();
+    assertEquals(500, due.size());
+    assertTrue(due.contains(key("w1")) && due.contains(key("w500")));
+    assertFalse(due.contains(key("w501")) || due.contains(B));
+  }
+
+  @Test
+  void aKeyDueInOneClockLeavesTheOtherClocksIndexToo() {
+    KeyState both =
+        new KeyState(HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(12_000, BATCH), 50_000);
+    PartitionState state = after(PartitionState.EMPTY, 10_000, A, both);
+    PartitionState.Builder next = state.toBuilder(12_000, NO_WATERMARK);
+    assertEquals(Set.of(A), next.dueKeys());
+    next.put(A, state.get(A), dueAt(20_000));
+    PartitionState later = next.build();
+    assertEquals(Set.of(), later.toBuilder(13_000, 60_000).dueKeys());
+    assertEquals(Set.of(A), later.toBuilder(20_000, NO_WATERMARK).dueKeys());
   }
 
   private static PartitionState roundTrip(PartitionState state) throws Exception {

@@ -1,0 +1,208 @@
+package dev.streamstate.runners.state;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.GroupAlsoByWindowsAggregators;
+import org.apache.beam.runners.core.LateDataUtils;
+import org.apache.beam.runners.core.ReduceFnRunner;
+import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.runners.core.UnsupportedSideInputReader;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.metrics.CounterCell;
+import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
+import org.apache.beam.runners.core.triggers.TriggerStateMachines;
+import org.apache.beam.runners.spark.metrics.MetricsContainerStepMapAccumulator;
+import org.apache.beam.runners.spark.stateful.SparkStateInternals;
+import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.WindowedValueReceiver;
+import org.apache.beam.sdk.util.construction.TriggerTranslation;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
+import org.joda.time.Instant;
+import scala.Tuple2;
+
+/**
+ * Runs a GroupByKey over one partition of one micro-batch: the keys that received elements and
+ * the keys with a timer due (an event-time timer before the watermark, such as a window's end or
+ * its garbage collection, or a processing-time timer by the batch time), nothing else.
+ *
+ * <p>Each key goes through the steps of the Spark runner's own GroupByKey, so panes, lateness and
+ * triggers stay Beam's: a {@code ReduceFnRunner} buffering the key's values per window, late
+ * elements dropped against the previous batch's watermark (and counted in {@code
+ * DroppedDueToLateness}), then the watermark advanced to this batch's and the due timers offered
+ * earliest first, again until none is due. A key with no state and no timers is dropped.
+ *
+ * <p>The watermark is the runner's, the slowest of the stage's sources, advanced when a
+ * micro-batch completes; it is read once a batch, on the driver, and kept for the batch's
+ * recomputation (see {@link BatchWatermarks}).
+ */
+final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements KeyedBatch {
+  private static final long serialVersionUID = 1L;
+
+  /** The tag of the grouped output in a {@link PartitionRecord}: a GroupByKey has one output. */
+  static final TupleTag<Object> GROUPED = new TupleTag<>("grouped");
+
+  /**
+   * Rounds of due timers a key is offered in one batch at most; what a trigger sets due again
+   * beyond them stays due and fires in the next batch.
+   */
+  private static final int TIMER_ROUNDS = 100;
+
+  /** What the translation knows about the GroupByKey, everything here serializable. */
+  static final class Step<K, V, W extends BoundedWindow> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    String stepName;
+    SerializablePipelineOptions options;
+    Coder<K> keyCoder;
+    Coder<V> valueCoder;
+    Coder<WindowedValue<V>> windowedValueCoder;
+    Coder<WindowedValue<KV<K, Iterable<V>>>> outputCoder;
+    WindowingStrategy<?, W> windowingStrategy;
+    MetricsContainerStepMapAccumulator metrics;
+    long bucketMillis;
+  }
+
+  private final Step<K, V, W> step;
+
+  GroupAlsoByWindowBatch(Step<K, V, W> step) {
+    this.step = step;
+  }
+
+  @Override
+  public PartitionRecord run(
+      Clock clock, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> batch) {
+    PartitionState.Builder next = previous.toBuilder(clock.batchMillis(), clock.nextWatermarkMillis());
+    Map<ByteArray, List<byte[]>> visited = KeyedBatch.visitedKeys(batch, next.dueKeys());
+    if (visited.isEmpty()) {
+      return new PartitionRecord(next.build(), List.of());
+    }
+    Keys keys =
+        new Keys(
+            previous,
+            next,
+            new Instant(clock.batchMillis()),
+            new Instant(clock.watermarkMillis()),
+            new Instant(clock.nextWatermarkMillis()));
+    for (Map.Entry<ByteArray, List<byte[]>> key : visited.entrySet()) {
+      keys.process(key.getKey(), key.getValue());
+    }
+    return new PartitionRecord(next.build(), keys.outputs);
+  }
+
+  /** The keys of one partition in one batch, and what they output. */
+  private final class Keys implements WindowedValueReceiver<KV<K, Iterable<V>>> {
+    final PartitionState previous;
+    final PartitionState.Builder next;
+    final Instant batchTime;
+    final Instant watermark;
+    final Instant nextWatermark;
+    final ExecutableTriggerStateMachine trigger =
+        ExecutableTriggerStateMachine.create(
+            TriggerStateMachines.stateMachineForTrigger(
+                TriggerTranslation.toProto(step.windowingStrategy.getTrigger())));
+    final SystemReduceFn<K, V, Iterable<V>, Iterable<V>, W> reduceFn =
+        SystemReduceFn.buffering(step.valueCoder);
+    final CounterCell droppedDueToLateness =
+        step.metrics
+            .value()
+            .getContainer(step.stepName)
+            .getCounter(
+                MetricName.named(
+                    GroupAlsoByWindowsAggregators.class,
+                    GroupAlsoByWindowsAggregators.DROPPED_DUE_TO_LATENESS_COUNTER));
+    final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
+
+    Keys(
+        PartitionState previous,
+        PartitionState.Builder next,
+        Instant batchTime,
+        Instant watermark,
+        Instant nextWatermark) {
+      this.previous = previous;
+      this.next = next;
+      this.batchTime = batchTime;
+      this.watermark = watermark;
+      this.nextWatermark = nextWatermark;
+    }
+
+    void process(ByteArray keyBytes, List<byte[]> values) {
+      K key = KeyedBatch.decode(step.keyCoder, keyBytes.getValue());
+      KeyState before = previous.get(keyBytes);
+      Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
+      KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
+      if (before != null) {
+        timers.addEncoded(before.timers(), timerCoder());
+      }
+      ReduceFnRunner<K, V, Iterable<V>, W> runner =
+          new ReduceFnRunner<>(
+              key,
+              step.windowingStrategy,
+              trigger,
+              SparkStateInternals.forKeyAndState(key, cells),
+              timers,
+              this,
+              new UnsupportedSideInputReader("GroupAlsoByWindow"),
+              reduceFn,
+              step.options.get());
+      try {
+        if (!values.isEmpty()) {
+          List<WindowedValue<V>> windowed = new ArrayList<>(values.size());
+          for (byte[] value : values) {
+            windowed.add(KeyedBatch.decode(step.windowedValueCoder, value));
+          }
+          runner.processElements(
+              LateDataUtils.dropExpiredWindows(
+                  key, windowed, timers, step.windowingStrategy, droppedDueToLateness));
+        }
+        timers.advanceWatermark();
+        List<TimerData> due = timers.takeDue();
+        for (int round = 0; !due.isEmpty() && round < TIMER_ROUNDS; round++) {
+          runner.onTimers(due);
+          due = round + 1 < TIMER_ROUNDS ? timers.takeDue() : List.of();
+        }
+        runner.persist();
+      } catch (Exception e) {
+        throw new IllegalStateException(step.stepName + ": cannot group the values of key " + key, e);
+      }
+
+      KeyState after = null;
+      if (!cells.isEmpty() || !timers.isEmpty()) {
+        after =
+            new KeyState(
+                cells,
+                timers.encode(timerCoder()),
+                PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
+                timers.nextEventMillis());
+      }
+      next.put(keyBytes, before, after);
+    }
+
+    @Override
+    public void output(WindowedValue<KV<K, Iterable<V>>> grouped) {
+      try {
+        outputs.add(new Tuple2<>(GROUPED, CoderUtils.encodeToByteArray(step.outputCoder, grouped)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot encode an output of " + step.stepName, e);
+      }
+    }
+  }
+
+  private Coder<TimerData> timerCoder() {
+    return TimerInternals.TimerDataCoderV2.of(step.windowingStrategy.getWindowFn().windowCoder());
+  }
+}

@@ -1,0 +1,92 @@
+package dev.streamstate.runners.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.runners.spark.metrics.MetricsAccumulator;
+import org.apache.beam.runners.spark.translation.EvaluationContext;
+import org.apache.beam.runners.spark.translation.TransformEvaluator;
+import org.apache.beam.runners.spark.translation.streaming.UnboundedDataset;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.IterableCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.api.java.JavaDStream;
+import scala.Tuple2;
+
+/**
+ * Translates a GroupByKey in streaming mode (and so every window, session and combine, which Beam's
+ * Spark runner expands into one) onto a {@link KeyedStateDStream}, so each micro-batch costs its
+ * elements plus the keys with a timer due, where the runner's own translation runs on {@code
+ * updateStateByKey} and visits every key in its state every batch.
+ *
+ * <p>Everything a key goes through is the runner's own GroupByKey's (see {@link
+ * GroupAlsoByWindowBatch}); what changes is which keys a batch visits, and that timers are
+ * replaced and deleted by identity and come out earliest first, as on the DirectRunner.
+ */
+public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
+    implements TransformEvaluator<GroupByKey<K, V>> {
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  public void evaluate(GroupByKey<K, V> transform, EvaluationContext context) {
+    @SuppressWarnings("unchecked")
+    UnboundedDataset<KV<K, V>> dataset = (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
+    @SuppressWarnings("unchecked")
+    PCollection<KV<K, V>> input = (PCollection<KV<K, V>>) context.getInput(transform);
+    KvCoder<K, V> inputCoder = (KvCoder<K, V>) input.getCoder();
+    @SuppressWarnings("unchecked")
+    WindowingStrategy<?, W> windowing = (WindowingStrategy<?, W>) input.getWindowingStrategy();
+    Coder<W> windowCoder = windowing.getWindowFn().windowCoder();
+
+    GroupAlsoByWindowBatch.Step<K, V, W> step = new GroupAlsoByWindowBatch.Step<>();
+    step.stepName = context.getCurrentTransform().getFullName();
+    step.options = context.getSerializableOptions();
+    step.keyCoder = inputCoder.getKeyCoder();
+    step.valueCoder = inputCoder.getValueCoder();
+    step.windowedValueCoder = WindowedValues.getFullCoder(step.valueCoder, windowCoder);
+    step.outputCoder =
+        WindowedValues.getFullCoder(
+            KvCoder.of(step.keyCoder, IterableCoder.of(step.valueCoder)), windowCoder);
+    step.windowingStrategy = windowing;
+    step.metrics = MetricsAccumulator.getInstance();
+
+    JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
+    Duration batchInterval = elements.dstream().slideDuration();
+    step.bucketMillis = batchInterval.milliseconds();
+
+    KeyedStateDStream states =
+        new KeyedStateDStream(
+            KeyedStateDStream.keyedBytes(elements, step.keyCoder, step.windowedValueCoder),
+            context.getSparkContext().defaultParallelism(),
+            new GroupAlsoByWindowBatch<>(step),
+            BatchWatermarks.ofSources(dataset.getStreamSources(), batchInterval.milliseconds()),
+            IndexedStatefulParDoEvaluator.checkpointInterval(context, batchInterval));
+
+    Coder<WindowedValue<KV<K, Iterable<V>>>> outputCoder = step.outputCoder;
+    JavaDStream<WindowedValue<KV<K, Iterable<V>>>> grouped =
+        states.asJava().flatMap(record -> decode(record, outputCoder).iterator());
+    context.putDataset(transform, new UnboundedDataset<>(grouped, dataset.getStreamSources()));
+  }
+
+  private static <T> List<T> decode(PartitionRecord record, Coder<T> coder) throws Exception {
+    List<T> decoded = new ArrayList<>(record.outputs().size());
+    for (Tuple2<TupleTag<?>, byte[]> output : record.outputs()) {
+      decoded.add(CoderUtils.decodeFromByteArray(coder, output._2()));
+    }
+    return decoded;
+  }
+
+  @Override
+  public String toNativeString() {
+    return "keyedState(<GroupByKey>)";
+  }
+}
