@@ -8,7 +8,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.beam.runners.spark.stateful.SparkTimerInternals;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 
 /**
  * The watermark of each micro-batch of a stage, read from the runner's global watermarks (the
@@ -68,9 +67,6 @@ final class BatchWatermarks implements Serializable {
     long watermark = watermarks.currentInputWatermarkTime().getMillis();
     watermarks.advanceWatermark();
     long next = watermarks.currentInputWatermarkTime().getMillis();
-    return new long[] {
-      Math.max(watermark, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()),
-      Math.max(next, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis())
-    };
+    return new long[] {watermark, next};
   }
 }

@@ -125,6 +125,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                 MetricName.named(
                     GroupAlsoByWindowsAggregators.class,
                     GroupAlsoByWindowsAggregators.DROPPED_DUE_TO_LATENESS_COUNTER));
+    final Coder<TimerData> timerCoder =
+        TimerInternals.TimerDataCoderV2.of(step.windowingStrategy.getWindowFn().windowCoder());
     final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
 
     Keys(
@@ -146,7 +148,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
       Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
-        timers.addEncoded(before.timers(), timerCoder());
+        timers.addEncoded(before.timers(), timerCoder);
       }
       ReduceFnRunner<K, V, Iterable<V>, W> runner =
           new ReduceFnRunner<>(
@@ -170,10 +172,12 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                   key, windowed, timers, step.windowingStrategy, droppedDueToLateness));
         }
         timers.advanceWatermark();
-        List<TimerData> due = timers.takeDue();
-        for (int round = 0; !due.isEmpty() && round < TIMER_ROUNDS; round++) {
+        for (int round = 0; round < TIMER_ROUNDS; round++) {
+          List<TimerData> due = timers.takeDue();
+          if (due.isEmpty()) {
+            break;
+          }
           runner.onTimers(due);
-          due = round + 1 < TIMER_ROUNDS ? timers.takeDue() : List.of();
         }
         runner.persist();
       } catch (Exception e) {
@@ -185,7 +189,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
         after =
             new KeyState(
                 cells,
-                timers.encode(timerCoder()),
+                timers.encode(timerCoder),
                 PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
                 timers.nextEventMillis());
       }
@@ -200,9 +204,5 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
         throw new UncheckedIOException("cannot encode an output of " + step.stepName, e);
       }
     }
-  }
-
-  private Coder<TimerData> timerCoder() {
-    return TimerInternals.TimerDataCoderV2.of(step.windowingStrategy.getWindowFn().windowCoder());
   }
 }

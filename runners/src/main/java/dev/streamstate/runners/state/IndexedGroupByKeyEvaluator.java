@@ -18,7 +18,6 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
-import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import scala.Tuple2;
 
@@ -60,16 +59,15 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
     step.metrics = MetricsAccumulator.getInstance();
 
     JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
-    Duration batchInterval = elements.dstream().slideDuration();
-    step.bucketMillis = batchInterval.milliseconds();
-
+    step.bucketMillis = elements.dstream().slideDuration().milliseconds();
     KeyedStateDStream states =
-        new KeyedStateDStream(
-            KeyedStateDStream.keyedBytes(elements, step.keyCoder, step.windowedValueCoder),
-            context.getSparkContext().defaultParallelism(),
+        KeyedStateDStream.of(
+            context,
+            elements,
+            step.keyCoder,
+            step.windowedValueCoder,
             new GroupAlsoByWindowBatch<>(step),
-            BatchWatermarks.ofSources(dataset.getStreamSources(), batchInterval.milliseconds()),
-            IndexedStatefulParDoEvaluator.checkpointInterval(context, batchInterval));
+            BatchWatermarks.ofSources(dataset.getStreamSources(), step.bucketMillis));
 
     Coder<WindowedValue<KV<K, Iterable<V>>>> outputCoder = step.outputCoder;
     JavaDStream<WindowedValue<KV<K, Iterable<V>>>> grouped =

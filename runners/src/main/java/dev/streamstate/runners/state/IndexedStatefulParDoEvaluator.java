@@ -4,7 +4,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.metrics.MetricsAccumulator;
 import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.translation.TransformEvaluator;
@@ -27,8 +26,6 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import scala.Tuple2;
@@ -49,9 +46,6 @@ import scala.Tuple2;
 public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     implements TransformEvaluator<ParDo.MultiOutput<KV<K, V>, OutputT>> {
   private static final long serialVersionUID = 1L;
-
-  /** How many batches apart the state is checkpointed at least: Spark's own stateful streams' interval. */
-  private static final int CHECKPOINT_BATCHES = 10;
 
   /** Whether this translation takes {@code transform}: a stateful ParDo. */
   public static boolean isStateful(ParDo.MultiOutput<?, ?> transform) {
@@ -96,18 +90,10 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     step.metrics = MetricsAccumulator.getInstance();
 
     JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
-    Duration batchInterval = elements.dstream().slideDuration();
-    step.bucketMillis = batchInterval.milliseconds();
-
-
-    JavaSparkContext spark = context.getSparkContext();
+    step.bucketMillis = elements.dstream().slideDuration().milliseconds();
     KeyedStateDStream states =
-        new KeyedStateDStream(
-            KeyedStateDStream.keyedBytes(elements, step.keyCoder, step.windowedValueCoder),
-            spark.defaultParallelism(),
-            new StatefulBatch<>(step),
-            null,
-            checkpointInterval(context, batchInterval));
+        KeyedStateDStream.of(
+            context, elements, step.keyCoder, step.windowedValueCoder, new StatefulBatch<>(step), null);
 
     Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders =
         TranslationUtils.getTupleTagCoders(context.getOutputs(transform));
@@ -155,23 +141,6 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
           (JavaDStream<WindowedValue<Object>>) (JavaDStream<?>) TranslationUtils.dStreamValues(tagged);
       context.putDataset(output.getValue(), new UnboundedDataset<>(values, sources));
     }
-  }
-
-  /**
-   * Every {@value #CHECKPOINT_BATCHES} batches, or the job's checkpoint interval when that is
-   * longer. The job's interval is usually one batch (a resumable job checkpoints its source every
-   * batch, see {@code SparkStreaming}), but a state checkpoint writes every key the state holds,
-   * so writing it every batch would make each batch's cost follow the state again. Recovery
-   * recomputes the batches since the last state checkpoint from the source's checkpointed records
-   * and the batch times, which gives the same state and the same timers.
-   */
-  static Duration checkpointInterval(EvaluationContext context, Duration batchInterval) {
-    Long configured =
-        context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis();
-    Duration everyTenBatches = batchInterval.times(CHECKPOINT_BATCHES);
-    return configured != null && configured > everyTenBatches.milliseconds()
-        ? new Duration(configured)
-        : everyTenBatches;
   }
 
   private static void checkSupported(DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing) {

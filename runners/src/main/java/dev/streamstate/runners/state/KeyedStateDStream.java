@@ -3,6 +3,8 @@ package dev.streamstate.runners.state;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -70,20 +72,47 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
     persist(StorageLevel.MEMORY_ONLY());
   }
 
+  /** How many batches apart the state is checkpointed at least: Spark's own stateful streams' interval. */
+  private static final int CHECKPOINT_BATCHES = 10;
+
   /**
-   * The input of such a stream: each element keyed by its encoded key, with its value encoded
-   * together with its timestamp, windows and pane.
+   * The keyed-state stream of a translated transform: {@code elements} keyed by their encoded key,
+   * each value encoded together with its timestamp, windows and pane, on the job's default
+   * parallelism, with the state checkpointed every {@value #CHECKPOINT_BATCHES} batches or every
+   * {@code --checkpointDurationMillis} where that is longer.
+   *
+   * <p>Why not the job's interval, usually one batch (a resumable job checkpoints its source every
+   * batch, see {@code SparkStreaming}): a state checkpoint writes every key the state holds, so
+   * writing it every batch would make each batch's cost follow the state again. Recovery recomputes
+   * the batches since the last state checkpoint from the source's checkpointed records, at the
+   * same batch times and (see {@link BatchWatermarks}) watermarks, which gives the same state and
+   * the same timers.
    */
-  static <K, V> DStream<Tuple2<ByteArray, byte[]>> keyedBytes(
-      JavaDStream<WindowedValue<KV<K, V>>> elements, Coder<K> keyCoder, Coder<WindowedValue<V>> valueCoder) {
-    return elements
-        .mapToPair(
-            element ->
-                new Tuple2<>(
-                    new ByteArray(CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
-                    CoderUtils.encodeToByteArray(
-                        valueCoder, element.withValue(element.getValue().getValue()))))
-        .dstream();
+  static <K, V> KeyedStateDStream of(
+      EvaluationContext context,
+      JavaDStream<WindowedValue<KV<K, V>>> elements,
+      Coder<K> keyCoder,
+      Coder<WindowedValue<V>> valueCoder,
+      KeyedBatch batch,
+      @Nullable BatchWatermarks watermarks) {
+    DStream<Tuple2<ByteArray, byte[]>> keyed =
+        elements
+            .mapToPair(
+                element ->
+                    new Tuple2<>(
+                        new ByteArray(CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
+                        CoderUtils.encodeToByteArray(
+                            valueCoder, element.withValue(element.getValue().getValue()))))
+            .dstream();
+    Duration everyTenBatches = keyed.slideDuration().times(CHECKPOINT_BATCHES);
+    Long configured =
+        context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis();
+    Duration checkpointInterval =
+        configured != null && configured > everyTenBatches.milliseconds()
+            ? new Duration(configured)
+            : everyTenBatches;
+    return new KeyedStateDStream(
+        keyed, context.getSparkContext().defaultParallelism(), batch, watermarks, checkpointInterval);
   }
 
   /** This stream in Spark's Java API. */

@@ -113,6 +113,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     final Instant batchTime;
     final DoFnInvoker<KV<K, V>, OutputT> invoker;
     final DoFnRunner<KV<K, V>, OutputT> runner;
+    final Coder<TimerData> timerCoder = TimerInternals.TimerDataCoderV2.of(step.windowCoder);
     final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
     @Nullable SparkStateInternals<K> currentState;
     @Nullable KeyTimers currentTimers;
@@ -158,7 +159,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       KeyTimers timers =
           before == null
               ? new KeyTimers(batchTime)
-              : KeyTimers.decode(before.timers(), timerCoder(), batchTime);
+              : KeyTimers.decode(before.timers(), timerCoder, batchTime);
       currentState = state;
       currentTimers = timers;
 
@@ -182,7 +183,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
         after =
             new KeyState(
                 cells,
-                timers.encode(timerCoder()),
+                timers.encode(timerCoder),
                 PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
                 TimeIndex.NONE);
       }
@@ -218,10 +219,6 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       throw new IllegalStateException("state or timers used outside of a key's processing");
     }
     return perKey;
-  }
-
-  private Coder<TimerData> timerCoder() {
-    return TimerInternals.TimerDataCoderV2.of(step.windowCoder);
   }
 
   private static BoundedWindow windowOf(StateNamespace namespace) {
