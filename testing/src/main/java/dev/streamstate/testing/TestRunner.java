@@ -1,8 +1,12 @@
 package dev.streamstate.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.streamstate.runners.TestStreamStateSparkRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.spark.TestSparkPipelineOptions;
 import org.apache.beam.runners.spark.TestSparkRunner;
@@ -27,8 +31,11 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
  *
  * <p>{@link #run} proves that every assertion actually ran. That matters on Spark: in streaming
  * mode {@code TestSparkRunner} stops at the final watermark without checking its assertions, so
- * a PAssert that never fires would pass silently. Here the runner's PAssert success and failure
- * counters must show exactly one success per assertion and no failure.
+ * a PAssert that never fires would pass silently. Here the runner's PAssert counters are read per
+ * assertion (each has a step of its own): every assertion must have succeeded exactly once and
+ * none failed, so one assertion firing twice cannot hide another that never fired. A failed
+ * assertion on Spark is reported with its own message, which Spark only logs (see {@link
+ * AssertionFailures}).
  */
 public enum TestRunner {
   DIRECT {
@@ -83,6 +90,7 @@ public enum TestRunner {
     options.setStopPipelineWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
     options.setTestTimeoutSeconds(180L);
     options.setEnableSparkMetricSinks(false);
+    AssertionFailures.listen();
     return options;
   }
 
@@ -91,9 +99,10 @@ public enum TestRunner {
     return Pipeline.create(options());
   }
 
-  /** Runs {@code pipeline} to the end and fails unless every PAssert in it ran and held. */
+  /** Runs {@code pipeline} to the end and fails unless every PAssert in it ran once and held. */
   public PipelineResult run(Pipeline pipeline) {
     int assertions = PAssert.countAsserts(pipeline);
+    AssertionFailures.clear();
     PipelineResult result = execute(pipeline);
     MetricQueryResults metrics =
         result
@@ -102,12 +111,60 @@ public enum TestRunner {
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.inNamespace(PAssert.class))
                     .build());
-    assertEquals(0, count(metrics, PAssert.FAILURE_COUNTER), this + ": failed assertions");
-    assertEquals(
-        assertions,
-        count(metrics, PAssert.SUCCESS_COUNTER),
-        this + ": assertions that ran and held, of " + assertions + " in the pipeline");
+    String problems =
+        assertionProblems(
+            assertions,
+            perStep(metrics, PAssert.SUCCESS_COUNTER),
+            perStep(metrics, PAssert.FAILURE_COUNTER),
+            AssertionFailures.messages());
+    if (!problems.isEmpty()) {
+      fail(this + ": " + problems);
+    }
     return result;
+  }
+
+  /**
+   * What is wrong with a run's assertions, or nothing: each of the {@code assertions} must have
+   * succeeded exactly once ({@code successes} per assertion step) and none failed; {@code
+   * messages} are the failed assertions' own words, where the runner only logged them.
+   */
+  static String assertionProblems(
+      int assertions, Map<String, Long> successes, Map<String, Long> failures, List<String> messages) {
+    List<String> problems = new ArrayList<>();
+    failures.forEach((step, count) -> problems.add(step + " failed " + times(count)));
+    successes.forEach(
+        (step, count) -> {
+          if (count != 1) {
+            problems.add(step + " held " + times(count) + ", not once");
+          }
+        });
+    if (successes.size() != assertions) {
+      problems.add(
+          successes.size() + " of the " + assertions + " assertions in the pipeline ran and held");
+    }
+    if (problems.isEmpty()) {
+      return "";
+    }
+    StringBuilder report = new StringBuilder(String.join("; ", problems));
+    for (String message : messages) {
+      report.append("\n").append(message);
+    }
+    return report.toString();
+  }
+
+  private static String times(long count) {
+    return count == 1 ? "once" : count + " times";
+  }
+
+  /** The attempted value of the counter {@code name} per step that reported it. */
+  private static Map<String, Long> perStep(MetricQueryResults metrics, String name) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      if (counter.getName().getName().equals(name) && counter.getAttempted() != 0) {
+        counts.merge(counter.getKey().stepName(), counter.getAttempted(), Long::sum);
+      }
+    }
+    return counts;
   }
 
   /** The attempted value of every counter called {@code name}, whatever its namespace, summed. */

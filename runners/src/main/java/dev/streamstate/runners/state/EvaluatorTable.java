@@ -3,7 +3,9 @@ package dev.streamstate.runners.state;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.translation.TransformEvaluator;
 import org.apache.beam.runners.spark.translation.streaming.StreamingTransformTranslator;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -42,12 +44,12 @@ public final class EvaluatorTable {
     if (!(parDo instanceof TranslationSelector)) {
       table.put(
           PTransformTranslation.PAR_DO_TRANSFORM_URN,
-          selector(parDo, new IndexedStatefulParDoEvaluator<>(), IndexedStatefulParDoEvaluator::isStateful, ours));
+          selector(parDo, new IndexedStatefulParDoEvaluator<>(), IndexedStatefulParDoEvaluator::takes, ours));
     }
     if (!(groupByKey instanceof TranslationSelector)) {
       table.put(
           PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN,
-          selector(groupByKey, new IndexedGroupByKeyEvaluator<>(), transform -> true, ours));
+          selector(groupByKey, new IndexedGroupByKeyEvaluator<>(), (transform, context) -> true, ours));
     }
   }
 
@@ -55,7 +57,7 @@ public final class EvaluatorTable {
   private static <T extends PTransform<?, ?>> TranslationSelector<T> selector(
       TransformEvaluator<?> original,
       TransformEvaluator<? extends T> ours,
-      Predicate<? super T> takes,
+      BiPredicate<? super T, EvaluationContext> takes,
       Predicate<PipelineOptions> ourRunner) {
     return new TranslationSelector(original, ours, takes, ourRunner);
   }

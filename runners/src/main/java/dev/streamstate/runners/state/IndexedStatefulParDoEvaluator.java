@@ -35,8 +35,9 @@ import scala.Tuple2;
  * {@link KeyedStateDStream}, so each micro-batch costs its elements plus the keys whose timers are
  * due, where Beam's own Spark translation visits every key it has ever seen.
  *
- * <p>Refused, each with a message naming the DoFn: event-time timers, and windows other than the
- * global window (whose state Beam collects with an event-time timer). The Spark runner has one
+ * <p>Takes stateful ParDos in the global window only ({@link #takes}); one in other windows, whose
+ * state Beam collects with an event-time timer, stays the runner's own. Refused, each with a
+ * message naming the DoFn: event-time timers. The Spark runner has one
  * watermark per source, advanced after a batch completes; a stage has no watermark of its own and
  * nothing holds the watermark back for a timer's output. An event-time timer fired at that
  * watermark would emit outputs that the next stage, reading the same watermark in the same batch,
@@ -47,8 +48,19 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     implements TransformEvaluator<ParDo.MultiOutput<KV<K, V>, OutputT>> {
   private static final long serialVersionUID = 1L;
 
-  /** Whether this translation takes {@code transform}: a stateful ParDo. */
-  public static boolean isStateful(ParDo.MultiOutput<?, ?> transform) {
+  /**
+   * Whether this translation takes {@code transform}: a stateful ParDo in the global window. One in
+   * other windows goes to the runner's own translation, which runs it on {@code mapWithState}
+   * (state per key and window, never collected), until this one has event-time timers to collect
+   * a window's state when it expires.
+   */
+  static boolean takes(ParDo.MultiOutput<?, ?> transform, EvaluationContext context) {
+    return isStateful(transform)
+        && context.getInput(transform).getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
+  }
+
+  /** Whether {@code transform} is a stateful ParDo. */
+  private static boolean isStateful(ParDo.MultiOutput<?, ?> transform) {
     DoFnSignature signature = DoFnSignatures.signatureForDoFn(transform.getFn());
     return !signature.stateDeclarations().isEmpty()
         || !signature.timerDeclarations().isEmpty()
@@ -60,7 +72,7 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     DoFn<KV<K, V>, OutputT> doFn = transform.getFn();
     @SuppressWarnings("unchecked")
     PCollection<KV<K, V>> input = (PCollection<KV<K, V>>) context.getInput(transform);
-    checkSupported(doFn, input.getWindowingStrategy());
+    checkSupported(doFn);
 
     @SuppressWarnings("unchecked")
     UnboundedDataset<KV<K, V>> dataset = (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
@@ -143,7 +155,7 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     }
   }
 
-  private static void checkSupported(DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing) {
+  private static void checkSupported(DoFn<?, ?> doFn) {
     String name = doFn.getClass().getName();
     DoFnSignature signature = DoFnSignatures.signatureForDoFn(doFn);
     if (signature.processElement().isSplittable()) {
@@ -156,13 +168,6 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
           name
               + ": @OnWindowExpiration and @RequiresTimeSortedInput need a watermark per stage,"
               + " which the Spark runner in streaming mode does not have");
-    }
-    if (!(windowing.getWindowFn() instanceof GlobalWindows)) {
-      throw new UnsupportedOperationException(
-          name
-              + ": a stateful DoFn on Spark streaming needs the global window (re-window with"
-              + " Window.into(new GlobalWindows()) before it); state in windows that end is"
-              + " collected by event-time timers, which are not supported here");
     }
     List<Field> timerFields = new ArrayList<>();
     signature.timerDeclarations().values().forEach(timer -> timerFields.add(timer.field()));

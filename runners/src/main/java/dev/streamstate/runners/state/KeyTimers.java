@@ -96,8 +96,10 @@ final class KeyTimers implements TimerInternals {
   }
 
   /**
-   * Removes and returns the earliest due timer: a processing-time timer at or before the batch
-   * time, an event-time timer before the input watermark.
+   * Removes and returns the earliest due timer: a processing-time timer before the batch time, an
+   * event-time timer before the input watermark. Strictly before, as in Beam's own timer
+   * internals: a trigger's processing-time delay fires only once the clock is past it, so a timer
+   * offered at its own time would be used up without firing the pane.
    */
   @Nullable
   TimerData pollDue() {
@@ -125,7 +127,7 @@ final class KeyTimers implements TimerInternals {
   private boolean isDue(TimerData timer) {
     return timer.getDomain() == TimeDomain.EVENT_TIME
         ? timer.getTimestamp().isBefore(inputWatermark)
-        : !timer.getTimestamp().isAfter(batchTime);
+        : batchTime.isAfter(timer.getTimestamp());
   }
 
   /**

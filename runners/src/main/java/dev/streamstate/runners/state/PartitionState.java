@@ -20,8 +20,8 @@ import scala.collection.immutable.HashMap;
  *
  * <p>Persistent (Scala's immutable hash tries and trees): an update shares everything it does
  * not change with the previous version, so each batch's state stays valid for recomputation at
- * the cost of the keys it touched, not of a copy of the partition. A processing-time bucket ends
- * at or after every timer filed in it: once a batch time reaches a bucket, all its timers are due.
+ * the cost of the keys it touched, not of a copy of the partition. A processing-time bucket is
+ * after every timer filed in it: once a batch time reaches a bucket, all its timers are due.
  *
  * <p>Checkpointed as a flat run of bytes (see {@link Checkpointed}), not as the graph of trie
  * nodes it is in memory: Java serialization of that graph costs a class descriptor lookup and a
@@ -66,16 +66,19 @@ final class PartitionState implements Serializable {
     return keys.size();
   }
 
-  /** The bucket a processing-time timer due at {@code dueMillis} is filed under. */
+  /**
+   * The bucket a processing-time timer set for {@code dueMillis} is filed under: the first batch
+   * time after it (a timer is due once the clock is past it, see {@link KeyTimers}).
+   */
   static long bucketOf(long dueMillis, long bucketMillis) {
     return dueMillis == Long.MAX_VALUE
         ? TimeIndex.NONE
-        : Math.floorDiv(dueMillis + bucketMillis - 1, bucketMillis) * bucketMillis;
+        : Math.floorDiv(dueMillis, bucketMillis) * bucketMillis + bucketMillis;
   }
 
   /**
    * Starts the next version for the batch at {@code batchMillis} with the input watermark at
-   * {@code watermarkMillis}: processing-time timers are due at or before the batch time, event-time
+   * {@code watermarkMillis}: processing-time timers are due before the batch time, event-time
    * timers before the watermark.
    */
   Builder toBuilder(long batchMillis, long watermarkMillis) {

@@ -1,5 +1,6 @@
 package dev.streamstate.runners.state;
 
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.translation.TransformEvaluator;
@@ -17,13 +18,13 @@ final class TranslationSelector<T extends PTransform<?, ?>> implements Transform
 
   private final TransformEvaluator<T> original;
   private final TransformEvaluator<T> ours;
-  private final Predicate<T> takes;
+  private final BiPredicate<T, EvaluationContext> takes;
   private final Predicate<PipelineOptions> ourRunner;
 
   TranslationSelector(
       TransformEvaluator<T> original,
       TransformEvaluator<T> ours,
-      Predicate<T> takes,
+      BiPredicate<T, EvaluationContext> takes,
       Predicate<PipelineOptions> ourRunner) {
     this.original = original;
     this.ours = ours;
@@ -33,7 +34,7 @@ final class TranslationSelector<T extends PTransform<?, ?>> implements Transform
 
   @Override
   public void evaluate(T transform, EvaluationContext context) {
-    if (ourRunner.test(context.getOptions()) && takes.test(transform)) {
+    if (ourRunner.test(context.getOptions()) && takes.test(transform, context)) {
       ours.evaluate(transform, context);
     } else {
       original.evaluate(transform, context);

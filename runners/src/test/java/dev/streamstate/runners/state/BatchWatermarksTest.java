@@ -6,7 +6,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.runners.spark.util.GlobalWatermarkHolder.SparkWatermarks;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class BatchWatermarksTest {
@@ -14,7 +17,7 @@ class BatchWatermarksTest {
   private static final AtomicLong RUNNER = new AtomicLong();
 
   private static BatchWatermarks watermarks() {
-    return new BatchWatermarks(() -> new long[] {RUNNER.get() - 1_000, RUNNER.get()});
+    return new BatchWatermarks(batchMillis -> new long[] {RUNNER.get() - 1_000, RUNNER.get()});
   }
 
   @Test
@@ -36,7 +39,35 @@ class BatchWatermarksTest {
     RUNNER.set(20_000);
     assertEquals(new KeyedBatch.Clock(11_000, 50_000, 50_000), watermarks.clockFor(11_000, 0));
     RUNNER.set(70_000);
-    assertEquals(new KeyedBatch.Clock(12_000, 69_000, 70_000), watermarks.clockFor(12_000, 0));
+    assertEquals(new KeyedBatch.Clock(12_000, 50_000, 70_000), watermarks.clockFor(12_000, 0));
+  }
+
+  /**
+   * Batches are made on a timer: one made while others are queued can find the runner several
+   * batches further on. It still starts where the batch before it ended, or a window it fires
+   * would be late for the stage after it in the same batch.
+   */
+  @Test
+  void aBatchStartsWhereTheBatchBeforeItEndedHoweverFarTheRunnerMoved() {
+    BatchWatermarks watermarks = watermarks();
+    RUNNER.set(0);
+    assertEquals(new KeyedBatch.Clock(10_000, -1_000, 0), watermarks.clockFor(10_000, 0));
+    RUNNER.set(Long.MAX_VALUE / 2);
+    assertEquals(
+        new KeyedBatch.Clock(11_000, 0, Long.MAX_VALUE / 2), watermarks.clockFor(11_000, 0));
+  }
+
+  @Test
+  void everyStageOfABatchReadsTheSameSnapshotOfTheRunnersWatermarks() {
+    Map<Integer, SparkWatermarks> first = Map.of(0, sparkWatermarks(1_000, 2_000));
+    Map<Integer, SparkWatermarks> advanced = Map.of(0, sparkWatermarks(2_000, 3_000));
+    assertEquals(first, BatchWatermarks.snapshotAt(5_000, () -> first));
+    assertEquals(first, BatchWatermarks.snapshotAt(5_000, () -> advanced));
+    assertEquals(advanced, BatchWatermarks.snapshotAt(6_000, () -> advanced));
+  }
+
+  private static SparkWatermarks sparkWatermarks(long low, long high) {
+    return new SparkWatermarks(new Instant(low), new Instant(high), new Instant(high));
   }
 
   @Test

@@ -47,6 +47,21 @@ class KeyTimersTest {
     assertEquals(10_001, timers.nextDueMillis());
   }
 
+  /**
+   * As in Beam's own timer internals, a processing-time timer is due once the clock is past it. A
+   * trigger's delay ({@code AfterProcessingTime}) fires only then: offered at its own time, the
+   * timer would be used up and the pane never fire (a streaming file sink that wrote nothing).
+   */
+  @Test
+  void aProcessingTimeTimerIsDueOnceTheBatchTimeIsPastIt() {
+    KeyTimers timers = new KeyTimers(BATCH);
+    set(timers, "now", BATCH.getMillis());
+    assertNull(timers.pollDue());
+    assertEquals(BATCH.getMillis() + 1_000, PartitionState.bucketOf(timers.nextDueMillis(), 1_000));
+    KeyTimers next = KeyTimers.decode(timers.encode(CODER), CODER, BATCH.plus(1_000));
+    assertEquals("now", next.pollDue().getTimerId());
+  }
+
   @Test
   void deletedTimersDoNotFire() {
     KeyTimers timers = new KeyTimers(BATCH);
@@ -61,7 +76,7 @@ class KeyTimersTest {
     KeyTimers timers = new KeyTimers(BATCH);
     set(timers, "a", 12_000);
     set(timers, "b", 11_000);
-    KeyTimers next = KeyTimers.decode(timers.encode(CODER), CODER, new Instant(12_000));
+    KeyTimers next = KeyTimers.decode(timers.encode(CODER), CODER, new Instant(12_001));
     assertEquals("b", next.pollDue().getTimerId());
     assertEquals("a", next.pollDue().getTimerId());
     assertNull(next.pollDue());
@@ -72,7 +87,7 @@ class KeyTimersTest {
     KeyTimers timers = new KeyTimers(BATCH, new Instant(1_000), new Instant(5_000));
     timers.setTimer(GLOBAL, "end", "", new Instant(4_999), new Instant(4_999), TimeDomain.EVENT_TIME);
     timers.setTimer(GLOBAL, "gc", "", new Instant(5_000), new Instant(5_000), TimeDomain.EVENT_TIME);
-    set(timers, "flush", 10_000);
+    set(timers, "flush", 9_999);
     assertEquals(List.of("flush"), ids(timers.takeDue()));
     assertEquals(1_000, timers.currentInputWatermarkTime().getMillis());
     timers.advanceWatermark();

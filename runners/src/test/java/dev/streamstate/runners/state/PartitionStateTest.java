@@ -53,15 +53,16 @@ class PartitionStateTest {
     state = after(state, 11_000, B, dueAt(60_000));
     assertEquals(Set.of(), dueBy(state, 12_000));
     assertEquals(Set.of(A), dueBy(state, 13_000));
-    assertEquals(Set.of(A, B), dueBy(state, 60_000));
+    assertEquals(Set.of(A), dueBy(state, 60_000), "a timer is due once the batch time is past it");
+    assertEquals(Set.of(A, B), dueBy(state, 61_000));
   }
 
   @Test
   void aTimerMovedLaterLeavesItsOldBucket() {
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, dueAt(12_000));
     state = after(state, 11_000, A, dueAt(30_000));
-    assertEquals(Set.of(), dueBy(state, 29_000));
-    assertEquals(Set.of(A), dueBy(state, 30_000));
+    assertEquals(Set.of(), dueBy(state, 30_000));
+    assertEquals(Set.of(A), dueBy(state, 31_000));
   }
 
   @Test
@@ -70,9 +71,9 @@ class PartitionStateTest {
     PartitionState after = after(before, 11_000, A, null);
     assertNull(after.get(A));
     assertEquals(0, after.size());
-    assertEquals(Set.of(), dueBy(after, 12_000));
+    assertEquals(Set.of(), dueBy(after, 13_000));
     assertNotNull(before.get(A));
-    assertEquals(Set.of(A), dueBy(before, 12_000));
+    assertEquals(Set.of(A), dueBy(before, 13_000));
   }
 
   @Test
@@ -91,9 +92,9 @@ class PartitionStateTest {
     assertEquals(state.approximateBytes(), read.approximateBytes());
     assertArrayEquals(new byte[] {1, 2}, read.get(A).cells().get("/", "seen"));
     assertArrayEquals(new byte[] {9, 9}, read.get(A).timers().get(0));
-    assertEquals(Set.of(), dueBy(read, 14_000));
-    assertEquals(Set.of(A), dueBy(read, 15_000));
-    assertEquals(Set.of(A, B), dueBy(read, 40_000));
+    assertEquals(Set.of(), dueBy(read, 15_000));
+    assertEquals(Set.of(A), dueBy(read, 16_000));
+    assertEquals(Set.of(A, B), dueBy(read, 41_000));
     assertEquals(Set.of(A), read.toBuilder(11_000, 7_001).dueKeys());
   }
 
@@ -128,12 +129,12 @@ class PartitionStateTest {
     KeyState both =
         new KeyState(HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(12_000, BATCH), 50_000);
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, both);
-    PartitionState.Builder next = state.toBuilder(12_000, NO_WATERMARK);
+    PartitionState.Builder next = state.toBuilder(13_000, NO_WATERMARK);
     assertEquals(Set.of(A), next.dueKeys());
     next.put(A, state.get(A), dueAt(20_000));
     PartitionState later = next.build();
     assertEquals(Set.of(), later.toBuilder(13_000, 60_000).dueKeys());
-    assertEquals(Set.of(A), later.toBuilder(20_000, NO_WATERMARK).dueKeys());
+    assertEquals(Set.of(A), later.toBuilder(21_000, NO_WATERMARK).dueKeys());
   }
 
   private static PartitionState roundTrip(PartitionState state) throws Exception {
