@@ -104,15 +104,24 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
                         CoderUtils.encodeToByteArray(
                             valueCoder, element.withValue(element.getValue().getValue()))))
             .dstream();
-    Duration everyTenBatches = keyed.slideDuration().times(CHECKPOINT_BATCHES);
-    Long configured =
-        context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis();
     Duration checkpointInterval =
-        configured != null && configured > everyTenBatches.milliseconds()
-            ? new Duration(configured)
-            : everyTenBatches;
+        checkpointInterval(
+            keyed.slideDuration(),
+            context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis());
     return new KeyedStateDStream(
         keyed, context.getSparkContext().defaultParallelism(), batch, watermarks, checkpointInterval);
+  }
+
+  /**
+   * How far apart the state of a stream of {@code batch} intervals is checkpointed: every {@value
+   * #CHECKPOINT_BATCHES} batches, or every {@code configuredMillis} ({@code
+   * --checkpointDurationMillis}, may be null) where that is longer.
+   */
+  static Duration checkpointInterval(Duration batch, @Nullable Long configuredMillis) {
+    Duration everyTenBatches = batch.times(CHECKPOINT_BATCHES);
+    return configuredMillis != null && configuredMillis > everyTenBatches.milliseconds()
+        ? new Duration(configuredMillis)
+        : everyTenBatches;
   }
 
   /** This stream in Spark's Java API. */

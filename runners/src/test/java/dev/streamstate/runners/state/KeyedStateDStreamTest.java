@@ -28,7 +28,11 @@ class KeyedStateDStreamTest {
       Queue<JavaRDD<Tuple2<ByteArray, byte[]>>> batches = new LinkedList<>();
       KeyedStateDStream state =
           new KeyedStateDStream(
-              streaming.queueStream(batches).dstream(), 2, null, null, Durations.seconds(10));
+              streaming.queueStream(batches).dstream(),
+              2,
+              null,
+              null,
+              KeyedStateDStream.checkpointInterval(Durations.seconds(1), null));
       // Kept serialized (Spark's default for a checkpointed stream), every batch would serialize
       // the whole state into the cache and deserialize it again.
       assertEquals(StorageLevel.MEMORY_ONLY(), state.storageLevel());
@@ -36,5 +40,13 @@ class KeyedStateDStreamTest {
     } finally {
       streaming.stop(true, false);
     }
+  }
+
+  @Test
+  void theStateIsCheckpointedTenBatchesApartOrAsConfiguredWhereThatIsLonger() {
+    assertEquals(Durations.seconds(20), KeyedStateDStream.checkpointInterval(Durations.seconds(2), null));
+    // A resumable job checkpoints its source every batch: the state keeps its ten batches.
+    assertEquals(Durations.seconds(20), KeyedStateDStream.checkpointInterval(Durations.seconds(2), 2_000L));
+    assertEquals(Durations.seconds(60), KeyedStateDStream.checkpointInterval(Durations.seconds(2), 60_000L));
   }
 }
