@@ -85,7 +85,9 @@ public final class ConformanceReport {
     md.append("\n## ").append(SETUPS.get(setup)).append("\n\n");
     md.append(runs).append(runs == 1 ? " run" : " runs").append(" of each test on each runner. ");
     md.append("Per test class: tests, passed (in every run), failed (in every run), flaky (in some), skipped.\n\n");
-    md.append("| test class | Beam's translation (`TestSparkRunner`) | ours (`TestStreamStateSparkRunner`) |\n");
+    String prefix = setup.equals("streaming") ? "Streaming" : "";
+    md.append("| test class | Beam's translation (`").append(prefix).append("TestSparkRunner`) | ours (`")
+        .append(prefix).append("TestStreamStateSparkRunner`) |\n");
     md.append("|---|---|---|\n");
     Set<String> classes = new TreeSet<>();
     for (String test : union(beams, ours)) {
