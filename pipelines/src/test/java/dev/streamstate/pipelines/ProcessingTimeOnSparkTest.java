@@ -11,12 +11,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
@@ -81,11 +84,11 @@ class ProcessingTimeOnSparkTest {
         stream.send("{\"id\":1,\"data\":\"home\"}");
         stream.send("{\"id\":2,\"data\":\"search\"}");
         stream.send("{\"id\":1,\"data\":\"checkout\",\"isLast\":true}");
-        List<Map<String, Object>> sessions = awaitResults("sessions", lines -> lines.size() >= 2);
+        awaitResults("sessions", lines -> lines.size() >= 2);
         Thread.sleep(3_000); // a session must not come out twice, nor a third appear
-        sessions = awaitResults("sessions", lines -> lines.size() >= 2);
+        List<Map<String, Object>> sessions = awaitResults("sessions", lines -> lines.size() >= 2);
         assertEquals(2, sessions.size(), sessions.toString());
-        Map<Object, Map<String, Object>> byId = new java.util.TreeMap<>();
+        Map<Object, Map<String, Object>> byId = new TreeMap<>();
         sessions.forEach(session -> byId.put(session.get("id"), session));
         assertEquals(List.of("home", "checkout"), byId.get(1).get("events"));
         assertEquals("last", byId.get(1).get("closed_by"));
@@ -145,7 +148,7 @@ class ProcessingTimeOnSparkTest {
 
   /** Results in a fixed order, to compare them as a multiset. */
   private static List<String> sorted(List<Map<String, Object>> results) {
-    return results.stream().map(line -> new java.util.TreeMap<>(line).toString()).sorted().toList();
+    return results.stream().map(line -> new TreeMap<>(line).toString()).sorted().toList();
   }
 
   /** Every JSON line in the sink's files named {@code prefix…}, once {@code done} holds of them. */
@@ -189,17 +192,16 @@ class ProcessingTimeOnSparkTest {
    */
   private static final class LineServer implements AutoCloseable {
     private final ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-    private final java.util.concurrent.LinkedBlockingDeque<Socket> accepted =
-        new java.util.concurrent.LinkedBlockingDeque<>();
-    private final Map<Socket, Long> acceptedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A connection and when it was accepted, newest first. */
+    private record Accepted(Socket socket, long atMillis) {}
+
+    private final LinkedBlockingDeque<Accepted> accepted = new LinkedBlockingDeque<>();
     private final Thread acceptor =
         new Thread(
             () -> {
               try {
                 while (true) {
-                  Socket socket = server.accept();
-                  acceptedAt.put(socket, System.currentTimeMillis());
-                  accepted.addFirst(socket);
+                  accepted.addFirst(new Accepted(server.accept(), System.currentTimeMillis()));
                 }
               } catch (IOException closed) {
                 // the test is over
@@ -242,17 +244,18 @@ class ProcessingTimeOnSparkTest {
     private Socket open() throws Exception {
       long deadline = System.currentTimeMillis() + WAIT_MILLIS;
       while (System.currentTimeMillis() < deadline) {
-        Socket newest = accepted.peekFirst();
-        if (newest != null && System.currentTimeMillis() - acceptedAt.get(newest) > 1_000) {
-          newest.setSoTimeout(200);
+        Accepted newest = accepted.peekFirst();
+        if (newest != null && System.currentTimeMillis() - newest.atMillis() > 1_000) {
+          Socket socket = newest.socket();
+          socket.setSoTimeout(200);
           try {
-            if (newest.getInputStream().read() < 0) {
+            if (socket.getInputStream().read() < 0) {
               accepted.remove(newest); // hung up: the job's check of the address
-              newest.close();
+              socket.close();
               continue;
             }
-          } catch (java.net.SocketTimeoutException stillOpen) {
-            return newest;
+          } catch (SocketTimeoutException stillOpen) {
+            return socket;
           }
         }
         Thread.sleep(100);
@@ -263,8 +266,8 @@ class ProcessingTimeOnSparkTest {
     @Override
     public void close() throws IOException {
       server.close();
-      for (Socket socket : accepted) {
-        socket.close();
+      for (Accepted connection : accepted) {
+        connection.socket().close();
       }
     }
   }
