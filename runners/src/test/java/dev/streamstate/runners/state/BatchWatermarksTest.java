@@ -66,6 +66,15 @@ class BatchWatermarksTest {
     assertEquals(advanced, BatchWatermarks.snapshotAt(6_000, () -> advanced));
   }
 
+  @Test
+  void noWatermarksAreReadBeforeABatchOfThisJobHasCompleted() {
+    Map<Integer, SparkWatermarks> previousJobs =
+        Map.of(0, sparkWatermarks(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2));
+    assertEquals(Map.of(), BatchWatermarks.ofThisJob(0, () -> previousJobs));
+    Map<Integer, SparkWatermarks> advanced = Map.of(0, sparkWatermarks(1_000, 2_000));
+    assertEquals(advanced, BatchWatermarks.ofThisJob(5_000, () -> advanced));
+  }
+
   private static SparkWatermarks sparkWatermarks(long low, long high) {
     return new SparkWatermarks(new Instant(low), new Instant(high), new Instant(high));
   }
