@@ -22,7 +22,6 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollection.IsBounded;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
@@ -89,7 +88,7 @@ final class FraudPipeline {
   static PCollectionTuple fraud(PCollection<String> payloads, Options options) {
     DetectFraud detect =
         DetectFraud.against(
-                HistoricAverages.view(payloads.getPipeline(), options, payloads.isBounded() == IsBounded.UNBOUNDED))
+                HistoricAverages.view(payloads.getPipeline(), options))
             .withWindows(
                 EventTimeWindows.fixed(Seconds.positive("windowSeconds", options.getWindowSeconds()))
                     .withAllowedLateness(Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds())))

@@ -66,18 +66,19 @@ final class HistoricAverages {
 
   private HistoricAverages() {}
 
-  static PCollectionView<Map<String, BigDecimal>> view(
-      Pipeline pipeline, FraudPipeline.Options options, boolean unbounded) {
-    if (options.getHistoryFile() != null || Sources.named(options.getSource()) == Sources.GENERATOR) {
-      Map<String, BigDecimal> averages =
-          options.getHistoryFile() != null ? readFile(Path.of(options.getHistoryFile())) : sample();
-      return pipeline
-          .apply("History", Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
-          .apply("AsMap", View.asMap());
+  static PCollectionView<Map<String, BigDecimal>> view(Pipeline pipeline, FraudPipeline.Options options) {
+    Sources source = Sources.named(options.getSource());
+    if (options.getHistoryFile() != null || source == Sources.GENERATOR) {
+      return fixed(pipeline, options.getHistoryFile() != null ? readFile(Path.of(options.getHistoryFile())) : sample());
     }
     CassandraLogin login = CassandraLogin.of(options);
     CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), login);
-    if (!unbounded) {
+    if (source.finite() && source.streaming(options)) {
+      // A replay read as a stream ends with its file: the table as it is when the job starts,
+      // not a refresh whose endless ticks would keep the stream from ending.
+      return fixed(pipeline, readTable(options.getCassandraHost(), options.getCassandraPort(), login));
+    }
+    if (source.finite()) {
       return pipeline
           .apply(
               "ReadHistory",
@@ -116,6 +117,13 @@ final class HistoricAverages {
             "AsMap",
             View.<Map<String, BigDecimal>>asSingleton()
                 .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort(), login)));
+  }
+
+  /** Averages known when the job is built, as a side input. */
+  private static PCollectionView<Map<String, BigDecimal>> fixed(Pipeline pipeline, Map<String, BigDecimal> averages) {
+    return pipeline
+        .apply("History", Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
+        .apply("AsMap", View.asMap());
   }
 
   /** The sample history shipped for the generator's accounts (also what local-stack loads). */

@@ -113,9 +113,13 @@ final class Job {
    */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options, Runnable afterStop) {
     PipelineResult result = start(spec, options);
-    if (Sources.named(options.getSource()).unbounded()) {
+    Sources source = Sources.named(options.getSource());
+    if (!source.finite()) {
       stopOnCtrlC(result, afterStop);
       logCounters(spec.name(), result);
+    } else if (source.streaming(options) && SparkStreaming.isSpark(options)) {
+      // A Spark stream runs until stopped, even once its input has ended.
+      SparkStreaming.stopAtEndOfInput(result, Seconds.positive("batchSeconds", options.getBatchSeconds()));
     }
     result.waitUntilFinish();
     return result;
@@ -158,7 +162,7 @@ final class Job {
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
     PCollection<String> main = results.get(Outputs.MAIN).apply("CountResults", Metered.as(RESULTS));
     boolean keyed = sink == Sinks.CASSANDRA || sink == Sinks.KAFKA;
-    sink.write(keyed && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, source.unbounded());
+    sink.write(keyed && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, !source.finite());
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
     for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {
@@ -175,15 +179,15 @@ final class Job {
       if (options.getDeadLetters() == null) {
         unreadable.apply("PrintToStderr", Sinks.stderr());
       } else {
-        Sinks.writeFiles(unreadable, options.getDeadLetters(), source.unbounded());
+        Sinks.writeFiles(unreadable, options.getDeadLetters(), !source.finite());
       }
       if (source == Sources.KAFKA) {
         Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options));
       }
     }
 
-    SparkStreaming.configure(options, batch, source.unbounded());
-    if (!SparkStreaming.isSpark(options) || !source.unbounded()) {
+    SparkStreaming.configure(options, batch, source.streaming(options));
+    if (!SparkStreaming.isSpark(options) || !source.streaming(options)) {
       return pipeline.run();
     }
     SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Splits a byte stream into lines (LF or CRLF) without decoding them: decoding is the pipeline's
@@ -20,18 +21,22 @@ final class Lines {
 
   /** Reads {@code in} to its end, handing every line (and a last unterminated one) to {@code sink}. */
   static void read(InputStream in, LineSink sink) throws IOException, InterruptedException {
+    for (byte[] line = next(in); line != null; line = next(in)) {
+      sink.accept(line);
+    }
+  }
+
+  /** The next line of {@code in} (a last unterminated one too), or null at its end. */
+  static byte @Nullable [] next(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b = in.read(); b >= 0; b = in.read()) {
-      if (b == '\n') {
-        sink.accept(withoutCarriageReturn(line.toByteArray()));
-        line.reset();
-      } else {
-        line.write(b);
-      }
+    int b = in.read();
+    if (b < 0) {
+      return null;
     }
-    if (line.size() > 0) {
-      sink.accept(withoutCarriageReturn(line.toByteArray()));
+    for (; b >= 0 && b != '\n'; b = in.read()) {
+      line.write(b);
     }
+    return withoutCarriageReturn(line.toByteArray());
   }
 
   private static byte[] withoutCarriageReturn(byte[] line) {

@@ -7,7 +7,7 @@ import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
-import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -23,14 +23,15 @@ enum Sinks {
     void check(StreamStateOptions options) {}
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
       lines.apply("Print", ParDo.of(new PrintFn(false)));
     }
   },
 
   /**
-   * JSON lines in files starting with the path: one file {@code PATH} for a bounded input; for a
-   * stream, a new {@code PATH-…} file every few seconds with what arrived meanwhile.
+   * JSON lines in files starting with the path: one file {@code PATH} for an input that ends (a
+   * replay, in batch or as a stream); for an endless stream, a new {@code PATH-…} file every few
+   * seconds with what arrived meanwhile.
    */
   FILE {
     @Override
@@ -41,8 +42,8 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
-      writeFiles(lines, options.getOutput(), unbounded);
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
+      writeFiles(lines, options.getOutput(), endless);
     }
   },
 
@@ -57,7 +58,7 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
       writeKafka("WriteToKafka", lines, options, options.getOutputTopic());
     }
   },
@@ -76,7 +77,7 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
       String table = options.getCassandraTable();
       lines.apply(
           "WriteToCassandra",
@@ -107,8 +108,8 @@ enum Sinks {
   }
 
   /** Writes JSON lines to files starting with {@code path} (also used for dead letters). */
-  static void writeFiles(PCollection<String> lines, String path, boolean unbounded) {
-    if (unbounded) {
+  static void writeFiles(PCollection<String> lines, String path, boolean endless) {
+    if (endless) {
       lines
           .apply(
               "EveryFewSeconds",
@@ -119,16 +120,23 @@ enum Sinks {
                   .withAllowedLateness(Duration.ZERO)
                   .discardingFiredPanes())
           .apply("Write", TextIO.write().to(path).withWindowedWrites().withNumShards(1));
-    } else {
-      lines
-          .apply(
-              "AllAtEnd",
-              Window.<String>into(new GlobalWindows())
-                  .triggering(DefaultTrigger.of())
-                  .withAllowedLateness(Duration.ZERO)
-                  .discardingFiredPanes())
-          .apply("Write", TextIO.write().to(path).withoutSharding());
+      return;
     }
+    PCollection<String> all =
+        lines.apply(
+            "AllAtEnd",
+            Window.<String>into(new GlobalWindows())
+                // Beam refuses the default trigger on a stream in the global window: this is it.
+                .triggering(AfterWatermark.pastEndOfWindow())
+                .withAllowedLateness(Duration.ZERO)
+                .discardingFiredPanes());
+    // A stream that ends (a replay read as a stream) needs a windowed write: its one pane, when
+    // the watermark reaches the end, goes to the same single file a batch run writes.
+    all.apply(
+        "Write",
+        lines.isBounded() == PCollection.IsBounded.BOUNDED
+            ? TextIO.write().to(path).withoutSharding()
+            : TextIO.write().to(path).withWindowedWrites().withNumShards(1).withShardNameTemplate(""));
   }
 
   private static final Duration FLUSH_EVERY = Duration.standardSeconds(5);
@@ -136,7 +144,7 @@ enum Sinks {
   /** Fails fast, with what to fix, when the sink's options cannot work. */
   abstract void check(StreamStateOptions options);
 
-  abstract void write(PCollection<String> lines, StreamStateOptions options, boolean unbounded);
+  abstract void write(PCollection<String> lines, StreamStateOptions options, boolean endless);
 
   /** The sink {@code --sink} names. */
   static Sinks named(String name) {

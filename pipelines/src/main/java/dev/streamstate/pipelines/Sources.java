@@ -20,6 +20,8 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -39,8 +41,11 @@ import org.joda.time.Instant;
 
 /** The sources every pipeline can read, chosen by {@code --source}: one implementation for all. */
 enum Sources {
-  /** A replay file: event time from each line. Bounded: the pipeline ends at the end of the file. */
-  FILE(false) {
+  /**
+   * A replay file: event time from each line. The pipeline ends at the end of the file: in batch,
+   * or with {@code --streaming=true} as a stream whose watermark follows the file.
+   */
+  FILE(true) {
     @Override
     void check(StreamStateOptions options) {
       String input = options.getInput();
@@ -59,13 +64,15 @@ enum Sources {
     @Override
     PCollectionTuple read(
         Pipeline pipeline, StreamStateOptions options, Generator generator) {
+      PCollection<byte[]> lines =
+          streaming(options)
+              ? pipeline.apply("ReadReplayStream", Read.from(new ReplayFileSource(options.getInput())))
+              : pipeline
+                  .apply("MatchReplayFiles", FileIO.match().filepattern(options.getInput()))
+                  .apply("OpenReplayFiles", FileIO.readMatches())
+                  .apply("ReadLines", ParDo.of(new ReadLinesFn()));
       WithFailures.Result<PCollection<String>, DeadLetter> text =
-          pipeline
-              .apply("MatchReplayFiles", FileIO.match().filepattern(options.getInput()))
-              .apply("OpenReplayFiles", FileIO.readMatches())
-              .apply("ReadLines", ParDo.of(new ReadLinesFn()))
-              .setCoder(ByteArrayCoder.of())
-              .apply("DecodeUtf8", Utf8.decode());
+          lines.setCoder(ByteArrayCoder.of()).apply("DecodeUtf8", Utf8.decode());
       WithFailures.Result<PCollection<String>, DeadLetter> payloads =
           text.output().apply("ParseReplayLines", ReplayLines.parse());
       return Outputs.of(
@@ -77,7 +84,7 @@ enum Sources {
   },
 
   /** Lines from a TCP server, stamped on arrival. */
-  SOCKET(true) {
+  SOCKET(false) {
     @Override
     void check(StreamStateOptions options) {
       SocketSource.checkReachable(options.getHost(), options.getPort());
@@ -97,7 +104,7 @@ enum Sources {
    * Message values from a Kafka topic; the message timestamp is the event time, and offsets are
    * committed as micro-batches finish, so a restarted job goes on where it stopped.
    */
-  KAFKA(true) {
+  KAFKA(false) {
     @Override
     void check(StreamStateOptions options) {
       if (options.getTopic() == null || options.getTopic().isBlank()) {
@@ -134,7 +141,7 @@ enum Sources {
   },
 
   /** Built-in data for the pipeline, stamped with the time it is made. */
-  GENERATOR(true) {
+  GENERATOR(false) {
     @Override
     void check(StreamStateOptions options) {
       if (options.getEventsPerSecond() <= 0) {
@@ -158,15 +165,23 @@ enum Sources {
     }
   };
 
-  private final boolean unbounded;
+  private final boolean finite;
 
-  Sources(boolean unbounded) {
-    this.unbounded = unbounded;
+  Sources(boolean finite) {
+    this.finite = finite;
   }
 
-  /** Whether the source never ends (a streaming job) or ends with its input (a batch job). */
-  boolean unbounded() {
-    return unbounded;
+  /** Whether the source ends, and the job with it, or is read until the job is stopped. */
+  boolean finite() {
+    return finite;
+  }
+
+  /**
+   * Whether the job reads it as a stream (micro-batches on Spark): an endless source always, a
+   * finite one with {@code --streaming=true}.
+   */
+  boolean streaming(PipelineOptions options) {
+    return !finite || options.as(StreamingOptions.class).isStreaming();
   }
 
   /** Fails fast, with a message saying what to fix, when the options cannot work. */

@@ -140,7 +140,7 @@ public final class StreamState {
             .withValidation()
             .as(spec.optionsType());
     PipelineResult result = Job.run(spec, options);
-    if (!Sources.named(options.getSource()).unbounded()) {
+    if (Sources.named(options.getSource()).finite()) {
       err.println("streamstate " + spec.name() + ": " + Job.summary(result, options));
     }
   }

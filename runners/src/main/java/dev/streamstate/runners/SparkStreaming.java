@@ -1,12 +1,18 @@
 package dev.streamstate.runners;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.runners.spark.TestSparkRunner;
 import org.apache.beam.runners.spark.io.MicrobatchSource;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
+import org.apache.beam.runners.spark.util.GlobalWatermarkHolder.SparkWatermarks;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Duration;
 
 /**
@@ -75,6 +81,42 @@ public final class SparkStreaming {
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());
     spark.setEnableSparkMetricSinks(false);
+  }
+
+  /**
+   * Stops a Spark stream whose sources end (a replay read as a stream) once it has done all its
+   * input can give, gracefully, finishing the batches already made. A stage reads the watermark
+   * when a batch is made, so once every source has reported the end of time, the first batch made
+   * after that fires every window the end closes, in all stages of the batch, and writes the sinks'
+   * last panes; the stream stops when the batch after that one has completed too. Returns early if
+   * the job ends otherwise; a failed batch's error is thrown.
+   */
+  public static void stopAtEndOfInput(PipelineResult result, Duration batchInterval) {
+    long batch = batchInterval.getMillis();
+    long endSeenAt = 0;
+    while (!result.waitUntilFinish(Duration.millis(Math.max(10, batch / 10))).isTerminal()) {
+      // Spark's batch times are wall-clock times, on the timer that makes the batches.
+      long completed = GlobalWatermarkHolder.getLastWatermarkedBatchTime();
+      if (endSeenAt == 0) {
+        // Before a batch of this job completes, the holder may answer with an earlier job's.
+        if (completed > 0 && allAtEnd(GlobalWatermarkHolder.get(batch))) {
+          endSeenAt = System.currentTimeMillis();
+        }
+      } else if (completed > endSeenAt + batch) {
+        try {
+          result.cancel();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        return;
+      }
+    }
+  }
+
+  private static boolean allAtEnd(Map<Integer, SparkWatermarks> sources) {
+    return !sources.isEmpty()
+        && sources.values().stream()
+            .allMatch(source -> !source.getHighWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE));
   }
 
   private static void forgetSourceReaders() {

@@ -22,7 +22,8 @@ public final class Utf8 {
     return ParseOrDeadLetter.with(Utf8::decodeStrict, Utf8::decodeLenient, StringUtf8Coder.of());
   }
 
-  static String decodeStrict(byte[] bytes) {
+  /** The text, or {@link IllegalArgumentException} for bytes that are not valid UTF-8. */
+  public static String decodeStrict(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
