@@ -179,7 +179,7 @@ final class Job {
       if (options.getDeadLetters() == null) {
         unreadable.apply("PrintToStderr", Sinks.stderr());
       } else {
-        Sinks.writeFiles(unreadable, options.getDeadLetters(), !source.finite());
+        Sinks.writeFiles("DeadLettersToFiles", unreadable, options.getDeadLetters(), !source.finite());
       }
       if (source == Sources.KAFKA) {
         Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options));

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
@@ -12,6 +13,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 
@@ -43,7 +45,7 @@ enum Sinks {
 
     @Override
     void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
-      writeFiles(lines, options.getOutput(), endless);
+      writeFiles("WriteToFiles", lines, options.getOutput(), endless);
     }
   },
 
@@ -108,7 +110,18 @@ enum Sinks {
   }
 
   /** Writes JSON lines to files starting with {@code path} (also used for dead letters). */
-  static void writeFiles(PCollection<String> lines, String path, boolean endless) {
+  /** Writes the lines to files starting with {@code path} as {@link #FILE} says, as step {@code name}. */
+  static void writeFiles(String name, PCollection<String> lines, String path, boolean endless) {
+    lines.apply(
+        name,
+        PTransform.compose(
+            (PCollection<String> in) -> {
+              writeFiles(in, path, endless);
+              return PDone.in(in.getPipeline());
+            }));
+  }
+
+  private static void writeFiles(PCollection<String> lines, String path, boolean endless) {
     if (endless) {
       lines
           .apply(

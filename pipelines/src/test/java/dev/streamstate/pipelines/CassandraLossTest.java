@@ -38,6 +38,7 @@ class CassandraLossTest {
       CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
       RunningWordCountPipeline.Options options =
           KafkaToCassandraRun.options(
+              "StreamStateSparkRunner",
               RunningWordCountPipeline.SPEC, kafka, TOPIC, cassandra, "--idleTimeoutSeconds=0", "--cassandraRetrySeconds=5");
       PipelineResult result = Job.start(RunningWordCountPipeline.SPEC, options);
       try {

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cluster jar on a real Spark standalone cluster: a Master and a Worker started from Spark's
- * own jars, a real Kafka broker, and {@code running-word-count} submitted as a driver process of
- * its own in client mode, its state kept on the cluster's executor. Every running count it writes
+ * own jars, a real Kafka broker, and {@code running-word-count} on our runner submitted as a
+ * driver process of its own in client mode, its state kept on the cluster's executor (our
+ * translation's classes and state shipped to a JVM that is not the driver's). Every running count it writes
  * to Kafka is checked against a count made here; then driver, Worker and Master are stopped and
  * must be gone. Runs after {@code package}, which builds the jar.
  */
@@ -56,7 +57,7 @@ class ClusterRunIT {
               StreamState.class.getName(),
               List.of(
                   "running-word-count",
-                  "--runner=SparkRunner",
+                  "--runner=StreamStateSparkRunner",
                   "--source=kafka",
                   "--bootstrapServers=" + kafka.bootstrapServers(),
                   "--topic=lines",

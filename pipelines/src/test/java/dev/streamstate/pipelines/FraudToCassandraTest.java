@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fraud pipeline end to end: the producer's fixed ledger of 100 transactions (and one
- * unreadable line) in the real Kafka broker, the Spark runner in streaming mode with history
+ * unreadable line) in the real Kafka broker, our Spark runner in streaming mode with history
  * from the real Cassandra node, alerts upserted into {@code finances.alerts}. The expected alerts
  * are computed here, independently of the pipeline. Then the history changes in Cassandra
  * mid-stream and new transactions are judged against the refreshed history.
@@ -78,7 +78,7 @@ class FraudToCassandraTest {
       Set<String> firstAlerts = expected.alerts(history);
 
       FraudPipeline.Options options =
-          KafkaToCassandraRun.options(FraudPipeline.SPEC, kafka, TOPIC, cassandra, "--historyRefreshSeconds=2");
+          KafkaToCassandraRun.options("StreamStateSparkRunner", FraudPipeline.SPEC, kafka, TOPIC, cassandra, "--historyRefreshSeconds=2");
       PipelineResult result = Job.start(FraudPipeline.SPEC, options);
       try {
         assertEquals(firstAlerts, await(() -> ExpectedAlerts.table(session), firstAlerts.size()));

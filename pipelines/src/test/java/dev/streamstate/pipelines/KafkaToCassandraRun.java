@@ -7,13 +7,19 @@ import java.util.List;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
-/** Options for a pipeline run on the Spark runner (local[2]) from a Kafka topic into Cassandra. */
+/** Options for a pipeline run on a Spark runner (local[2]) from a Kafka topic into Cassandra. */
 final class KafkaToCassandraRun {
   private KafkaToCassandraRun() {}
 
+  /** Beam's translation ({@code SparkRunner}) or ours ({@code StreamStateSparkRunner}). */
   static <O extends StreamStateOptions> O options(
-      PipelineSpec<O> spec, EmbeddedKafka kafka, String topic, EmbeddedCassandra cassandra, String... more) {
-    List<String> args = new ArrayList<>(List.of("--runner=SparkRunner"));
+      String runner,
+      PipelineSpec<O> spec,
+      EmbeddedKafka kafka,
+      String topic,
+      EmbeddedCassandra cassandra,
+      String... more) {
+    List<String> args = new ArrayList<>(List.of("--runner=" + runner));
     args.addAll(kafkaToCassandra(kafka, topic, cassandra));
     args.addAll(List.of(more));
     O options =

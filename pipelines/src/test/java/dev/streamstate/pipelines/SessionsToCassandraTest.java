@@ -19,36 +19,45 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Instant;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sessions pipeline end to end: user events from the real Kafka broker, sessionized on the
- * Spark runner in streaming mode, upserted into the real Cassandra node and read back.
+ * Spark runner in streaming mode (Beam's translation and ours), upserted into the real Cassandra
+ * node and read back.
  */
 @ExtendWith(RealServers.class)
 class SessionsToCassandraTest {
 
-  @Test
-  void sessionsFromKafkaLandInCassandraOnTheSparkRunner() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"SparkRunner", "StreamStateSparkRunner"})
+  void sessionsFromKafkaLandInCassandra(String runner) throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
     EmbeddedCassandra cassandra = RealServers.cassandra();
-    kafka.createTopic("user-events", 1);
+    String topic = "user-events-" + runner;
+    kafka.createTopic(topic, 1);
+    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+        Session session = cluster.connect()) {
+      session.execute("TRUNCATE finances.sessions"); // the other runner's run wrote here too
+    }
     long base = Instant.now().minus(org.joda.time.Duration.standardMinutes(1)).getMillis();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
             new StringSerializer(),
             new StringSerializer())) {
-      send(producer, base + 1000, "{\"id\":1,\"data\":\"b\",\"isLast\":true}");
-      send(producer, base, "{\"id\":1,\"data\":\"a\",\"isLast\":false}");
-      send(producer, base + 2000, "{\"id\":1,\"data\":\"c\",\"isLast\":false}");
-      send(producer, base + 500, "{\"id\":2,\"data\":\"x\",\"isLast\":false}");
-      send(producer, base + 600, "not json");
+      send(producer, topic, base + 1000, "{\"id\":1,\"data\":\"b\",\"isLast\":true}");
+      send(producer, topic, base, "{\"id\":1,\"data\":\"a\",\"isLast\":false}");
+      send(producer, topic, base + 2000, "{\"id\":1,\"data\":\"c\",\"isLast\":false}");
+      send(producer, topic, base + 500, "{\"id\":2,\"data\":\"x\",\"isLast\":false}");
+      send(producer, topic, base + 600, "not json");
     }
 
     SessionPipelines.Options options =
-        KafkaToCassandraRun.options(SessionPipelines.SESSIONS, kafka, "user-events", cassandra, "--gapSeconds=5");
+        KafkaToCassandraRun.options(runner, SessionPipelines.SESSIONS, kafka, topic, cassandra, "--gapSeconds=5");
     PipelineResult result = Job.start(SessionPipelines.SESSIONS, options);
 
     Set<String> rows = new TreeSet<>();
@@ -79,8 +88,8 @@ class SessionsToCassandraTest {
         Set.of("1 0 1000 [a, b] last", "1 2000 2000 [c] timeout", "2 500 500 [x] timeout"), rows);
   }
 
-  private static void send(KafkaProducer<String, String> producer, long timestamp, String value)
+  private static void send(KafkaProducer<String, String> producer, String topic, long timestamp, String value)
       throws Exception {
-    producer.send(new ProducerRecord<>("user-events", null, timestamp, null, value)).get();
+    producer.send(new ProducerRecord<>(topic, null, timestamp, null, value)).get();
   }
 }
