@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.runners.core.GroupAlsoByWindowsAggregators;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.ReduceFnRunner;
+import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -22,8 +24,10 @@ import org.apache.beam.runners.spark.metrics.MetricsContainerStepMapAccumulator;
 import org.apache.beam.runners.spark.stateful.SparkStateInternals;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValueReceiver;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
@@ -47,9 +51,10 @@ import scala.Tuple2;
  * DroppedDueToLateness}), then the watermark advanced to this batch's and the due timers offered
  * earliest first, again until none is due. A key with no state and no timers is dropped.
  *
- * <p>The watermark is the runner's, the slowest of the stage's sources, advanced when a
- * micro-batch completes; it is read once a batch, on the driver, and kept for the batch's
- * recomputation (see {@link BatchWatermarks}).
+ * <p>The watermark is the stage's input watermark (see {@link KeyedStateDStream}). A key's
+ * watermark hold is the earliest of the holds the {@code ReduceFnRunner} keeps in its state, one
+ * for the elements buffered in each window and one for a window's end or garbage collection,
+ * exactly what Beam's runners hold a GroupByKey's output watermark with.
  */
 final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements KeyedBatch {
   private static final long serialVersionUID = 1L;
@@ -62,6 +67,18 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
    * beyond them stays due and fires in the next batch.
    */
   private static final int TIMER_ROUNDS = 100;
+
+  /**
+   * The ids of the state cells in which the {@code ReduceFnRunner} keeps its watermark holds (its
+   * {@code WatermarkHold}'s tags, built the same way from Beam's public state tags; the timestamp
+   * combiner does not enter the id).
+   */
+  private static final Set<String> HOLD_CELLS =
+      Set.of(
+          StateTags.makeSystemTagInternal(StateTags.watermarkStateInternal("hold", TimestampCombiner.EARLIEST))
+              .getId(),
+          StateTags.makeSystemTagInternal(StateTags.watermarkStateInternal("extra", TimestampCombiner.EARLIEST))
+              .getId());
 
   /** What the translation knows about the GroupByKey, everything here serializable. */
   static final class Step<K, V, W extends BoundedWindow> implements Serializable {
@@ -191,9 +208,21 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                 cells,
                 timers.encode(timerCoder),
                 PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
-                timers.nextEventMillis());
+                timers.nextEventMillis(),
+                holdOf(cells));
       }
       next.put(keyBytes, before, after);
+    }
+
+    /** The earliest watermark hold in a key's state cells, {@link TimeIndex#NONE} for none. */
+    private long holdOf(Table<String, String, byte[]> cells) {
+      long earliest = TimeIndex.NONE;
+      for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
+        if (HOLD_CELLS.contains(cell.getColumnKey())) {
+          earliest = Math.min(earliest, KeyedBatch.decode(InstantCoder.of(), cell.getValue()).getMillis());
+        }
+      }
+      return earliest;
     }
 
     @Override

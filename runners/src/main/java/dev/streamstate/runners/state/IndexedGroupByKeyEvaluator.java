@@ -62,12 +62,7 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
     step.bucketMillis = elements.dstream().slideDuration().milliseconds();
     KeyedStateDStream states =
         KeyedStateDStream.of(
-            context,
-            elements,
-            step.keyCoder,
-            step.windowedValueCoder,
-            new GroupAlsoByWindowBatch<>(step),
-            BatchWatermarks.ofSources(dataset.getStreamSources(), step.bucketMillis));
+            context, elements, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step));
 
     Coder<WindowedValue<KV<K, Iterable<V>>>> outputCoder = step.outputCoder;
     JavaDStream<WindowedValue<KV<K, Iterable<V>>>> grouped =

@@ -1,6 +1,5 @@
 package dev.streamstate.runners.state;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +10,12 @@ import org.apache.beam.runners.spark.translation.TranslationUtils;
 import org.apache.beam.runners.spark.translation.streaming.UnboundedDataset;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.NonMergingWindowFn;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.KV;
@@ -31,36 +29,23 @@ import org.apache.spark.streaming.api.java.JavaPairDStream;
 import scala.Tuple2;
 
 /**
- * Translates a stateful ParDo (state, processing-time timers, or both) in streaming mode onto a
- * {@link KeyedStateDStream}, so each micro-batch costs its elements plus the keys whose timers are
- * due, where Beam's own Spark translation visits every key it has ever seen.
+ * Translates a stateful ParDo (state, timers in either time domain, or both, in any non-merging
+ * windows) in streaming mode onto a {@link KeyedStateDStream}, so each micro-batch costs its
+ * elements plus the keys whose timers are due, where Beam's own Spark translation visits every key
+ * it has ever seen and refuses event-time timers.
  *
- * <p>Takes stateful ParDos in the global window only ({@link #takes}); one in other windows, whose
- * state Beam collects with an event-time timer, stays the runner's own. Refused, each with a
- * message naming the DoFn: event-time timers. The Spark runner has one
- * watermark per source, advanced after a batch completes; a stage has no watermark of its own and
- * nothing holds the watermark back for a timer's output. An event-time timer fired at that
- * watermark would emit outputs that the next stage, reading the same watermark in the same batch,
- * already treats as late, so the timers would fire, but their results would not be Beam's.
- * {@code @RequiresTimeSortedInput} needs the same watermark and is refused too.
+ * <p>Event-time timers fire at the stage's own input watermark, which follows the output
+ * watermarks of the stages before it, held back by their pending timers and buffered windows (see
+ * {@link KeyedStateDStream}); this stage's output watermark is in turn held back by its pending
+ * timers' output timestamps, so what a timer outputs is on time downstream. Refused at translation,
+ * each with a message naming the DoFn: splittable DoFns and merging windows.
  */
 public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     implements TransformEvaluator<ParDo.MultiOutput<KV<K, V>, OutputT>> {
   private static final long serialVersionUID = 1L;
 
-  /**
-   * Whether this translation takes {@code transform}: a stateful ParDo in the global window. One in
-   * other windows goes to the runner's own translation, which runs it on {@code mapWithState}
-   * (state per key and window, never collected), until this one has event-time timers to collect
-   * a window's state when it expires.
-   */
+  /** Whether this translation takes {@code transform}: a stateful ParDo. */
   static boolean takes(ParDo.MultiOutput<?, ?> transform, EvaluationContext context) {
-    return isStateful(transform)
-        && context.getInput(transform).getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
-  }
-
-  /** Whether {@code transform} is a stateful ParDo. */
-  private static boolean isStateful(ParDo.MultiOutput<?, ?> transform) {
     DoFnSignature signature = DoFnSignatures.signatureForDoFn(transform.getFn());
     return !signature.stateDeclarations().isEmpty()
         || !signature.timerDeclarations().isEmpty()
@@ -72,7 +57,7 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     DoFn<KV<K, V>, OutputT> doFn = transform.getFn();
     @SuppressWarnings("unchecked")
     PCollection<KV<K, V>> input = (PCollection<KV<K, V>>) context.getInput(transform);
-    checkSupported(doFn);
+    checkSupported(doFn, input.getWindowingStrategy());
 
     @SuppressWarnings("unchecked")
     UnboundedDataset<KV<K, V>> dataset = (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
@@ -100,12 +85,15 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     step.schemaInformation = ParDoTranslation.getSchemaInformation(context.getCurrentTransform());
     step.sideInputMapping = ParDoTranslation.getSideInputMapping(context.getCurrentTransform());
     step.metrics = MetricsAccumulator.getInstance();
+    step.collectsWindows =
+        !(windowing.getWindowFn() instanceof GlobalWindows)
+            || DoFnSignatures.signatureForDoFn(doFn).onWindowExpiration() != null;
 
     JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
     step.bucketMillis = elements.dstream().slideDuration().milliseconds();
     KeyedStateDStream states =
         KeyedStateDStream.of(
-            context, elements, step.keyCoder, step.windowedValueCoder, new StatefulBatch<>(step), null);
+            context, elements, step.keyCoder, step.windowedValueCoder, new StatefulBatch<>(step));
 
     Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders =
         TranslationUtils.getTupleTagCoders(context.getOutputs(transform));
@@ -155,41 +143,18 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     }
   }
 
-  private static void checkSupported(DoFn<?, ?> doFn) {
+  private static void checkSupported(DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing) {
     String name = doFn.getClass().getName();
-    DoFnSignature signature = DoFnSignatures.signatureForDoFn(doFn);
-    if (signature.processElement().isSplittable()) {
+    if (DoFnSignatures.signatureForDoFn(doFn).processElement().isSplittable()) {
       throw new UnsupportedOperationException(
           name + ": splittable DoFns are not supported by the Spark runner in streaming mode");
     }
-    if (signature.onWindowExpiration() != null
-        || signature.processElement().requiresTimeSortedInput()) {
+    if (!(windowing.getWindowFn() instanceof NonMergingWindowFn)) {
       throw new UnsupportedOperationException(
           name
-              + ": @OnWindowExpiration and @RequiresTimeSortedInput need a watermark per stage,"
-              + " which the Spark runner in streaming mode does not have");
-    }
-    List<Field> timerFields = new ArrayList<>();
-    signature.timerDeclarations().values().forEach(timer -> timerFields.add(timer.field()));
-    signature.timerFamilyDeclarations().values().forEach(family -> timerFields.add(family.field()));
-    for (Field field : timerFields) {
-      if (timeDomainOf(doFn, field) == TimeDomain.EVENT_TIME) {
-        throw new UnsupportedOperationException(
-            name
-                + ": event-time timer "
-                + field.getName()
-                + " is not supported by the Spark runner in streaming mode (it has no watermark"
-                + " per stage); use a processing-time timer");
-      }
-    }
-  }
-
-  private static TimeDomain timeDomainOf(DoFn<?, ?> doFn, Field field) {
-    try {
-      field.setAccessible(true);
-      return ((TimerSpec) field.get(doFn)).getTimeDomain();
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException("cannot read timer " + field + " of " + doFn, e);
+              + ": a stateful DoFn needs windows that do not merge, not "
+              + windowing.getWindowFn()
+              + " (state is kept per key and window; apply the DoFn before the sessions)");
     }
   }
 

@@ -16,8 +16,9 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
 
 /**
  * What one key keeps between micro-batches: its Beam state cells and its timers (encoded), and
- * where its earliest timers are filed in the partition's indexes: the processing-time bucket and
- * the event time ({@link TimeIndex#NONE} for none).
+ * where it is filed in the partition's indexes: the processing-time bucket and the event time of
+ * its earliest timers, and its watermark hold, the earliest time at which it may still output
+ * ({@link TimeIndex#NONE} for none).
  *
  * <p>Held as one array of bytes: most keys sit idle for many batches, and a table and a list per
  * key would cost several times the bytes they hold. A batch decodes only the keys it touches.
@@ -36,21 +37,27 @@ final class KeyState implements Serializable {
   private final byte[] encoded;
   private final long processingBucket;
   private final long eventTime;
+  private final long hold;
 
   KeyState(
-      Table<String, String, byte[]> cells, List<byte[]> timers, long processingBucket, long eventTime) {
-    this(encode(cells, timers), processingBucket, eventTime);
+      Table<String, String, byte[]> cells,
+      List<byte[]> timers,
+      long processingBucket,
+      long eventTime,
+      long hold) {
+    this(encode(cells, timers), processingBucket, eventTime, hold);
   }
 
-  private KeyState(byte[] encoded, long processingBucket, long eventTime) {
+  private KeyState(byte[] encoded, long processingBucket, long eventTime, long hold) {
     this.encoded = encoded;
     this.processingBucket = processingBucket;
     this.eventTime = eventTime;
+    this.hold = hold;
   }
 
   /** A key's state as {@link #encoded()} gave it. */
-  static KeyState fromEncoded(byte[] encoded, long processingBucket, long eventTime) {
-    return new KeyState(encoded, processingBucket, eventTime);
+  static KeyState fromEncoded(byte[] encoded, long processingBucket, long eventTime, long hold) {
+    return new KeyState(encoded, processingBucket, eventTime, hold);
   }
 
   /** The cells, then the timers, each count-prefixed. */
@@ -105,6 +112,11 @@ final class KeyState implements Serializable {
   /** The time of the earliest event-time timer. */
   long eventTime() {
     return eventTime;
+  }
+
+  /** The earliest time this key may still output at: its stage's output watermark stays before it. */
+  long hold() {
+    return hold;
   }
 
   private static byte[] encode(Table<String, String, byte[]> cells, List<byte[]> timers) {

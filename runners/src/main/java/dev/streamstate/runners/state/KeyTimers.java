@@ -24,41 +24,22 @@ import org.joda.time.Instant;
  * <p>Processing time is the micro-batch's time, not the wall clock, so a batch recomputed after a
  * failure fires exactly the timers it fired the first time.
  *
- * <p>For a stateful DoFn ({@link #KeyTimers(Instant)}) the input watermark stays at the beginning
- * of time: that translation has no per-stage watermark (see {@link
- * IndexedStatefulParDoEvaluator}), so it refuses event-time timers rather than fire them wrongly.
- * For a GroupByKey ({@link #KeyTimers(Instant, Instant, Instant)}) the watermark is the runner's,
- * as its own GroupByKey reads it: the previous batch's when the elements arrive, this batch's once
- * {@link #advanceWatermark()} is called, and an event-time timer is due strictly before it.
+ * <p>The input watermark is the stage's (see {@link KeyedStateDStream}): the previous batch's
+ * while the batch's elements arrive, this batch's once {@link #advanceWatermark()} is called; an
+ * event-time timer is due strictly before it.
  */
 final class KeyTimers implements TimerInternals {
 
   private final Map<List<String>, TimerData> timers = new LinkedHashMap<>();
   private final Instant batchTime;
-  private final boolean eventTime;
   private final Instant nextWatermark;
   private Instant inputWatermark;
 
-  /** Processing-time timers only, for a stateful DoFn. */
-  KeyTimers(Instant batchTime) {
-    this.batchTime = batchTime;
-    this.eventTime = false;
-    this.inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
-    this.nextWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
-  }
-
-  /** Both kinds, the input watermark at {@code watermark} until advanced to {@code nextWatermark}. */
+  /** No timers yet, the input watermark at {@code watermark} until advanced to {@code nextWatermark}. */
   KeyTimers(Instant batchTime, Instant watermark, Instant nextWatermark) {
     this.batchTime = batchTime;
-    this.eventTime = true;
     this.inputWatermark = watermark;
     this.nextWatermark = nextWatermark;
-  }
-
-  /** Timers of a key as stored between batches, read back for the batch at {@code batchTime}. */
-  static KeyTimers decode(
-      List<byte[]> encoded, Coder<TimerData> timerCoder, Instant batchTime) {
-    return new KeyTimers(batchTime).addEncoded(encoded, timerCoder);
   }
 
   /** Adds timers as stored between batches; returns these timers. */
@@ -142,6 +123,22 @@ final class KeyTimers implements TimerInternals {
     return nextMillis(true);
   }
 
+  /**
+   * The earliest output timestamp of these timers, or {@link Long#MAX_VALUE} when none holds one:
+   * what a timer outputs when it fires carries that timestamp, so the stage's output watermark must
+   * not pass it while the timer is pending. A timer set without an output timestamp has one after
+   * the end of time and holds nothing.
+   */
+  long earliestOutputMillis() {
+    long earliest = Long.MAX_VALUE;
+    for (TimerData timer : timers.values()) {
+      if (!timer.getOutputTimestamp().isAfter(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+        earliest = Math.min(earliest, timer.getOutputTimestamp().getMillis());
+      }
+    }
+    return earliest;
+  }
+
   private long nextMillis(boolean inEventTime) {
     long next = Long.MAX_VALUE;
     for (TimerData timer : timers.values()) {
@@ -173,12 +170,6 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public void setTimer(TimerData timer) {
-    if (timer.getDomain() == TimeDomain.EVENT_TIME && !eventTime) {
-      throw new UnsupportedOperationException(
-          "event-time timer "
-              + timer.getTimerId()
-              + ": this translation of stateful ParDo fires processing-time timers only");
-    }
     timers.put(idOf(timer), timer);
   }
 

@@ -1,5 +1,7 @@
 package dev.streamstate.runners.state;
 
+import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -48,24 +50,27 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
   private final DStream<Tuple2<ByteArray, byte[]>> input;
   private final int partitions;
   private final KeyedBatch batch;
-  private final @Nullable BatchWatermarks watermarks;
+  private final @Nullable BatchWatermarks sourceWatermarks;
+  private final List<KeyedStateDStream> upstream;
 
   /**
-   * A stream whose batches run {@code batch} on {@code partitions} partitions, with each batch's
-   * watermark from {@code watermarks} ({@code null}: the beginning of time, for a stage that
-   * has no use for it).
+   * A stream whose batches run {@code batch} on {@code partitions} partitions. Its input watermark
+   * is the slowest of the sources it reads directly ({@code sourceWatermarks}, {@code null} for
+   * none) and of the output watermarks of the {@code upstream} stages its input comes from.
    */
   KeyedStateDStream(
       DStream<Tuple2<ByteArray, byte[]>> input,
       int partitions,
       KeyedBatch batch,
-      @Nullable BatchWatermarks watermarks,
+      @Nullable BatchWatermarks sourceWatermarks,
+      List<KeyedStateDStream> upstream,
       Duration checkpointInterval) {
     super(input.context(), RECORD);
     this.input = input;
     this.partitions = partitions;
     this.batch = batch;
-    this.watermarks = watermarks;
+    this.sourceWatermarks = sourceWatermarks;
+    this.upstream = List.copyOf(upstream);
     checkpoint(checkpointInterval);
     // After checkpoint(), which also sets Spark's default level for streams, MEMORY_ONLY_SER: kept
     // serialized, every batch would write the whole state into the cache and read it back.
@@ -93,8 +98,7 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
       JavaDStream<WindowedValue<KV<K, V>>> elements,
       Coder<K> keyCoder,
       Coder<WindowedValue<V>> valueCoder,
-      KeyedBatch batch,
-      @Nullable BatchWatermarks watermarks) {
+      KeyedBatch batch) {
     DStream<Tuple2<ByteArray, byte[]>> keyed =
         elements
             .mapToPair(
@@ -108,8 +112,18 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
         checkpointInterval(
             keyed.slideDuration(),
             context.getOptions().as(SparkPipelineOptions.class).getCheckpointDurationMillis());
+    StageInputs inputs = StageInputs.of(keyed);
+    BatchWatermarks sourceWatermarks =
+        inputs.sources().isEmpty()
+            ? null
+            : BatchWatermarks.ofSources(inputs.sources(), keyed.slideDuration().milliseconds());
     return new KeyedStateDStream(
-        keyed, context.getSparkContext().defaultParallelism(), batch, watermarks, checkpointInterval);
+        keyed,
+        context.getSparkContext().defaultParallelism(),
+        batch,
+        sourceWatermarks,
+        inputs.stages(),
+        checkpointInterval);
   }
 
   /**
@@ -136,7 +150,9 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
 
   @Override
   public scala.collection.immutable.List<DStream<?>> dependencies() {
-    List<DStream<?>> parents = List.of(input);
+    List<DStream<?>> parents = new ArrayList<>();
+    parents.add(input);
+    parents.addAll(upstream);
     return JavaConverters.asScalaBuffer(parents).toList();
   }
 
@@ -153,41 +169,111 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
         previous.isDefined()
             ? previous.get().toJavaRDD()
             : spark.parallelize(Collections.nCopies(partitions, PartitionRecord.EMPTY), partitions);
-    JavaRDD<PartitionRecord> after =
+    JavaRDD<BatchStart> start =
         before.zipPartitions(
-            keyed.partitionBy(new HashPartitioner(partitions)),
-            new NextBatch(batch, clockFor(validTime.milliseconds())));
+            upstreamWatermarks(validTime, spark),
+            new StartBatch(clockFor(validTime.milliseconds())));
+    JavaRDD<PartitionRecord> after =
+        start.zipPartitions(keyed.partitionBy(new HashPartitioner(partitions)), new NextBatch(batch));
     return Option.apply(after.rdd());
   }
 
+  /**
+   * The output watermarks of the upstream stages after this batch, each partition of each of them
+   * sent to every partition of this stage: a few numbers through one small shuffle, which lets
+   * this stage advance in the same batch as the stages before it, from what their state holds
+   * after the batch, and gives the same watermark when a batch is recomputed.
+   */
+  private JavaPairRDD<Integer, Long> upstreamWatermarks(Time validTime, JavaSparkContext spark) {
+    JavaPairRDD<Integer, Long> all = JavaPairRDD.fromJavaRDD(spark.<Tuple2<Integer, Long>>emptyRDD());
+    int fanOut = partitions;
+    for (KeyedStateDStream stage : upstream) {
+      Option<RDD<PartitionRecord>> records = stage.getOrCompute(validTime);
+      if (records.isEmpty()) {
+        throw new IllegalStateException("the stage before " + this + " has no batch at " + validTime);
+      }
+      all =
+          all.union(
+              records
+                  .get()
+                  .toJavaRDD()
+                  .flatMapToPair(
+                      record -> {
+                        long watermark = record.state().outputWatermark();
+                        List<Tuple2<Integer, Long>> copies = new ArrayList<>(fanOut);
+                        for (int partition = 0; partition < fanOut; partition++) {
+                          copies.add(new Tuple2<>(partition, watermark));
+                        }
+                        return copies.iterator();
+                      }));
+    }
+    // Integer keys 0..n-1 hash to themselves: partition i gets the copies sent to it.
+    return all.partitionBy(new HashPartitioner(partitions));
+  }
+
+  /**
+   * The batch's clock as the driver knows it: the batch time and where the sources this stage
+   * reads directly take the watermark (the end of time where it reads none, so that only the
+   * upstream stages count).
+   */
   private KeyedBatch.Clock clockFor(long batchMillis) {
-    if (watermarks == null) {
-      long beginning = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
-      return new KeyedBatch.Clock(batchMillis, beginning, beginning);
+    if (sourceWatermarks == null) {
+      long end = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
+      return new KeyedBatch.Clock(batchMillis, end, end);
     }
     Duration remembered = rememberDuration();
     long kept = Math.max(remembered == null ? 0 : remembered.milliseconds(), slideDuration().milliseconds());
-    return watermarks.clockFor(batchMillis, batchMillis - kept);
+    return sourceWatermarks.clockFor(batchMillis, batchMillis - kept);
+  }
+
+  /** A partition's state before a batch, with the batch's clock for it. */
+  record BatchStart(PartitionState state, KeyedBatch.Clock clock) implements Serializable {}
+
+  /**
+   * Fixes a partition's clock for the batch: its input watermark is where the last batch left it
+   * (kept in the partition's state) until the elements are in, then advances to the slowest of
+   * its inputs, never back.
+   */
+  private static final class StartBatch
+      implements FlatMapFunction2<Iterator<PartitionRecord>, Iterator<Tuple2<Integer, Long>>, BatchStart> {
+    private static final long serialVersionUID = 1L;
+    private final KeyedBatch.Clock sources;
+
+    StartBatch(KeyedBatch.Clock sources) {
+      this.sources = sources;
+    }
+
+    @Override
+    public Iterator<BatchStart> call(
+        Iterator<PartitionRecord> previous, Iterator<Tuple2<Integer, Long>> upstream) {
+      PartitionState state = previous.hasNext() ? previous.next().state() : PartitionState.EMPTY;
+      long slowest = sources.nextWatermarkMillis();
+      while (upstream.hasNext()) {
+        slowest = Math.min(slowest, upstream.next()._2());
+      }
+      long watermark = state.inputWatermark();
+      long next = Math.max(watermark, slowest);
+      return List.of(new BatchStart(state, new KeyedBatch.Clock(sources.batchMillis(), watermark, next)))
+          .iterator();
+    }
   }
 
   /** The per-partition step, a small serializable closure that does not hold the stream. */
   private static final class NextBatch
       implements FlatMapFunction2<
-          Iterator<PartitionRecord>, Iterator<Tuple2<ByteArray, byte[]>>, PartitionRecord> {
+          Iterator<BatchStart>, Iterator<Tuple2<ByteArray, byte[]>>, PartitionRecord> {
     private static final long serialVersionUID = 1L;
     private final KeyedBatch batch;
-    private final KeyedBatch.Clock clock;
 
-    NextBatch(KeyedBatch batch, KeyedBatch.Clock clock) {
+    NextBatch(KeyedBatch batch) {
       this.batch = batch;
-      this.clock = clock;
     }
 
     @Override
     public Iterator<PartitionRecord> call(
-        Iterator<PartitionRecord> previous, Iterator<Tuple2<ByteArray, byte[]>> elements) {
-      PartitionState state = previous.hasNext() ? previous.next().state() : PartitionState.EMPTY;
-      return List.of(batch.run(clock, state, elements)).iterator();
+        Iterator<BatchStart> start, Iterator<Tuple2<ByteArray, byte[]>> elements) {
+      BatchStart partition = start.next();
+      return List.of(batch.run(partition.clock(), partition.state(), elements)).iterator();
     }
   }
 }

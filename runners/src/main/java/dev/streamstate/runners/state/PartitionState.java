@@ -8,15 +8,17 @@ import java.io.Serializable;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import scala.collection.immutable.HashMap;
 
 /**
- * The state of one partition of a keyed-state stream: every key's {@link KeyState}, and two
- * indexes of keys by when their earliest timer falls due, one for processing time (by the time
- * bucket, a multiple of the batch interval) and one for event time (by the timer's time). A
- * micro-batch wakes only the keys whose timers are due by its batch time or its watermark instead
- * of visiting every key.
+ * The state of one partition of a keyed-state stream: every key's {@link KeyState}; two indexes
+ * of keys by when their earliest timer falls due, one for processing time (by the time bucket, a
+ * multiple of the batch interval) and one for event time (by the timer's time); an index of keys
+ * by their watermark hold; and the stage's input watermark after the last batch. A micro-batch
+ * wakes only the keys whose timers are due by its batch time or its watermark instead of visiting
+ * every key, and finds the partition's earliest hold without visiting any.
  *
  * <p>Persistent (Scala's immutable hash tries and trees): an update shares everything it does
  * not change with the previous version, so each batch's state stays valid for recomputation at
@@ -28,26 +30,57 @@ import scala.collection.immutable.HashMap;
  * handle per object, several objects per key.
  */
 final class PartitionState implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   static final PartitionState EMPTY =
-      new PartitionState(new HashMap<>(), TimeIndex.EMPTY, TimeIndex.EMPTY, 0);
+      new PartitionState(
+          new HashMap<>(),
+          TimeIndex.EMPTY,
+          TimeIndex.EMPTY,
+          TimeIndex.EMPTY,
+          BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(),
+          0);
 
   private final HashMap<ByteArray, KeyState> keys;
   private final TimeIndex processingIndex;
   private final TimeIndex eventIndex;
+  private final TimeIndex holdIndex;
+  private final long inputWatermark;
   private final long approximateBytes;
 
   private PartitionState(
       HashMap<ByteArray, KeyState> keys,
       TimeIndex processingIndex,
       TimeIndex eventIndex,
+      TimeIndex holdIndex,
+      long inputWatermark,
       long approximateBytes) {
     this.keys = keys;
     this.processingIndex = processingIndex;
     this.eventIndex = eventIndex;
+    this.holdIndex = holdIndex;
+    this.inputWatermark = inputWatermark;
     this.approximateBytes = approximateBytes;
   }
+
+  /** The stage's input watermark after the batch that made this version. */
+  long inputWatermark() {
+    return inputWatermark;
+  }
+
+  /**
+   * The partition's output watermark: its input watermark, held back to the earliest hold of its
+   * keys (a pending timer's output timestamp, a window's buffered elements). At the end of time
+   * nothing holds it: every event-time timer and window has fired by then, and what is left are
+   * processing-time timers (an idle timeout's, held at the element that set it), which a stream
+   * that has ended does not wait for, as the DirectRunner does not: held there, the stages after
+   * this one would never see the end and never write their last pane.
+   */
+  long outputWatermark() {
+    return inputWatermark >= END_OF_TIME ? inputWatermark : Math.min(inputWatermark, holdIndex.earliest());
+  }
+
+  private static final long END_OF_TIME = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
 
   /**
    * Roughly how much memory the partition's state takes. Spark's own estimate walks every object
@@ -77,9 +110,9 @@ final class PartitionState implements Serializable {
   }
 
   /**
-   * Starts the next version for the batch at {@code batchMillis} with the input watermark at
-   * {@code watermarkMillis}: processing-time timers are due before the batch time, event-time
-   * timers before the watermark.
+   * Starts the next version for the batch at {@code batchMillis} with the input watermark
+   * advanced to {@code watermarkMillis}: processing-time timers are due before the batch time,
+   * event-time timers before the watermark.
    */
   Builder toBuilder(long batchMillis, long watermarkMillis) {
     return new Builder(batchMillis, watermarkMillis);
@@ -93,10 +126,13 @@ final class PartitionState implements Serializable {
     private HashMap<ByteArray, KeyState> newKeys = keys;
     private TimeIndex newProcessing;
     private TimeIndex newEvent;
+    private TimeIndex newHolds = holdIndex;
+    private final long newWatermark;
     private long newBytes = approximateBytes;
     private final Set<ByteArray> due = new LinkedHashSet<>();
 
     private Builder(long batchMillis, long watermarkMillis) {
+      newWatermark = watermarkMillis;
       Set<ByteArray> processingDue = new LinkedHashSet<>();
       Set<ByteArray> eventDue = new LinkedHashSet<>();
       newProcessing = processingIndex.takeBefore(batchMillis + 1, processingDue);
@@ -134,12 +170,17 @@ final class PartitionState implements Serializable {
       if (oldEvent != newEventTime) {
         newEvent = newEvent.without(key, oldEvent).with(key, newEventTime);
       }
+      long oldHold = previous == null ? TimeIndex.NONE : previous.hold();
+      long newHold = next == null ? TimeIndex.NONE : next.hold();
+      if (oldHold != newHold) {
+        newHolds = newHolds.without(key, oldHold).with(key, newHold);
+      }
       newKeys = next == null ? newKeys.$minus(key) : newKeys.updated(key, next);
       newBytes += bytesOf(key, next) - bytesOf(key, previous);
     }
 
     PartitionState build() {
-      return new PartitionState(newKeys, newProcessing, newEvent, newBytes);
+      return new PartitionState(newKeys, newProcessing, newEvent, newHolds, newWatermark, newBytes);
     }
   }
 
@@ -157,12 +198,12 @@ final class PartitionState implements Serializable {
   }
 
   /**
-   * The serialized form of a {@link PartitionState}: each key with its processing-time bucket,
-   * its event time and its encoded state. The indexes are not written; they are rebuilt from the
-   * keys' times, which hold exactly the keys they filed.
+   * The serialized form of a {@link PartitionState}: the input watermark, then each key with its
+   * processing-time bucket, its event time, its hold and its encoded state. The indexes are not
+   * written; they are rebuilt from the keys' times, which hold exactly the keys they filed.
    */
   private static final class Checkpointed implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     private transient PartitionState state;
 
     Checkpointed(PartitionState state) {
@@ -170,6 +211,7 @@ final class PartitionState implements Serializable {
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
+      out.writeLong(state.inputWatermark);
       out.writeInt(state.keys.size());
       scala.collection.Iterator<scala.Tuple2<ByteArray, KeyState>> entries = state.keys.iterator();
       while (entries.hasNext()) {
@@ -178,27 +220,32 @@ final class PartitionState implements Serializable {
         KeyState.writeBytes(out, entry._1().getValue());
         out.writeLong(key.processingBucket());
         out.writeLong(key.eventTime());
+        out.writeLong(key.hold());
         KeyState.writeBytes(out, key.encoded());
       }
     }
 
     private void readObject(ObjectInputStream in) throws IOException {
+      long inputWatermark = in.readLong();
       int size = in.readInt();
       HashMap<ByteArray, KeyState> keys = new HashMap<>();
       TimeIndex processing = TimeIndex.EMPTY;
       TimeIndex event = TimeIndex.EMPTY;
+      TimeIndex holds = TimeIndex.EMPTY;
       long bytes = 0;
       for (int k = 0; k < size; k++) {
         ByteArray key = new ByteArray(KeyState.readBytes(in));
         long bucket = in.readLong();
         long eventTime = in.readLong();
-        KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket, eventTime);
+        long hold = in.readLong();
+        KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket, eventTime, hold);
         keys = keys.updated(key, keyState);
         bytes += bytesOf(key, keyState);
         processing = processing.with(key, bucket);
         event = event.with(key, eventTime);
+        holds = holds.with(key, hold);
       }
-      state = new PartitionState(keys, processing, event, bytes);
+      state = new PartitionState(keys, processing, event, holds, inputWatermark, bytes);
     }
 
     private Object readResolve() {

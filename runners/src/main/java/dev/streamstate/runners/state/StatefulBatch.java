@@ -49,9 +49,17 @@ import scala.Tuple2;
  *
  * <p>Each task gets its own copy of the DoFn (Spark deserializes it with the task), so {@code
  * @Setup} and {@code @Teardown} run once per instance, around one bundle holding the whole
- * partition. Each key sees its elements, then its due processing-time timers earliest first,
- * including timers its own callbacks set to fire by the batch time; a key left with no state and
- * no timers is dropped.
+ * partition. Each key sees its elements at the previous batch's input watermark (elements in
+ * windows already expired are dropped, as Beam's stateful DoFn runner does), then the watermark
+ * advances to this batch's and the key's due timers fire earliest first: event-time timers before
+ * the watermark, processing-time timers before the batch time, including timers its own callbacks
+ * set to fall due by then. A window's state is cleared, after {@code @OnWindowExpiration}, by an
+ * event-time timer at its end plus the allowed lateness; in the global window, which never ends
+ * while a stream runs, no such timer is set unless the DoFn has {@code @OnWindowExpiration}, so
+ * that a key left with no state and no timers is dropped.
+ *
+ * <p>A key's watermark hold is the earliest output timestamp of its pending timers: what they
+ * output when they fire is on time for the stages after this one.
  */
 final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
   private static final long serialVersionUID = 1L;
@@ -76,7 +84,15 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     Map<String, PCollectionView<?>> sideInputMapping;
     MetricsContainerStepMapAccumulator metrics;
     long bucketMillis;
+    boolean collectsWindows;
   }
+
+  /**
+   * Timers fired for one key in one batch at most: a timer that sets itself again at a time that
+   * is already due would otherwise never let the batch end. What is left stays due for the next
+   * batch.
+   */
+  private static final int MAX_FIRINGS = 100_000;
 
   private final Step<K, V, OutputT> step;
 
@@ -95,7 +111,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       return new PartitionRecord(next.build(), List.of());
     }
 
-    Bundle bundle = new Bundle(new Instant(batchMillis));
+    Bundle bundle = new Bundle(clock);
     try {
       bundle.runner.startBundle();
       for (Map.Entry<ByteArray, List<byte[]>> key : keys.entrySet()) {
@@ -111,15 +127,22 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
   /** One bundle: the DoFn instance set up, its runner, and the outputs so far. */
   private final class Bundle implements StepContext, WindowedValueMultiReceiver {
     final Instant batchTime;
+    final Instant watermark;
+    final Instant nextWatermark;
     final DoFnInvoker<KV<K, V>, OutputT> invoker;
     final DoFnRunner<KV<K, V>, OutputT> runner;
     final Coder<TimerData> timerCoder = TimerInternals.TimerDataCoderV2.of(step.windowCoder);
     final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
     @Nullable SparkStateInternals<K> currentState;
     @Nullable KeyTimers currentTimers;
+    /** The window collection of the DoFn, acting on the key being processed. */
+    final WindowCleanup<KV<K, V>> cleanup =
+        new WindowCleanup<>(step.collectsWindows, step.doFn, step.windowingStrategy, this);
 
-    Bundle(Instant batchTime) {
-      this.batchTime = batchTime;
+    Bundle(Clock clock) {
+      this.batchTime = new Instant(clock.batchMillis());
+      this.watermark = new Instant(clock.watermarkMillis());
+      this.nextWatermark = new Instant(clock.nextWatermarkMillis());
       invoker = DoFnInvokers.tryInvokeSetupFor(step.doFn, step.options.get());
       DoFnRunner<KV<K, V>, OutputT> simple =
           DoFnRunners.simpleRunner(
@@ -142,8 +165,9 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
               simple,
               this,
               step.windowingStrategy,
-              new NoWindowCleanup<>(),
-              new NoWindowCleanup<>());
+              cleanup,
+              cleanup,
+              true);
       runner = new DoFnRunnerWithMetrics<>(step.stepName, stateful, step.metrics);
     }
 
@@ -156,10 +180,10 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       KeyState before = previous.get(keyBytes);
       Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
       SparkStateInternals<K> state = SparkStateInternals.forKeyAndState(key, cells);
-      KeyTimers timers =
-          before == null
-              ? new KeyTimers(batchTime)
-              : KeyTimers.decode(before.timers(), timerCoder, batchTime);
+      KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
+      if (before != null) {
+        timers.addEncoded(before.timers(), timerCoder);
+      }
       currentState = state;
       currentTimers = timers;
 
@@ -167,7 +191,12 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
         WindowedValue<V> windowed = KeyedBatch.decode(step.windowedValueCoder, value);
         runner.processElement(windowed.withValue(KV.of(key, windowed.getValue())));
       }
-      for (TimerData timer = timers.pollDue(); timer != null; timer = timers.pollDue()) {
+      timers.advanceWatermark();
+      for (int fired = 0; fired < MAX_FIRINGS; fired++) {
+        TimerData timer = timers.pollDue();
+        if (timer == null) {
+          break;
+        }
         runner.onTimer(
             timer.getTimerId(),
             timer.getTimerFamilyId(),
@@ -185,7 +214,8 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
                 cells,
                 timers.encode(timerCoder),
                 PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
-                TimeIndex.NONE);
+                timers.nextEventMillis(),
+                timers.earliestOutputMillis());
       }
       next.put(keyBytes, before, after);
     }

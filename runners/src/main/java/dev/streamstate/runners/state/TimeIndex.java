@@ -14,7 +14,7 @@ import scala.math.Ordering$;
 
 /**
  * Keys filed by a time, in time order: the keys whose earliest timer of one clock (the batch
- * time, or the watermark) falls at that time. Persistent, like {@link PartitionState}: a change
+ * time, or the watermark) falls at that time, or whose watermark hold is at that time. Persistent, like {@link PartitionState}: a change
  * makes a new index sharing the rest with the old one.
  *
  * <p>Ordered because a clock can jump: the watermark may move by hours, or from the beginning of
@@ -69,6 +69,11 @@ final class TimeIndex implements Serializable {
       due.addAll(JavaConverters.setAsJavaSet(before.next()._2()));
     }
     return new TimeIndex(filed.from(limit));
+  }
+
+  /** The earliest time any key is filed at, {@link #NONE} when none is. */
+  long earliest() {
+    return filed.isEmpty() ? NONE : filed.firstKey();
   }
 
   boolean isEmpty() {

@@ -2,7 +2,6 @@ package dev.streamstate.runners.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.apache.beam.runners.core.StateNamespace;
@@ -12,6 +11,8 @@ import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class KeyTimersTest {
 
   @Test
   void settingATimerAgainReplacesIt() {
-    KeyTimers timers = new KeyTimers(BATCH);
+    KeyTimers timers = timersAt(BATCH);
     set(timers, "idle", 9_000);
     set(timers, "idle", 9_500);
     assertEquals(9_500, timers.pollDue().getTimestamp().getMillis());
@@ -37,7 +38,7 @@ class KeyTimersTest {
 
   @Test
   void dueTimersComeOutEarliestFirstAndLaterOnesStay() {
-    KeyTimers timers = new KeyTimers(BATCH);
+    KeyTimers timers = timersAt(BATCH);
     set(timers, "b", 9_000);
     set(timers, "later", 10_001);
     set(timers, "a", 8_000);
@@ -54,17 +55,17 @@ class KeyTimersTest {
    */
   @Test
   void aProcessingTimeTimerIsDueOnceTheBatchTimeIsPastIt() {
-    KeyTimers timers = new KeyTimers(BATCH);
+    KeyTimers timers = timersAt(BATCH);
     set(timers, "now", BATCH.getMillis());
     assertNull(timers.pollDue());
     assertEquals(BATCH.getMillis() + 1_000, PartitionState.bucketOf(timers.nextDueMillis(), 1_000));
-    KeyTimers next = KeyTimers.decode(timers.encode(CODER), CODER, BATCH.plus(1_000));
+    KeyTimers next = timersAt(BATCH.plus(1_000)).addEncoded(timers.encode(CODER), CODER);
     assertEquals("now", next.pollDue().getTimerId());
   }
 
   @Test
   void deletedTimersDoNotFire() {
-    KeyTimers timers = new KeyTimers(BATCH);
+    KeyTimers timers = timersAt(BATCH);
     set(timers, "idle", 9_000);
     timers.deleteTimer(GLOBAL, "idle", "", TimeDomain.PROCESSING_TIME);
     assertNull(timers.pollDue());
@@ -73,10 +74,10 @@ class KeyTimersTest {
 
   @Test
   void timersSurviveTheirStoredForm() {
-    KeyTimers timers = new KeyTimers(BATCH);
+    KeyTimers timers = timersAt(BATCH);
     set(timers, "a", 12_000);
     set(timers, "b", 11_000);
-    KeyTimers next = KeyTimers.decode(timers.encode(CODER), CODER, new Instant(12_001));
+    KeyTimers next = timersAt(new Instant(12_001)).addEncoded(timers.encode(CODER), CODER);
     assertEquals("b", next.pollDue().getTimerId());
     assertEquals("a", next.pollDue().getTimerId());
     assertNull(next.pollDue());
@@ -101,11 +102,24 @@ class KeyTimersTest {
     return timers.stream().map(TimerData::getTimerId).toList();
   }
 
+  /**
+   * A pending timer holds its stage's output watermark at its output timestamp, whichever its time
+   * domain; one set without an output timestamp holds nothing.
+   */
   @Test
-  void eventTimeTimersAreRefusedForAStatefulDoFn() {
-    KeyTimers timers = new KeyTimers(BATCH);
-    assertThrows(
-        UnsupportedOperationException.class,
-        () -> timers.setTimer(GLOBAL, "e", "", BATCH, BATCH, TimeDomain.EVENT_TIME));
+  void theHoldIsTheEarliestOutputTimestamp() {
+    KeyTimers timers = timersAt(BATCH);
+    assertEquals(Long.MAX_VALUE, timers.earliestOutputMillis());
+    timers.setTimer(GLOBAL, "e", "", new Instant(7_000), new Instant(3_000), TimeDomain.EVENT_TIME);
+    timers.setTimer(GLOBAL, "p", "", new Instant(20_000), new Instant(4_000), TimeDomain.PROCESSING_TIME);
+    Instant none = BoundedWindow.TIMESTAMP_MAX_VALUE.plus(Duration.millis(1));
+    timers.setTimer(GLOBAL, "n", "", new Instant(1_000), none, TimeDomain.EVENT_TIME);
+    assertEquals(3_000, timers.earliestOutputMillis());
+    timers.deleteTimer(GLOBAL, "e", "", TimeDomain.EVENT_TIME);
+    assertEquals(4_000, timers.earliestOutputMillis());
+  }
+
+  private static KeyTimers timersAt(Instant batch) {
+    return new KeyTimers(batch, BoundedWindow.TIMESTAMP_MIN_VALUE, BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 }

@@ -32,6 +32,7 @@ class KeyedStateDStreamTest {
               2,
               null,
               null,
+              java.util.List.of(),
               KeyedStateDStream.checkpointInterval(Durations.seconds(1), null));
       // Kept serialized (Spark's default for a checkpointed stream), every batch would serialize
       // the whole state into the cache and deserialize it again.

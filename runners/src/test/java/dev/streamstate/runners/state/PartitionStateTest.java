@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +31,11 @@ class PartitionStateTest {
 
   private static KeyState dueAt(long millis) {
     return new KeyState(
-        HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(millis, BATCH), TimeIndex.NONE);
+        HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(millis, BATCH), TimeIndex.NONE, TimeIndex.NONE);
   }
 
   private static KeyState dueInEventTimeAt(long millis) {
-    return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, millis);
+    return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, millis, TimeIndex.NONE);
   }
 
   private static PartitionState after(PartitionState state, long batch, ByteArray key, KeyState next) {
@@ -81,10 +82,10 @@ class PartitionStateTest {
     HashBasedTable<String, String, byte[]> cells = HashBasedTable.create();
     cells.put("/", "count", new byte[] {7});
     cells.put("/", "seen", new byte[] {1, 2});
-    KeyState withCells = new KeyState(cells, List.of(new byte[] {9, 9}), PartitionState.bucketOf(15_000, BATCH), 7_000);
+    KeyState withCells = new KeyState(cells, List.of(new byte[] {9, 9}), PartitionState.bucketOf(15_000, BATCH), 7_000, 6_500);
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, withCells);
     state = after(state, 11_000, B, dueAt(40_000));
-    state = after(state, 12_000, key("no timers"), new KeyState(cells, List.of(), TimeIndex.NONE, TimeIndex.NONE));
+    state = after(state, 12_000, key("no timers"), new KeyState(cells, List.of(), TimeIndex.NONE, TimeIndex.NONE, TimeIndex.NONE), 9_000);
 
     PartitionState read = roundTrip(state);
 
@@ -96,6 +97,39 @@ class PartitionStateTest {
     assertEquals(Set.of(A), dueBy(read, 16_000));
     assertEquals(Set.of(A, B), dueBy(read, 41_000));
     assertEquals(Set.of(A), read.toBuilder(11_000, 7_001).dueKeys());
+    assertEquals(9_000, read.inputWatermark());
+    assertEquals(6_500, read.outputWatermark());
+  }
+
+  @Test
+  void theOutputWatermarkIsTheInputWatermarkHeldBackByTheEarliestHold() {
+    PartitionState state = PartitionState.EMPTY.toBuilder(10_000, 8_000).build();
+    assertEquals(8_000, state.outputWatermark());
+    state = after(state, 11_000, A, heldAt(5_000), 9_000);
+    state = after(state, 12_000, B, heldAt(3_000), 9_500);
+    assertEquals(9_500, state.inputWatermark());
+    assertEquals(3_000, state.outputWatermark());
+    state = after(state, 13_000, B, null, 9_500);
+    assertEquals(5_000, state.outputWatermark(), "a dropped key holds nothing");
+    state = after(state, 14_000, A, heldAt(20_000), 9_800);
+    assertEquals(9_800, state.outputWatermark(), "a hold after the input watermark does not count");
+    long end = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
+    state = after(state, 15_000, B, heldAt(4_000), end);
+    assertEquals(
+        end,
+        state.outputWatermark(),
+        "at the end of time only processing-time timers are left, and an ended stream does not wait for them");
+  }
+
+  private static KeyState heldAt(long millis) {
+    return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, TimeIndex.NONE, millis);
+  }
+
+  private static PartitionState after(
+      PartitionState state, long batch, ByteArray key, KeyState next, long watermark) {
+    PartitionState.Builder builder = state.toBuilder(batch, watermark);
+    builder.put(key, state.get(key), next);
+    return builder.build();
   }
 
   @Test
@@ -127,7 +161,7 @@ class PartitionStateTest {
   @Test
   void aKeyDueInOneClockLeavesTheOtherClocksIndexToo() {
     KeyState both =
-        new KeyState(HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(12_000, BATCH), 50_000);
+        new KeyState(HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(12_000, BATCH), 50_000, TimeIndex.NONE);
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, both);
     PartitionState.Builder next = state.toBuilder(13_000, NO_WATERMARK);
     assertEquals(Set.of(A), next.dueKeys());
