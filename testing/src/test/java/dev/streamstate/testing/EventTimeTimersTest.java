@@ -177,7 +177,7 @@ class EventTimeTimersTest {
   @EnumSource(TestRunner.class)
   void aWatermarkJumpFiresEveryTimerItPasses(TestRunner runner) {
     Pipeline p = runner.newPipeline();
-    int keys = 100;
+    int keys = 50;
     List<KV<String, String>> elements = new ArrayList<>();
     List<String> expected = new ArrayList<>();
     for (int k = 0; k < keys; k++) {
@@ -191,7 +191,7 @@ class EventTimeTimersTest {
     Scenario<KV<String, String>> arrivals =
         Scenario.of(KEYED)
             .add(0, elements.get(0), rest)
-            // One step from 0 s to 100 s: 2 000 timers, 1 900 of them set while firing, in one batch.
+            // One step from 0 s to 100 s: 1 000 timers, 950 of them set while firing, in one batch.
             .watermark(100);
 
     PCollection<String> ticks =
