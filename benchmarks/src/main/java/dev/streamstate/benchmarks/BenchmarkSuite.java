@@ -19,19 +19,21 @@ import org.joda.time.Duration;
  *
  * <p>Arguments are {@code name=value}; the defaults are the full run. {@code keys} (running-count
  * sizes, 10000,100000,1000000), {@code batches} (measured batches, 30), {@code idleUpdates}
- * (1000), {@code timeoutKeys} (sizes for the idle-timeout workload, 10000,100000,1000000), {@code load} (fixed-load words a batch, 10000), {@code windowWords} (10000,100000),
+ * (1000), {@code timeoutKeys} (sizes for the idle-timeout workload, 10000,100000,1000000), {@code
+ * eventTimeKeys} (sizes for the event-time-timers workload, the same), {@code load} (fixed-load words a batch, 10000), {@code windowWords} (10000,100000),
  * {@code windowLoad} (words a batch, 10000), {@code windowSeconds} (60), {@code slideSeconds} (5),
  * {@code rates} (events a second of the throughput workload, 25000,50000,100000,200000), {@code
  * throughputBatches} (its measured batches, 15), {@code throughputKeys} (its distinct words,
  * 100000), {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
  * (transforms/target/test-classes), {@code only} (workloads to
- * run, all by default: test-speed,idle-state,idle-timeout,fixed-load,sliding-windows,throughput), {@code
+ * run, all by default: test-speed,idle-state,idle-timeout,event-time-timers,fixed-load,sliding-windows,throughput), {@code
  * contenders} (a regular expression found in the names of the streaming contenders to run, all by
  * default), {@code out} (benchmarks/results).
  */
 public final class BenchmarkSuite {
   static final List<String> WORKLOADS =
-      List.of("test-speed", "idle-state", "idle-timeout", "fixed-load", "sliding-windows", "throughput");
+      List.of(
+          "test-speed", "idle-state", "idle-timeout", "event-time-timers", "fixed-load", "sliding-windows", "throughput");
   static final String REPORT = "results.md";
   static final String CHART = "batch-time-vs-state.png";
 
@@ -41,6 +43,7 @@ public final class BenchmarkSuite {
           Map.entry("batches", "30"),
           Map.entry("idleUpdates", "1000"),
           Map.entry("timeoutKeys", "10000,100000,1000000"),
+          Map.entry("eventTimeKeys", "10000,100000,1000000"),
           Map.entry("load", "10000"),
           Map.entry("windowWords", "10000,100000"),
           Map.entry("windowLoad", "10000"),
@@ -94,6 +97,13 @@ public final class BenchmarkSuite {
           RunningCountScaling.measure(
               "idle-timeout", "Idle-state scaling with an idle timeout: a processing-time timer per key",
               RunningCountScaling.WITH_IDLE_TIMEOUT, chosen, longs(options.get("timeoutKeys")),
+              Integer.parseInt(options.get("idleUpdates")), batches));
+    }
+    if (only.contains("event-time-timers")) {
+      tables.add(
+          RunningCountScaling.measure(
+              "event-time-timers", "Idle-state scaling with event-time timers: one pending per key",
+              RunningCountScaling.WITH_EVENT_TIME_TIMEOUT, chosen, longs(options.get("eventTimeKeys")),
               Integer.parseInt(options.get("idleUpdates")), batches));
     }
     if (only.contains("fixed-load")) {

@@ -49,6 +49,17 @@ final class RunningCountScaling {
               BeamRunningCounts.withIdleTimeout(StreamStateSparkRunner.class)),
           MAP_WITH_STATE);
 
+  /**
+   * Our running count with an event-time timeout (an event-time timer per key, pending all run) on
+   * ours, against native {@code mapWithState}. Beam's translation refuses event-time timers in
+   * streaming, and Spark Streaming has no event-time timeout to set beside it.
+   */
+  static final List<Contender<RunningTally>> WITH_EVENT_TIME_TIMEOUT =
+      List.of(
+          new Contender<>("RunningWordCounts + event-time timeout on StreamStateSparkRunner", true,
+              BeamRunningCounts.withEventTimeTimeout(StreamStateSparkRunner.class)),
+          MAP_WITH_STATE);
+
   /** The contenders on each of {@code sizes} keys, {@code eventsPerBatch} words a batch. */
   static Results.Table measure(
       String workload, String title, List<Contender<RunningTally>> contenders, Predicate<String> chosen, List<Long> sizes,

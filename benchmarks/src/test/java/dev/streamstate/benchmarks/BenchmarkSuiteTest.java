@@ -26,7 +26,7 @@ class BenchmarkSuiteTest {
     Path out =
         BenchmarkSuite.run(
             BenchmarkSuite.parse(
-                "keys=2000 timeoutKeys=2000 batches=2 idleUpdates=200 load=1000",
+                "keys=2000 timeoutKeys=2000 eventTimeKeys=2000 batches=2 idleUpdates=200 load=1000",
                 "windowWords=1000 windowLoad=1000 windowSeconds=2 slideSeconds=1",
                 "rates=2000 throughputBatches=2 throughputKeys=1000",
                 "tests=direct testClasses=.*WordCountsTest testClassesDir=../transforms/target/test-classes",
@@ -42,6 +42,8 @@ class BenchmarkSuiteTest {
                     "RunningWordCounts + idle timeout on SparkRunner",
                     "RunningWordCounts + idle timeout on StreamStateSparkRunner",
                     "mapWithState"),
+            "event-time-timers",
+                List.of("RunningWordCounts + event-time timeout on StreamStateSparkRunner", "mapWithState"),
             "fixed-load", List.of(
                 "RunningWordCounts on SparkRunner", "RunningWordCounts on StreamStateSparkRunner", "mapWithState",
                 "updateStateByKey"),

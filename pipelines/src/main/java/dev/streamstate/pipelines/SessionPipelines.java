@@ -2,6 +2,7 @@ package dev.streamstate.pipelines;
 
 import static dev.streamstate.transforms.JsonLines.fields;
 
+import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.Activity;
 import dev.streamstate.transforms.ActivityRuns;
 import dev.streamstate.transforms.DeadLetter;
@@ -96,11 +97,16 @@ final class SessionPipelines {
         activities.failures());
   }
 
-  /** By event-time gap, or, with --idleTimeoutSeconds, by processing-time idleness. */
+  /**
+   * By event-time gap — by event-time timers where the runner has them, so that a session an {@code
+   * isLast} ends is out a gap sooner, else in session windows — or, with --idleTimeoutSeconds, by
+   * processing-time idleness.
+   */
   private static PTransform<PCollection<UserEvent>, PCollection<Session>> sessionize(Options options) {
     Duration idle = Seconds.nonNegative("idleTimeoutSeconds", options.getIdleTimeoutSeconds());
     if (idle.equals(Duration.ZERO)) {
-      return SessionizeUserEvents.withGap(gap(options), lateness(options));
+      SessionizeUserEvents byGap = SessionizeUserEvents.withGap(gap(options), lateness(options));
+      return SparkStreaming.hasEventTimeTimers(options) ? byGap.withEventTimeTimers() : byGap;
     }
     if (Sources.named(options.getSource()) == Sources.FILE) {
       throw new IllegalArgumentException(

@@ -9,27 +9,68 @@ import dev.streamstate.testing.RealServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Recovery from a real crash: {@code running-word-count} killed with SIGKILL three times while a
- * ledger of lines arrives, and restarted each time from its checkpoint (see {@link
- * DriverCrashes}); at the end every word's count in Cassandra must be the ledger's: nothing lost,
- * nothing counted twice. On Beam's Spark runner and on ours, whose translation of the stateful
- * DoFn checkpoints its state every 10 batches and recovers the batches since from the source's
- * checkpointed records.
+ * Recovery from a real crash: a pipeline killed with SIGKILL three times while a ledger arrives,
+ * and restarted each time from its checkpoint (see {@link DriverCrashes}); at the end Cassandra
+ * must hold exactly what the ledger gives: nothing lost, nothing twice. {@code running-word-count}
+ * on Beam's Spark runner; {@code sessions} on ours, where it is a stateful DoFn with an event-time
+ * timer per user: our translation checkpoints state and timers every 10 batches and recovers the
+ * batches since from the source's checkpointed records, with the watermarks they had.
  */
 @ExtendWith(RealServers.class)
 class CrashRecoveryTest {
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"SparkRunner", "StreamStateSparkRunner"})
-  void runningCountsResumeWithNothingLostOrCountedTwice(String runner) throws Exception {
+  static final String RUNNING_COUNTS_ON_OURS = "running-count-recovery-on-ours";
+
+  @Test
+  void sessionsByEventTimeTimersResumeWithNothingLostOrTwiceOnOurTranslation() throws Exception {
+    String runner = "StreamStateSparkRunner";
+    EmbeddedKafka kafka = RealServers.kafka();
+    String topic = "crash-sessions";
+    kafka.createTopic(topic, 1);
+    kafka.createTopic(topic + "-dead-letters", 1);
+    Duration gap = Duration.ofSeconds(3);
+    SessionLedger ledger = new SessionLedger(20261203L, 800, 10, 6, 10);
+    try (Cluster cluster = DriverCrashes.cassandra();
+        Session session = cluster.connect()) {
+      session.execute("TRUNCATE " + SessionLedger.TABLE); // other tests share the node
+      DriverCrashes.Crashes crashes =
+          DriverCrashes.crashAndRestart(
+              "sessions",
+              runner,
+              List.of("--gapSeconds=" + gap.toSeconds()),
+              topic,
+              ledger.events.size(),
+              (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, from, to),
+              () -> SessionLedger.table(session));
+      Set<String> expected = ledger.sessions(gap);
+      Set<String> actual = SessionLedger.await(session, expected, Duration.ofMinutes(3));
+      System.out.println("crash recovery on " + runner + ": " + ledger.compare(expected, actual) + crashes.stop());
+      assertEquals(expected, actual, "sessions in Cassandra vs the ledger's");
+    }
+  }
+
+  @Test
+  void runningCountsResumeWithNothingLostOrCountedTwiceOnBeamsTranslation() throws Exception {
+    runningCounts("SparkRunner");
+  }
+
+  /** Out of the default run to keep the build short: the sessions test covers our stateful DoFn. */
+  @Test
+  @Tag(RUNNING_COUNTS_ON_OURS)
+  void runningCountsResumeWithNothingLostOrCountedTwiceOnOurTranslation() throws Exception {
+    runningCounts("StreamStateSparkRunner");
+  }
+
+  private static void runningCounts(String runner) throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
     String topic = "crash-lines-" + runner;
     kafka.createTopic(topic, 1);
-    WordLedger ledger = new WordLedger(20261130L, 4_000);
+    WordLedger ledger = new WordLedger(20261130L, 2_400);
     try (Cluster cluster = DriverCrashes.cassandra();
         Session session = cluster.connect()) {
       session.execute("TRUNCATE " + WordLedger.TABLE); // other tests share the node

@@ -42,7 +42,7 @@ class FraudCrashRecoveryTest {
     String topic = "crash-transactions-" + runner;
     kafka.createTopic(topic, 1);
     kafka.createTopic(topic + "-dead-letters", 1);
-    TransactionLedger ledger = new TransactionLedger(20261201L, 1_600, 8);
+    TransactionLedger ledger = new TransactionLedger(20261201L, 1_200, 8);
     try (Cluster cluster = DriverCrashes.cassandra();
         Session session = cluster.connect()) {
       session.execute("TRUNCATE finances.alerts"); // other tests share the node

@@ -38,6 +38,16 @@ public final class SparkStreaming {
   }
 
   /**
+   * Whether the runner {@code options} name fires event-time timers in streaming: every runner but
+   * Beam's own Spark translation ({@code SparkRunner}, {@code TestSparkRunner}), which refuses them
+   * (apache/beam#23129). Ours and the DirectRunner have them.
+   */
+  public static boolean hasEventTimeTimers(PipelineOptions options) {
+    Class<? extends PipelineRunner<?>> runner = options.getRunner();
+    return !SparkRunner.class.isAssignableFrom(runner) && !TestSparkRunner.class.isAssignableFrom(runner);
+  }
+
+  /**
    * Prepares {@code options} for the runner they name: for Spark, streaming micro-batches of
    * {@code batchInterval} when the input is unbounded. Other runners are left as they are.
    */

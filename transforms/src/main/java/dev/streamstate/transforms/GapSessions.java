@@ -22,14 +22,16 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Splits each key's events into runs, in event time: a run is a maximal series of events in which
  * each next event comes less than the gap after the previous one, further cut wherever {@code
  * splitWhen(previous, next)} holds (an {@code isLast} event, a change of activity).
  *
- * <p>Why windows and not a stateful DoFn with event-time timers: Beam's Spark runner has no
- * event-time timers in streaming mode. Session windows ({@link Sessions}) give exactly the gap
+ * <p>Why windows: they run on every runner, Beam's Spark runner included, which has no event-time
+ * timers in streaming mode (where a runner has them, {@link GapSessionTimers} gives the same runs
+ * sooner). Session windows ({@link Sessions}) give exactly the gap
  * rule, merge across micro-batches, and fire when the watermark passes the last event plus the
  * gap; their state is dropped once the window closes. The extra cuts cannot be merging-window
  * logic — a late {@code isLast} would have to split a window already merged — so they are applied
@@ -70,10 +72,15 @@ public final class GapSessions<K, V extends Serializable>
       Duration allowedLateness,
       SerializableBiFunction<V, V, Boolean> splitWhen,
       SameInstantOrder<V> sameInstantOrder) {
+    return new GapSessions<>(positive(gap), allowedLateness, splitWhen, sameInstantOrder);
+  }
+
+  /** {@code gap}, refused unless positive. */
+  static Duration positive(Duration gap) {
     if (!gap.isLongerThan(Duration.ZERO)) {
       throw new IllegalArgumentException("the session gap must be positive");
     }
-    return new GapSessions<>(gap, allowedLateness, splitWhen, sameInstantOrder);
+    return gap;
   }
 
   @Override
@@ -91,17 +98,53 @@ public final class GapSessions<K, V extends Serializable>
                 .accumulatingFiredPanes())
         .apply("KeepEventTimes", Reify.timestampsInValue())
         .apply("GatherSession", GroupByKey.create())
-        .apply("SplitRuns", ParDo.of(new SplitFn<>(splitWhen, sameInstantOrder)))
+        .apply("SplitRuns", ParDo.of(new SplitFn<>(gap, splitWhen, sameInstantOrder)))
         .setCoder(KvCoder.of(coder.getKeyCoder(), ListCoder.of(timestamped)));
+  }
+
+  /**
+   * Cuts one key's events into runs: ordered by event time (ties by {@code sameInstantOrder}), a
+   * new run starts where the next event comes a gap or more after the previous one or where {@code
+   * splitWhen(previous, next)} holds. The one place the run rule lives, for windows and timers.
+   */
+  static <V> List<List<TimestampedValue<V>>> runs(
+      Iterable<TimestampedValue<V>> unordered,
+      Duration gap,
+      SerializableBiFunction<V, V, Boolean> splitWhen,
+      Comparator<V> sameInstantOrder) {
+    List<TimestampedValue<V>> events = new ArrayList<>();
+    unordered.forEach(events::add);
+    events.sort(
+        Comparator.<TimestampedValue<V>, Instant>comparing(TimestampedValue::getTimestamp)
+            .thenComparing(TimestampedValue::getValue, sameInstantOrder));
+    List<List<TimestampedValue<V>>> runs = new ArrayList<>();
+    List<TimestampedValue<V>> run = new ArrayList<>();
+    for (TimestampedValue<V> event : events) {
+      if (!run.isEmpty()) {
+        TimestampedValue<V> previous = run.get(run.size() - 1);
+        if (!event.getTimestamp().isBefore(previous.getTimestamp().plus(gap))
+            || splitWhen.apply(previous.getValue(), event.getValue())) {
+          runs.add(run);
+          run = new ArrayList<>();
+        }
+      }
+      run.add(event);
+    }
+    if (!run.isEmpty()) {
+      runs.add(run);
+    }
+    return runs;
   }
 
   /** Orders a complete gap session by event time and cuts it where the rule says. */
   private static final class SplitFn<K, V>
       extends DoFn<KV<K, Iterable<TimestampedValue<V>>>, KV<K, List<TimestampedValue<V>>>> {
+    private final Duration gap;
     private final SerializableBiFunction<V, V, Boolean> splitWhen;
     private final SameInstantOrder<V> sameInstantOrder;
 
-    SplitFn(SerializableBiFunction<V, V, Boolean> splitWhen, SameInstantOrder<V> sameInstantOrder) {
+    SplitFn(Duration gap, SerializableBiFunction<V, V, Boolean> splitWhen, SameInstantOrder<V> sameInstantOrder) {
+      this.gap = gap;
       this.splitWhen = splitWhen;
       this.sameInstantOrder = sameInstantOrder;
     }
@@ -110,20 +153,9 @@ public final class GapSessions<K, V extends Serializable>
     public void process(
         @Element KV<K, Iterable<TimestampedValue<V>>> session,
         OutputReceiver<KV<K, List<TimestampedValue<V>>>> out) {
-      List<TimestampedValue<V>> events = new ArrayList<>();
-      session.getValue().forEach(events::add);
-      events.sort(
-          Comparator.<TimestampedValue<V>, org.joda.time.Instant>comparing(TimestampedValue::getTimestamp)
-              .thenComparing(TimestampedValue::getValue, sameInstantOrder));
-      List<TimestampedValue<V>> run = new ArrayList<>();
-      for (TimestampedValue<V> event : events) {
-        if (!run.isEmpty() && splitWhen.apply(run.get(run.size() - 1).getValue(), event.getValue())) {
-          out.output(KV.of(session.getKey(), run));
-          run = new ArrayList<>();
-        }
-        run.add(event);
+      for (List<TimestampedValue<V>> run : runs(session.getValue(), gap, splitWhen, sameInstantOrder)) {
+        out.output(KV.of(session.getKey(), run));
       }
-      out.output(KV.of(session.getKey(), run));
     }
   }
 }

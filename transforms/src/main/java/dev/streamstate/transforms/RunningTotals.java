@@ -25,6 +25,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Running totals per key held in state: Spark's {@code mapWithState} (and {@code
@@ -34,36 +35,52 @@ import org.joda.time.Duration;
  * updates that set state but emit nothing, exactly once at start, so a key that later times out
  * starts again from zero as it would in Spark. {@link #withIdleTimeout} is {@code
  * StateSpec.timeout}: a key not updated for that long (processing time) emits one timed-out record
- * and its state is dropped. Without a timeout the DoFn declares no timer, which matters on Beam's
- * Spark runner: a timer makes it visit every key ever seen in every micro-batch.
+ * and its state is dropped; {@link #withEventTimeTimeout} is the same in event time, where the
+ * runner has event-time timers. Without a timeout the DoFn declares no timer, which matters on
+ * Beam's Spark runner: a timer makes it visit every key ever seen in every micro-batch.
  */
 public final class RunningTotals
     extends PTransform<PCollection<KV<String, Long>>, PCollection<RunningTotal>> {
 
   private final Map<String, Long> initialTotals;
   private final Duration idleTimeout;
+  private final TimeDomain timeoutDomain;
 
-  private RunningTotals(Map<String, Long> initialTotals, Duration idleTimeout) {
+  private RunningTotals(Map<String, Long> initialTotals, Duration idleTimeout, TimeDomain timeoutDomain) {
     this.initialTotals = initialTotals;
     this.idleTimeout = idleTimeout;
+    this.timeoutDomain = timeoutDomain;
   }
 
   /** Totals per key starting at zero, kept forever. */
   public static RunningTotals perKey() {
-    return new RunningTotals(Map.of(), Duration.ZERO);
+    return new RunningTotals(Map.of(), Duration.ZERO, TimeDomain.PROCESSING_TIME);
   }
 
   /** Starts the given keys at the given totals. */
   public RunningTotals withInitialTotals(Map<String, Long> totals) {
-    return new RunningTotals(new TreeMap<>(totals), idleTimeout);
+    return new RunningTotals(new TreeMap<>(totals), idleTimeout, timeoutDomain);
   }
 
-  /** Drops a key's state after {@code timeout} without updates; zero means never. */
+  /** Drops a key's state after {@code timeout} without updates (processing time); zero means never. */
   public RunningTotals withIdleTimeout(Duration timeout) {
+    return new RunningTotals(initialTotals, nonNegative(timeout), TimeDomain.PROCESSING_TIME);
+  }
+
+  /**
+   * Drops a key's state once the watermark is {@code timeout} past its last update, which the
+   * timed-out record carries as its time; zero means never. Initial totals have no event time: they
+   * set no timeout, the key's first update does.
+   */
+  public RunningTotals withEventTimeTimeout(Duration timeout) {
+    return new RunningTotals(initialTotals, nonNegative(timeout), TimeDomain.EVENT_TIME);
+  }
+
+  private static Duration nonNegative(Duration timeout) {
     if (timeout.isShorterThan(Duration.ZERO)) {
       throw new IllegalArgumentException("idle timeout must not be negative");
     }
-    return new RunningTotals(initialTotals, timeout);
+    return timeout;
   }
 
   @Override
@@ -86,7 +103,7 @@ public final class RunningTotals
     }
     return idleTimeout.equals(Duration.ZERO)
         ? updates.apply("RunningTotal", ParDo.of(new RunningTotalFn()))
-        : updates.apply("RunningTotalWithTimeout", ParDo.of(new RunningTotalWithTimeoutFn(idleTimeout)));
+        : updates.apply("RunningTotalWithTimeout", ParDo.of(new RunningTotalWithTimeoutFn(idleTimeout, timeoutDomain)));
   }
 
   /** An update is (key, (amount, emit)): initial totals are applied without emitting. */
@@ -129,31 +146,41 @@ public final class RunningTotals
   }
 
   /**
-   * The running total with an idle timeout: every update pushes a processing-time timer forward;
-   * when it fires, the key has been idle for the timeout, so its total is emitted and cleared.
+   * The running total with an idle timeout: every update pushes a timer forward (processing time,
+   * or event time from the update's timestamp); when it fires, the key has been idle for the
+   * timeout, so its total is emitted and cleared.
    */
   static final class RunningTotalWithTimeoutFn
       extends DoFn<KV<String, KV<Long, Boolean>>, RunningTotal> {
     private final Duration idleTimeout;
+    private final TimeDomain domain;
 
     @StateId(TOTAL)
     private final StateSpec<ValueState<Long>> totalSpec = StateSpecs.value(VarLongCoder.of());
 
     @TimerId(IDLE)
-    private final TimerSpec idleSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+    private final TimerSpec idleSpec;
 
-    RunningTotalWithTimeoutFn(Duration idleTimeout) {
+    RunningTotalWithTimeoutFn(Duration idleTimeout, TimeDomain domain) {
       this.idleTimeout = idleTimeout;
+      this.domain = domain;
+      this.idleSpec = TimerSpecs.timer(domain);
     }
 
     @ProcessElement
     public void process(
         @Element KV<String, KV<Long, Boolean>> update,
+        @Timestamp Instant timestamp,
         @StateId(TOTAL) ValueState<Long> total,
         @TimerId(IDLE) Timer idle,
         OutputReceiver<RunningTotal> out) {
       apply(update, total, out);
-      idle.offset(idleTimeout).setRelative();
+      if (domain == TimeDomain.PROCESSING_TIME) {
+        idle.offset(idleTimeout).setRelative();
+      } else if (update.getValue().getValue()) {
+        // From the update's own time: an event-time timer's relative base is the watermark.
+        idle.set(timestamp.plus(idleTimeout));
+      }
     }
 
     @OnTimer(IDLE)

@@ -17,39 +17,54 @@ import org.joda.time.Duration;
 
 /**
  * Sessions per user id in event time: a session is a maximal run of events each less than the gap
- * after the previous one, and it also ends right after an {@code isLast} event. Emitted once the
- * watermark passes the last event plus the gap; then its state is gone (see {@link GapSessions}).
+ * after the previous one, and it also ends right after an {@code isLast} event. By default in
+ * session windows ({@link GapSessions}), emitted once the watermark passes the last event plus the
+ * gap, on every runner; {@link #withEventTimeTimers()} gives the same sessions by event-time timers
+ * ({@link GapSessionTimers}), a session ended by {@code isLast} as soon as the watermark passes that
+ * event, on runners that have event-time timers in streaming. Either way its state is then gone.
  */
 public final class SessionizeUserEvents extends PTransform<PCollection<UserEvent>, PCollection<Session>> {
   private final Duration gap;
   private final Duration allowedLateness;
+  private final boolean byTimers;
 
-  private SessionizeUserEvents(Duration gap, Duration allowedLateness) {
+  private SessionizeUserEvents(Duration gap, Duration allowedLateness, boolean byTimers) {
     this.gap = gap;
     this.allowedLateness = allowedLateness;
+    this.byTimers = byTimers;
   }
 
+  /** Sessions in session windows; events later than {@code allowedLateness} are dropped. */
   public static SessionizeUserEvents withGap(Duration gap, Duration allowedLateness) {
-    return new SessionizeUserEvents(gap, allowedLateness);
+    return new SessionizeUserEvents(gap, allowedLateness, false);
+  }
+
+  /**
+   * The same sessions by event-time timers: an {@code isLast} session is emitted when the watermark
+   * passes its last event rather than a gap later. Events later than the allowed lateness behind
+   * the watermark are dropped, and the runner holds events back by the allowed lateness.
+   */
+  public SessionizeUserEvents withEventTimeTimers() {
+    return new SessionizeUserEvents(gap, allowedLateness, true);
   }
 
   @Override
   public PCollection<Session> expand(PCollection<UserEvent> events) {
-    return events
-        .apply("ById", WithKeys.of(UserEvent::id).withKeyType(TypeDescriptors.longs()))
-        .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(UserEvent.class)))
-        .apply(
-            "Sessions",
-            GapSessions.<Long, UserEvent>of(
-                gap,
-                allowedLateness,
-                (previous, next) -> previous.isLast(),
-                // At one instant, an isLast event goes last: it closes what came with it.
-                (a, b) ->
-                    Comparator.comparing(UserEvent::isLast)
-                        .thenComparing(UserEvent::data)
-                        .compare(a, b)))
-        .apply("AsSession", MapElements.into(TypeDescriptor.of(Session.class)).via(SessionizeUserEvents::session));
+    // At one instant, an isLast event goes last: it closes what came with it.
+    GapSessions.SameInstantOrder<UserEvent> lastGoesLast =
+        (a, b) -> Comparator.comparing(UserEvent::isLast).thenComparing(UserEvent::data).compare(a, b);
+    PCollection<KV<Long, UserEvent>> byId =
+        events
+            .apply("ById", WithKeys.of(UserEvent::id).withKeyType(TypeDescriptors.longs()))
+            .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(UserEvent.class)));
+    PCollection<KV<Long, List<TimestampedValue<UserEvent>>>> sessions =
+        byTimers
+            ? byId.apply("SessionsByTimers", GapSessionTimers.of(gap, allowedLateness, UserEvent::isLast, lastGoesLast))
+            : byId.apply(
+                "Sessions",
+                GapSessions.of(gap, allowedLateness, (previous, next) -> previous.isLast(), lastGoesLast));
+    return sessions.apply(
+        "AsSession", MapElements.into(TypeDescriptor.of(Session.class)).via(SessionizeUserEvents::session));
   }
 
   private static Session session(KV<Long, List<TimestampedValue<UserEvent>>> run) {

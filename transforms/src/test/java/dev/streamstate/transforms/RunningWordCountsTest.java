@@ -71,4 +71,44 @@ class RunningWordCountsTest {
             RunningTotal.timedOut("a", 2));
     runner.run(p);
   }
+
+  /**
+   * The same timeout in event time: a word whose last update the watermark has passed by the
+   * timeout is emitted once and starts again from zero; initial totals have no event time and
+   * never time out on their own.
+   */
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void dropsWordsTheWatermarkLeftIdleForTheTimeoutInEventTime(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    PCollection<RunningTotal> counts =
+        p.apply(
+                Scenario.lines()
+                    .add(1, "a b") // a and b expire at 11 s
+                    .add(2, "source") // expires at 12 s
+                    .add(5, "a") // a now expires at 15 s
+                    .watermark(14)
+                    .watermark(14.5) // (Spark sees a watermark one micro-batch late)
+                    .add(14.6, "a b") // a goes on; a new life for b
+                    .end()) // a and b expire
+            .apply(
+                RunningWordCounts.with(
+                    RunningTotals.perKey()
+                        .withInitialTotals(SEED_STATE)
+                        .withEventTimeTimeout(Duration.standardSeconds(10))));
+
+    PAssert.that(counts)
+        .containsInAnyOrder(
+            RunningTotal.updated("a", 1),
+            RunningTotal.updated("b", 1),
+            RunningTotal.updated("source", 33),
+            RunningTotal.updated("a", 2),
+            RunningTotal.timedOut("b", 1),
+            RunningTotal.timedOut("source", 33),
+            RunningTotal.updated("a", 3),
+            RunningTotal.updated("b", 1),
+            RunningTotal.timedOut("a", 3),
+            RunningTotal.timedOut("b", 1));
+    runner.run(p);
+  }
 }

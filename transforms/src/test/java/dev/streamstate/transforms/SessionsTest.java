@@ -10,8 +10,10 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +34,48 @@ class SessionsTest {
   @ParameterizedTest
   @EnumSource(TestRunner.class)
   void sessionsEndAtIsLastOrAfterTheGapWhateverTheArrivalOrder(TestRunner runner) {
+    sessionsWhateverTheArrivalOrder(runner, SessionizeUserEvents.withGap(GAP, Duration.ZERO));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void theSameSessionsByEventTimeTimers(TestRunner runner) {
+    sessionsWhateverTheArrivalOrder(runner, SessionizeUserEvents.withGap(GAP, Duration.ZERO).withEventTimeTimers());
+  }
+
+  /**
+   * In windows a session is out when the watermark passes its last event plus the gap, and carries
+   * that time; by timers one that {@code isLast} ends is out, and stamped, at its {@code isLast}.
+   */
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void byTimersAnIsLastSessionIsOutWhenTheWatermarkPassesItsLastEvent(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    PCollection<UserEvent> events =
+        p.apply(
+                Scenario.lines()
+                    .add(1, event(1, "a", false))
+                    .add(2, event(1, "b", true))
+                    .add(4, event(2, "x", false))
+                    .end())
+            .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)))
+            .output();
+    Session ab = new Session(1, at(1), at(2), List.of("a", "b"), "last");
+    Session x = new Session(2, at(4), at(4), List.of("x"), "timeout");
+    Duration millisecond = Duration.millis(1);
+    PAssert.that(events.apply("Windows", SessionizeUserEvents.withGap(GAP, Duration.ZERO)).apply("WhenByWindows", Reify.timestamps()))
+        .containsInAnyOrder(
+            TimestampedValue.of(ab, at(2).plus(GAP).minus(millisecond)),
+            TimestampedValue.of(x, at(4).plus(GAP).minus(millisecond)));
+    PAssert.that(
+            events
+                .apply("Timers", SessionizeUserEvents.withGap(GAP, Duration.ZERO).withEventTimeTimers())
+                .apply("WhenByTimers", Reify.timestamps()))
+        .containsInAnyOrder(TimestampedValue.of(ab, at(2)), TimestampedValue.of(x, at(4).plus(GAP).minus(millisecond)));
+    runner.run(p);
+  }
+
+  private static void sessionsWhateverTheArrivalOrder(TestRunner runner, SessionizeUserEvents sessionize) {
     Pipeline p = runner.newPipeline();
     WithFailures.Result<PCollection<UserEvent>, DeadLetter> events =
         p.apply(
@@ -49,7 +93,7 @@ class SessionsTest {
                     .end())
             .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)));
 
-    PAssert.that(events.output().apply(SessionizeUserEvents.withGap(GAP, Duration.ZERO)))
+    PAssert.that(events.output().apply(sessionize))
         .containsInAnyOrder(
             new Session(1, at(1), at(8), List.of("a", "b", "c"), "last"),
             new Session(1, at(12), at(12), List.of("d"), "timeout"),

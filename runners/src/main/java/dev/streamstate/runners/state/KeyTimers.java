@@ -124,7 +124,7 @@ final class KeyTimers implements TimerInternals {
   }
 
   /**
-   * The earliest output timestamp of these timers, or {@link Long#MAX_VALUE} when none holds one:
+   * The earliest output timestamp of these timers, or {@link TimeIndex#NONE} when none holds one:
    * what a timer outputs when it fires carries that timestamp, so the stage's output watermark must
    * not pass it while the timer is pending. A timer set without an output timestamp has one after
    * the end of time and holds nothing.

@@ -185,6 +185,10 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
    * after the batch, and gives the same watermark when a batch is recomputed.
    */
   private JavaPairRDD<Integer, Long> upstreamWatermarks(Time validTime, JavaSparkContext spark) {
+    if (upstream.isEmpty()) {
+      // The first stage of a pipeline: empty partitions to zip with, and no shuffle to wait for.
+      return JavaPairRDD.fromJavaRDD(spark.parallelize(List.<Tuple2<Integer, Long>>of(), partitions));
+    }
     JavaPairRDD<Integer, Long> all = JavaPairRDD.fromJavaRDD(spark.<Tuple2<Integer, Long>>emptyRDD());
     int fanOut = partitions;
     for (KeyedStateDStream stage : upstream) {
