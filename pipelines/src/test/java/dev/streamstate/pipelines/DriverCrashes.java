@@ -74,7 +74,7 @@ final class DriverCrashes {
         producing.get();
         return new Crashes(driver, kills, started);
       }
-      long millis = 2_000 + killAt.nextInt(4_000);
+      long millis = 3_000 + killAt.nextInt(7_000);
       Thread.sleep(millis);
       driver.kill();
       kills.add(millis + " ms after progress");
