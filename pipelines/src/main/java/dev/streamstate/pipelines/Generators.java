@@ -95,4 +95,18 @@ final class Generators {
             TransactionProducer.AMOUNTS.get(random.nextInt(TransactionProducer.AMOUNTS.size())),
             TransactionProducer.DESCRIPTIONS.get(random.nextInt(TransactionProducer.DESCRIPTIONS.size())));
       };
+
+  /** Ad impressions, {@code ad,user}: ten ads shown to fifty users (the left stream of join). */
+  static final Generator IMPRESSIONS =
+      index -> {
+        SplittableRandom random = new SplittableRandom(index);
+        return "ad-" + random.nextInt(10) + ",user-" + random.nextInt(50);
+      };
+
+  /** Clicks on the same ads, {@code ad,user} (the right stream of join). */
+  static final Generator CLICKS =
+      index -> {
+        SplittableRandom random = new SplittableRandom(-1 - index);
+        return "ad-" + random.nextInt(10) + ",user-" + random.nextInt(50);
+      };
 }

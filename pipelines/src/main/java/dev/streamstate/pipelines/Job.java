@@ -152,10 +152,10 @@ final class Job {
     KafkaClients.check(options);
     CassandraLogin.of(options);
     sink.check(options);
-    source.check(options);
+    source.check(options, Sources.Stream.main(options));
 
     Pipeline pipeline = Pipeline.create(options);
-    PCollectionTuple payloads = source.read(pipeline, options, spec.generator().apply(options));
+    PCollectionTuple payloads = source.read(pipeline, options, Sources.Stream.main(options), spec.generator().apply(options));
     PCollectionTuple results =
         payloads
             .get(Outputs.MAIN)

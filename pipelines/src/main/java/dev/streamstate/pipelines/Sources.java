@@ -47,28 +47,30 @@ enum Sources {
    */
   FILE(true) {
     @Override
-    void check(StreamStateOptions options) {
-      String input = options.getInput();
+    void check(StreamStateOptions options, Stream stream) {
+      String input = stream.input();
       if (input == null || input.isBlank()) {
-        throw new IllegalArgumentException("--source=file needs --input=PATH (a replay file)");
+        throw new IllegalArgumentException(
+            "--source=file needs --" + stream.inputOption() + "=PATH (a replay file)");
       }
       try {
         if (FileSystems.match(input, EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
-          throw new IllegalArgumentException("--input=" + input + " matches no file");
+          throw new IllegalArgumentException("--" + stream.inputOption() + "=" + input + " matches no file");
         }
       } catch (IOException e) {
-        throw new IllegalArgumentException("--input=" + input + " cannot be read: " + e.getMessage());
+        throw new IllegalArgumentException(
+            "--" + stream.inputOption() + "=" + input + " cannot be read: " + e.getMessage());
       }
     }
 
     @Override
     PCollectionTuple read(
-        Pipeline pipeline, StreamStateOptions options, Generator generator) {
+        Pipeline pipeline, StreamStateOptions options, Stream stream, Generator generator) {
       PCollection<byte[]> lines =
           streaming(options)
-              ? pipeline.apply("ReadReplayStream", Read.from(new ReplayFileSource(options.getInput())))
+              ? pipeline.apply("ReadReplayStream", Read.from(new ReplayFileSource(stream.input())))
               : pipeline
-                  .apply("MatchReplayFiles", FileIO.match().filepattern(options.getInput()))
+                  .apply("MatchReplayFiles", FileIO.match().filepattern(stream.input()))
                   .apply("OpenReplayFiles", FileIO.readMatches())
                   .apply("ReadLines", ParDo.of(new ReadLinesFn()));
       WithFailures.Result<PCollection<String>, DeadLetter> text =
@@ -86,13 +88,13 @@ enum Sources {
   /** Lines from a TCP server, stamped on arrival. */
   SOCKET(false) {
     @Override
-    void check(StreamStateOptions options) {
+    void check(StreamStateOptions options, Stream stream) {
       SocketSource.checkReachable(options.getHost(), options.getPort());
     }
 
     @Override
     PCollectionTuple read(
-        Pipeline pipeline, StreamStateOptions options, Generator generator) {
+        Pipeline pipeline, StreamStateOptions options, Stream stream, Generator generator) {
       return Outputs.of(
           pipeline
               .apply("ReadSocket", Read.from(new SocketSource(options.getHost(), options.getPort())))
@@ -106,9 +108,9 @@ enum Sources {
    */
   KAFKA(false) {
     @Override
-    void check(StreamStateOptions options) {
-      if (options.getTopic() == null || options.getTopic().isBlank()) {
-        throw new IllegalArgumentException("--source=kafka needs --topic=TOPIC");
+    void check(StreamStateOptions options, Stream stream) {
+      if (stream.topic() == null || stream.topic().isBlank()) {
+        throw new IllegalArgumentException("--source=kafka needs --" + stream.topicOption() + "=TOPIC");
       }
       if (!List.of("earliest", "latest").contains(options.getOffsetReset())) {
         throw new IllegalArgumentException(
@@ -118,7 +120,8 @@ enum Sources {
     }
 
     @Override
-    PCollectionTuple read(Pipeline pipeline, StreamStateOptions options, Generator generator) {
+    PCollectionTuple read(
+        Pipeline pipeline, StreamStateOptions options, Stream stream, Generator generator) {
       Map<String, Object> consumer = consumerConfig(options);
       return Outputs.of(
           pipeline
@@ -126,11 +129,11 @@ enum Sources {
                   "ReadKafka",
                   KafkaIO.<byte[], byte[]>read()
                       .withBootstrapServers(options.getBootstrapServers())
-                      .withTopic(options.getTopic())
+                      .withTopic(stream.topic())
                       .withKeyDeserializer(ByteArrayDeserializer.class)
                       .withValueDeserializer(ByteArrayDeserializer.class)
                       .withConsumerConfigUpdates(consumer)
-                      .withConsumerFactoryFn(consumers(options, consumer))
+                      .withConsumerFactoryFn(consumers(options, stream.topic(), consumer))
                       .withCreateTime(Duration.ZERO)
                       .commitOffsetsInFinalize()
                       .withoutMetadata())
@@ -143,7 +146,7 @@ enum Sources {
   /** Built-in data for the pipeline, stamped with the time it is made. */
   GENERATOR(false) {
     @Override
-    void check(StreamStateOptions options) {
+    void check(StreamStateOptions options, Stream stream) {
       if (options.getEventsPerSecond() <= 0) {
         throw new IllegalArgumentException(
             "--eventsPerSecond must be positive, got " + options.getEventsPerSecond());
@@ -152,7 +155,7 @@ enum Sources {
 
     @Override
     PCollectionTuple read(
-        Pipeline pipeline, StreamStateOptions options, Generator generator) {
+        Pipeline pipeline, StreamStateOptions options, Stream stream, Generator generator) {
       PCollection<String> payloads =
           pipeline
               .apply(
@@ -184,12 +187,23 @@ enum Sources {
     return !finite || options.as(StreamingOptions.class).isStreaming();
   }
 
+  /**
+   * Which stream of the source a pipeline reads: its replay file or topic, and the options that
+   * name them (a join reads a second stream, its right side).
+   */
+  record Stream(String inputOption, String input, String topicOption, String topic) {
+    /** The stream of --input and --topic. */
+    static Stream main(StreamStateOptions options) {
+      return new Stream("input", options.getInput(), "topic", options.getTopic());
+    }
+  }
+
   /** Fails fast, with a message saying what to fix, when the options cannot work. */
-  abstract void check(StreamStateOptions options);
+  abstract void check(StreamStateOptions options, Stream stream);
 
   /** The payloads, stamped with event time, and any records that could not be read. */
   abstract PCollectionTuple read(
-      Pipeline pipeline, StreamStateOptions options, Generator generator);
+      Pipeline pipeline, StreamStateOptions options, Stream stream, Generator generator);
 
   /** The source {@code --source} names. */
   static Sources named(String name) {
@@ -201,14 +215,14 @@ enum Sources {
    * resumes from a checkpoint, starting where the job first started (see {@link KafkaStartOffsets}).
    */
   private static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(
-      StreamStateOptions options, Map<String, Object> consumer) {
+      StreamStateOptions options, String topic, Map<String, Object> consumer) {
     if (!Checkpoints.resumable(options)) {
       return KafkaClients.consumers(options.getKafkaPropertiesFile());
     }
     return KafkaStartOffsets.consumers(
         KafkaStartOffsets.resolve(
             KafkaClients.withFile(withBootstrap(consumer, options), options.getKafkaPropertiesFile()),
-            options.getTopic(),
+            topic,
             options.getOffsetReset()),
         options.getKafkaPropertiesFile());
   }

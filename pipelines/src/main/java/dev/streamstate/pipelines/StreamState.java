@@ -28,7 +28,8 @@ public final class StreamState {
           BestSellerPipeline.SPEC,
           SessionPipelines.SESSIONS,
           SessionPipelines.ACTIVITY_RUNS,
-          FraudPipeline.SPEC);
+          FraudPipeline.SPEC,
+          JoinPipeline.SPEC);
 
   static final List<CommandSpec<?>> COMMANDS =
       List.of(

@@ -136,7 +136,7 @@ class ClientSecurityTest {
     // The job's Kafka read and write and Cassandra write, as built for a run.
     Pipeline pipeline = Pipeline.create(options);
     PCollection<String> payloads =
-        Sources.KAFKA.read(pipeline, options, null).get(Outputs.MAIN);
+        Sources.KAFKA.read(pipeline, options, Sources.Stream.main(options), null).get(Outputs.MAIN);
     Sinks.KAFKA.write(payloads, options, true);
     Sinks.CASSANDRA.write(pipeline.apply("Lines", Create.of("x")), options, false);
     pipeline.traverseTopologically(

@@ -53,11 +53,11 @@ class KafkaRoundTripTest {
     // As a job does: micro-batches on Spark, clear of the run before in this JVM (whose source
     // reader the runner would otherwise hand to this run's source of the same number).
     SparkStreaming.configure(options, org.joda.time.Duration.millis(500), true);
-    Sources.KAFKA.check(options);
+    Sources.KAFKA.check(options, Sources.Stream.main(options));
     Sinks.KAFKA.check(options);
     Pipeline pipeline = Pipeline.create(options);
     Sinks.KAFKA.write(
-        Sources.KAFKA.read(pipeline, options, null).get(Outputs.MAIN), options, true);
+        Sources.KAFKA.read(pipeline, options, Sources.Stream.main(options), null).get(Outputs.MAIN), options, true);
 
     PipelineResult result = pipeline.run();
     List<String> echoed;

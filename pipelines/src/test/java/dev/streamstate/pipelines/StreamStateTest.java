@@ -59,7 +59,6 @@ class StreamStateTest {
         "word-count --source=kafka|--source=kafka needs --topic=TOPIC",
         "word-count --source=kafka --topic=t --offsetReset=middle|--offsetReset must be earliest or latest; got 'middle'",
         "word-count --sink=kafka|--sink=kafka needs --outputTopic=TOPIC",
-        "windowed-word-count --windowSeconds=10 --slideSeconds=3|--windowSeconds and --slideSeconds: window size (10 s) must be a whole multiple of the slide (3 s)",
         "running-word-count --initialState=dummy=100,source|--initialState must be word=count pairs separated by commas, e.g. dummy=100,source=32; 'source' is not one",
         "running-word-count --idleTimeoutSeconds=-1|--idleTimeoutSeconds must be zero or a positive whole number of seconds, got -1",
         "sessions --source=file --input=pom.xml --idleTimeoutSeconds=30|--idleTimeoutSeconds is for sources without event time (socket); a replay file has event time: use --gapSeconds",

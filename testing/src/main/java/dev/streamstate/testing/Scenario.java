@@ -1,5 +1,6 @@
 package dev.streamstate.testing;
 
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.TestStream;
@@ -52,6 +53,22 @@ public final class Scenario<T> {
       rest[i] = TimestampedValue.of(more[i], at(seconds));
     }
     stream = stream.addElements(TimestampedValue.of(first, at(seconds)), rest);
+    return this;
+  }
+
+  /** An element at event time {@code seconds}, for {@link #add(List)}. */
+  public static <T> TimestampedValue<T> timed(double seconds, T element) {
+    return TimestampedValue.of(element, at(seconds));
+  }
+
+  /**
+   * Adds elements with event times of their own as one arrival (one Spark micro-batch), so that a
+   * scenario needs few micro-batches.
+   */
+  public Scenario<T> add(List<TimestampedValue<T>> elements) {
+    @SuppressWarnings("unchecked")
+    TimestampedValue<T>[] rest = elements.subList(1, elements.size()).toArray(new TimestampedValue[0]);
+    stream = stream.addElements(elements.get(0), rest);
     return this;
   }
 

@@ -30,14 +30,6 @@ public final class EventTimeWindows implements Serializable {
     if (!size.isLongerThan(Duration.ZERO) || !period.isLongerThan(Duration.ZERO)) {
       throw new IllegalArgumentException("window size and slide must be positive");
     }
-    if (size.getMillis() % period.getMillis() != 0) {
-      throw new IllegalArgumentException(
-          "window size ("
-              + size.getStandardSeconds()
-              + " s) must be a whole multiple of the slide ("
-              + period.getStandardSeconds()
-              + " s)");
-    }
     if (allowedLateness.isShorterThan(Duration.ZERO)) {
       throw new IllegalArgumentException("allowed lateness must not be negative");
     }
@@ -51,7 +43,10 @@ public final class EventTimeWindows implements Serializable {
     return new EventTimeWindows(size, size, Duration.ZERO);
   }
 
-  /** Windows of {@code size} starting every {@code period}; size must be a multiple of period. */
+  /**
+   * Windows of {@code size} starting every {@code period} (Beam's {@link SlidingWindows}, offset
+   * 0): overlapping where the size is longer than the period, with gaps between them where shorter.
+   */
   public static EventTimeWindows sliding(Duration size, Duration period) {
     return new EventTimeWindows(size, period, Duration.ZERO);
   }
@@ -75,6 +70,14 @@ public final class EventTimeWindows implements Serializable {
 
   public boolean isSliding() {
     return !size.equals(period);
+  }
+
+  /**
+   * Whether each window is a whole number of slides, so that sums per slide ({@link #slidePanes})
+   * add up to the window's.
+   */
+  public boolean isWholeSlides() {
+    return size.getMillis() % period.getMillis() == 0;
   }
 
   /** The window that groups results: fires on time, then once per late element; accumulating. */

@@ -52,7 +52,7 @@ public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, 
   @Override
   public PCollection<KV<K, V>> expand(PCollection<KV<K, V>> values) {
     PCollection<KV<K, V>> input = values;
-    if (windows.isSliding()) {
+    if (windows.isSliding() && windows.isWholeSlides()) {
       input =
           values
               .apply("IntoSlides", windows.<KV<K, V>>slidePanes())

@@ -95,14 +95,31 @@ class WindowOpsTest {
     runner.run(p);
   }
 
-  @Test
-  void rejectsWindowsThatAreNotWholeSlides() {
-    assertEquals(
-        "window size (10 s) must be a whole multiple of the slide (3 s)",
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(3)))
-            .getMessage());
+  /**
+   * A window that is not a whole number of slides, as Spark's {@code window(2 s, 3 s)} and Beam's
+   * {@code SlidingWindows} allow: [0, 2), [3, 5), … with gaps between them (a line in a gap is in
+   * no window), and 5 s every 3 s, overlapping unevenly. The slide-sum shortcut cannot add such
+   * windows up from slides, so these go through plain sliding windows.
+   */
+  @ParameterizedTest
+  @EnumSource(TestRunner.class)
+  void windowsThatAreNotWholeSlidesWork(TestRunner runner) {
+    Pipeline p = runner.newPipeline();
+    PCollection<String> lines =
+        p.apply(Scenario.lines().add(1, "a").add(2.5, "in the gap").add(3.5, "b").add(4, "c").end());
+    PAssert.that(
+            lines.apply(
+                "TwoEveryThree",
+                WindowOps.countByWindow(EventTimeWindows.sliding(Duration.standardSeconds(2), Duration.standardSeconds(3)))))
+        .containsInAnyOrder(1L, 2L); // [0, 2) and [3, 5); 2.5 s is in neither
+    PCollection<Long> fiveEveryThree =
+        lines.apply(
+            "FiveEveryThree",
+            WindowOps.countByWindow(EventTimeWindows.sliding(Duration.standardSeconds(5), Duration.standardSeconds(3))));
+    PAssert.that(fiveEveryThree).inWindow(window(-3, 2)).containsInAnyOrder(1L);
+    PAssert.that(fiveEveryThree).inWindow(window(0, 5)).containsInAnyOrder(4L);
+    PAssert.that(fiveEveryThree).inWindow(window(3, 8)).containsInAnyOrder(2L);
+    runner.run(p);
   }
 
   @Test
