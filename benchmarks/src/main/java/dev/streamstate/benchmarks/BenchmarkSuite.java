@@ -22,18 +22,25 @@ import org.joda.time.Duration;
  * (1000), {@code timeoutKeys} (sizes for the idle-timeout workload, 10000,100000,1000000), {@code
  * eventTimeKeys} (sizes for the event-time-timers workload, the same), {@code load} (fixed-load words a batch, 10000), {@code windowWords} (10000,100000),
  * {@code windowLoad} (words a batch, 10000), {@code windowSeconds} (60), {@code slideSeconds} (5),
+ * {@code joinKeys} (sizes for the windowed-join workload, 10000,100000), {@code joinLoad} (keyed
+ * records a batch on each of its two streams, 5000), {@code joinWindowSeconds} (10), {@code
+ * joinSlideSeconds} (5),
  * {@code rates} (events a second of the throughput workload, 25000,50000,100000,200000), {@code
  * throughputBatches} (its measured batches, 15), {@code throughputKeys} (its distinct words,
  * 100000), {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
  * (transforms/target/test-classes), {@code only} (workloads to
- * run, all by default: test-speed,idle-state,idle-timeout,event-time-timers,fixed-load,sliding-windows,throughput), {@code
+ * run, all by default: test-speed,idle-state,idle-timeout,event-time-timers,fixed-load,sliding-windows,join,throughput), {@code
  * contenders} (a regular expression found in the names of the streaming contenders to run, all by
  * default), {@code out} (benchmarks/results).
+ *
+ * <p>A run of some workloads only replaces their sections of the {@code results.md} already in
+ * {@code out} and keeps the others, as their CSVs are kept.
  */
 public final class BenchmarkSuite {
   static final List<String> WORKLOADS =
       List.of(
-          "test-speed", "idle-state", "idle-timeout", "event-time-timers", "fixed-load", "sliding-windows", "throughput");
+          "test-speed", "idle-state", "idle-timeout", "event-time-timers", "fixed-load", "sliding-windows", "join",
+          "throughput");
   static final String REPORT = "results.md";
   static final String CHART = "batch-time-vs-state.png";
 
@@ -49,6 +56,10 @@ public final class BenchmarkSuite {
           Map.entry("windowLoad", "10000"),
           Map.entry("windowSeconds", "60"),
           Map.entry("slideSeconds", "5"),
+          Map.entry("joinKeys", "10000,100000"),
+          Map.entry("joinLoad", "5000"),
+          Map.entry("joinWindowSeconds", "10"),
+          Map.entry("joinSlideSeconds", "5"),
           Map.entry("rates", "25000,50000,100000,200000"),
           Map.entry("throughputBatches", "15"),
           Map.entry("throughputKeys", "100000"),
@@ -121,6 +132,14 @@ public final class BenchmarkSuite {
               Duration.standardSeconds(Long.parseLong(options.get("slideSeconds"))),
               batches));
     }
+    if (only.contains(WindowedJoinScaling.WORKLOAD)) {
+      tables.add(
+          WindowedJoinScaling.measure(
+              chosen, longs(options.get("joinKeys")), Integer.parseInt(options.get("joinLoad")),
+              Duration.standardSeconds(Long.parseLong(options.get("joinWindowSeconds"))),
+              Duration.standardSeconds(Long.parseLong(options.get("joinSlideSeconds"))),
+              batches));
+    }
     if (only.contains("throughput")) {
       tables.add(
           ThroughputCeiling.measure(
@@ -130,7 +149,9 @@ public final class BenchmarkSuite {
     for (Results.Table table : tables) {
       Results.writeCsv(out, table);
     }
-    Files.writeString(out.resolve(REPORT), Results.markdown(tables));
+    Path report = out.resolve(REPORT);
+    String before = Files.exists(report) ? Files.readString(report) : "";
+    Files.writeString(report, Results.markdown(tables, before, WORKLOADS));
     if (idle != null) {
       Chart.medianBatchTimeVsKeys("Running count: median batch time vs state size (idle state)", idle.rows(), out.resolve(CHART));
     }

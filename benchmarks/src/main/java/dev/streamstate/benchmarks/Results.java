@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +19,10 @@ import java.util.stream.Collectors;
 final class Results {
   /** A check that found nothing wrong. */
   static final String OK = "ok";
+
+  private static final String HEADING = "# Benchmark results\n";
+  /** How a section's heading ends: the workload's CSV, {@code (`join.csv`)}. */
+  private static final Pattern SECTION_CSV = Pattern.compile("\\(`([^`]+)\\.csv`\\)\\s*$");
 
   private Results() {}
 
@@ -74,40 +80,73 @@ final class Results {
     Files.writeString(dir.resolve(table.workload() + ".csv"), csv);
   }
 
-  /** The report: a section and a table per workload, in order. */
-  static String markdown(List<Table> tables) {
-    StringBuilder md = new StringBuilder("# Benchmark results\n");
+  /**
+   * The report: a section and a table per workload, in the order of {@code workloads}; for a
+   * workload this run did not measure (not in {@code tables}), the section that {@code before}, the
+   * report of earlier runs, has for it, if any, unchanged.
+   */
+  static String markdown(List<Table> tables, String before, List<String> workloads) {
+    Map<String, String> sections = new LinkedHashMap<>(sections(before));
     for (Table table : tables) {
-      md.append("\n## ").append(table.title()).append(" (`").append(table.workload()).append(".csv`)\n\n");
-      md.append(table.figure()).append("\n\n");
-      if (table.rows().isEmpty()) {
-        md.append("No contender of this workload was chosen.\n");
-        continue;
+      sections.put(table.workload(), section(table));
+    }
+    StringBuilder md = new StringBuilder(HEADING);
+    for (String workload : workloads) {
+      String section = sections.remove(workload);
+      if (section != null) {
+        md.append("\n").append(section);
       }
-      Map<Long, List<Row>> bySize = table.rows().stream().collect(Collectors.groupingBy(Row::size, LinkedHashMap::new, Collectors.toList()));
-      List<Row> first = bySize.values().iterator().next();
-      md.append("| ").append(table.sizeUnit()).append(" | ours | figure");
-      StringBuilder rule = new StringBuilder("|---|---|---");
-      for (Row other : first) {
-        if (!other.ours()) {
-          md.append(" | ").append(other.contender()).append(" | ours ÷ ").append(other.contender());
-          rule.append("|---|---");
-        }
+    }
+    sections.values().forEach(section -> md.append("\n").append(section));
+    return md.toString();
+  }
+
+  /** The sections of a report by workload (the CSV its heading names), each from its heading on. */
+  private static Map<String, String> sections(String report) {
+    Map<String, String> sections = new LinkedHashMap<>();
+    String[] parts = ("\n" + report).split("\n(?=## )");
+    for (int i = 1; i < parts.length; i++) {
+      String section = parts[i].replaceAll("\\n+$", "\n");
+      Matcher csv = SECTION_CSV.matcher(section.lines().findFirst().orElse(""));
+      if (csv.find()) {
+        sections.put(csv.group(1), section);
       }
-      md.append(" | results |\n").append(rule).append("|---|\n");
-      for (Map.Entry<Long, List<Row>> size : bySize.entrySet()) {
-        // One line for each of ours (a workload may compare two of our translations), each against
-        // every native contender.
-        for (Row ours : size.getValue().stream().filter(Row::ours).toList()) {
-          md.append(String.format(
-              Locale.ROOT, "| %,d | %s | %s", size.getKey(), ours.contender(), figure(ours, table)));
-          for (Row other : size.getValue()) {
-            if (!other.ours()) {
-              md.append(" | ").append(figure(other, table)).append(" | ").append(ratio(ours, other, table.meanRatio()));
-            }
+    }
+    return sections;
+  }
+
+  /** A workload's section: its heading, what its figures are, and its table. */
+  private static String section(Table table) {
+    StringBuilder md = new StringBuilder();
+    md.append("## ").append(table.title()).append(" (`").append(table.workload()).append(".csv`)\n\n");
+    md.append(table.figure()).append("\n\n");
+    if (table.rows().isEmpty()) {
+      md.append("No contender of this workload was chosen.\n");
+      return md.toString();
+    }
+    Map<Long, List<Row>> bySize = table.rows().stream().collect(Collectors.groupingBy(Row::size, LinkedHashMap::new, Collectors.toList()));
+    List<Row> first = bySize.values().iterator().next();
+    md.append("| ").append(table.sizeUnit()).append(" | ours | figure");
+    StringBuilder rule = new StringBuilder("|---|---|---");
+    for (Row other : first) {
+      if (!other.ours()) {
+        md.append(" | ").append(other.contender()).append(" | ours ÷ ").append(other.contender());
+        rule.append("|---|---");
+      }
+    }
+    md.append(" | results |\n").append(rule).append("|---|\n");
+    for (Map.Entry<Long, List<Row>> size : bySize.entrySet()) {
+      // One line for each of ours (a workload may compare two of our translations), each against
+      // every native contender.
+      for (Row ours : size.getValue().stream().filter(Row::ours).toList()) {
+        md.append(String.format(
+            Locale.ROOT, "| %,d | %s | %s", size.getKey(), ours.contender(), figure(ours, table)));
+        for (Row other : size.getValue()) {
+          if (!other.ours()) {
+            md.append(" | ").append(figure(other, table)).append(" | ").append(ratio(ours, other, table.meanRatio()));
           }
-          md.append(" | ").append(verdict(size.getValue())).append(" |\n");
         }
+        md.append(" | ").append(verdict(size.getValue())).append(" |\n");
       }
     }
     return md.toString();

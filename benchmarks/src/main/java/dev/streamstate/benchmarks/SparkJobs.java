@@ -72,10 +72,18 @@ final class SparkJobs {
    * heap in use then, the job still running.
    */
   static Finish awaitAll(BatchTimes times, Workload workload, int extraBatches) throws InterruptedException {
+    return awaitAll(times, workload, 1, extraBatches);
+  }
+
+  /**
+   * The same for a job that reads {@code workload} through {@code inputs} streams at once (the two
+   * sides of a join), each of which carries every record.
+   */
+  static Finish awaitAll(BatchTimes times, Workload workload, int inputs, int extraBatches) throws InterruptedException {
     long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(300 + 10L * workload.steadyBatches());
     int after = -1;
     while (System.nanoTime() < limit) {
-      if (after < 0 && times.records() >= workload.total()) {
+      if (after < 0 && times.records() >= inputs * workload.total()) {
         after = times.count();
       }
       if (after >= 0 && times.count() >= after + extraBatches) {

@@ -102,6 +102,38 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
     return batches * eventsPerBatch;
   }
 
+  /**
+   * Record i as a keyed record, {@code "<key> <i>"}: what a stream of keyed records (one side of a
+   * join) carries, its number making every record tell where it sits in the workload.
+   */
+  public String keyedRecord(long i) {
+    return key(i) + " " + i;
+  }
+
+  /**
+   * How many pairs an inner join of a run of {@code records} consecutive records with the same run
+   * (two streams carrying this workload) gives: {@code c * c} for a key in the run {@code c}
+   * times, and in any run every key is there the same number of times, give or take one.
+   */
+  public long pairsInRun(long records) {
+    long each = records / keys;
+    long higher = records % keys; // keys there once more than the others
+    return higher * (each + 1) * (each + 1) + (keys - higher) * each * each;
+  }
+
+  /** What a source writes for each record of a workload: one line of text. */
+  @FunctionalInterface
+  interface Lines extends Serializable {
+    /** The line of record {@code i}. */
+    String line(Workload workload, long i);
+
+    /** One word a line, the record's key: the input of the word counts. */
+    Lines WORDS = Workload::key;
+
+    /** {@link #keyedRecord}: the input of the joins. */
+    Lines KEYED_RECORDS = Workload::keyedRecord;
+  }
+
   private static long triangle(long c) {
     return c * (c + 1) / 2;
   }

@@ -11,16 +11,24 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.joda.time.Instant;
 
 /**
- * A {@link Workload} as a Beam unbounded source, one word a line: the load at once, then one
+ * A {@link Workload} as a Beam unbounded source, one word a line (or another of the workload's
+ * {@link Workload.Lines}, such as keyed records): the load at once, then one
  * steady batch a second of the clock (the batch interval), so that each micro-batch of Beam's Spark
  * runner gets about as many records as a native batch. Records carry the workload's event times
  * and the watermark follows them, so event-time windows hold the same records in every run.
  */
 final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Position> {
   private final Workload workload;
+  private final Workload.Lines lines;
 
   WorkloadSource(Workload workload) {
+    this(workload, Workload.Lines.WORDS);
+  }
+
+  /** The workload's records as {@code lines} writes them. */
+  WorkloadSource(Workload workload, Workload.Lines lines) {
     this.workload = workload;
+    this.lines = lines;
   }
 
   @Override
@@ -78,7 +86,7 @@ final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Positi
           return false;
         }
       }
-      current = workload.key(emitted++);
+      current = source.lines.line(workload, emitted++);
       return true;
     }
 

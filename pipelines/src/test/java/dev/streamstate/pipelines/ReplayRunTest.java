@@ -216,6 +216,79 @@ class ReplayRunTest {
     assertEquals(sorted, run(pipeline, withOptions, shuffled, "shuffled", Set.of()));
   }
 
+  /**
+   * The join of impressions (--input) and clicks (--rightInput), both files in reverse time order.
+   * Windows of 2 s, full join: [0, 2) pairs alice and bob with click 1 and carol with click 2;
+   * [2, 4) pairs dave with click 4, and click 3 and erin are alone. Within 1 s, full join: click 1
+   * (0.2 s) is 0.2 s after alice, click 2 (1.5 s) 0.5 s after carol, click 4 (3.5 s) exactly 1 s
+   * after dave (the edge); bob, erin and click 3 are alone. A click without a comma is a dead
+   * letter.
+   */
+  static Stream<Arguments> joins() {
+    List<String> windowed =
+        List.of(
+            window("00.000", "02.000") + "\"key\":\"ad-1\",\"left\":\"alice\",\"right\":\"click 1\"}",
+            window("00.000", "02.000") + "\"key\":\"ad-1\",\"left\":\"bob\",\"right\":\"click 1\"}",
+            window("00.000", "02.000") + "\"key\":\"ad-2\",\"left\":\"carol\",\"right\":\"click 2\"}",
+            window("02.000", "04.000") + "\"key\":\"ad-1\",\"left\":\"dave\",\"right\":\"click 4\"}",
+            window("02.000", "04.000") + "\"key\":\"ad-3\",\"left\":null,\"right\":\"click 3\"}",
+            window("02.000", "04.000") + "\"key\":\"ad-9\",\"left\":\"erin\",\"right\":null}");
+    List<String> interval =
+        List.of(
+            joined("ad-1", "alice", "click 1", "00.000", "00.200"),
+            joined("ad-2", "carol", "click 2", "01.000", "01.500"),
+            joined("ad-1", "dave", "click 4", "02.500", "03.500"),
+            joined("ad-1", "bob", null, "00.500", null),
+            joined("ad-9", "erin", null, "03.500", null),
+            joined("ad-3", null, "click 3", null, "03.000"));
+    return Stream.concat(
+        Stream.of(Mode.values()).map(mode -> Arguments.of(mode, List.of("--windowSeconds=2"), windowed)),
+        Stream.of(Mode.DIRECT_BATCH, Mode.DIRECT_STREAM, Mode.OURS_STREAM)
+            .map(mode -> Arguments.of(mode, List.of("--withinSeconds=1"), interval)));
+  }
+
+  private static String joined(String key, String left, String right, String leftTime, String rightTime) {
+    return "{\"key\":\"" + key + "\",\"left\":" + quoted(left) + ",\"right\":" + quoted(right)
+        + ",\"left_time\":" + quoted(leftTime == null ? null : DAY + leftTime + "Z")
+        + ",\"right_time\":" + quoted(rightTime == null ? null : DAY + rightTime + "Z") + "}";
+  }
+
+  private static String quoted(String text) {
+    return text == null ? "null" : "\"" + text + "\"";
+  }
+
+  @ParameterizedTest(name = "join {1} on {0}")
+  @MethodSource("joins")
+  void joinReplaysGiveTheExpectedResults(Mode mode, List<String> joinOptions, List<String> expected) throws IOException {
+    Path clicks = dir.resolve("clicks.tsv");
+    Files.write(
+        clicks,
+        List.of(
+            DAY + "03.500Z\tad-1,click 4",
+            DAY + "03.000Z\tad-3,click 3",
+            DAY + "01.500Z\tad-2,click 2",
+            DAY + "01.000Z\tnocomma",
+            DAY + "00.200Z\tad-1,click 1"));
+    List<String> options = new ArrayList<>(mode.options);
+    options.addAll(joinOptions);
+    options.addAll(List.of("--joinType=full", "--rightInput=" + clicks));
+    List<String> sorted = new ArrayList<>(expected);
+    Collections.sort(sorted);
+    assertEquals(
+        sorted,
+        run(
+            "join",
+            options,
+            List.of(
+                DAY + "03.500Z\tad-9,erin",
+                DAY + "02.500Z\tad-1,dave",
+                DAY + "01.000Z\tad-2,carol",
+                DAY + "00.500Z\tad-1,bob",
+                DAY + "00.000Z\tad-1,alice"),
+            "impressions",
+            Set.of("{\"payload\":\"nocomma\",\"error\":\"no comma: expected key,value\"}")));
+  }
+
   @Test
   void everyMalformedSessionEventIsADeadLetterWithItsReason() throws IOException {
     List<String> lines =

@@ -49,7 +49,7 @@ class StreamStateTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, fraud, local-stack, local-cluster, produce-transactions, fraud-demo, load-history (see --help)",
+        "frobnicate|unknown pipeline 'frobnicate': choose one of word-count, running-word-count, windowed-word-count, window-ops, best-seller, sessions, activity-runs, fraud, join, local-stack, local-cluster, produce-transactions, fraud-demo, load-history (see --help)",
         "word-count --source=kafkaa|--source must be one of file, socket, kafka, generator; got 'kafkaa'",
         "word-count --sink=paper|--sink must be one of console, file, kafka, cassandra; got 'paper'",
         "word-count --batchSeconds=abc|--batchSeconds must be a whole number, got 'abc'",
@@ -66,6 +66,11 @@ class StreamStateTest {
         "fraud --source=file --input=pom.xml --historyFile=no-such.csv|--historyFile=no-such.csv cannot be read: no-such.csv",
         "fraud --source=file --input=pom.xml --cassandraPort=1|no Cassandra answers at 127.0.0.1:1 (All host(s) tried for query failed (tried: /127.0.0.1:1 (com.datastax.driver.core.exceptions.TransportException: [/127.0.0.1:1] Cannot connect)))",
         "window-ops --op=median|--op must be one of count-by-window, count-by-value-and-window, reduce-by-window, reduce-by-key-and-window; got 'median'",
+        "join --source=file --input=pom.xml|--source=file needs --rightInput=PATH (a replay file)",
+        "join --joinType=outer|--joinType must be one of inner, left, right, full; got 'outer'",
+        "join --withinSeconds=5 --runner=SparkRunner|--withinSeconds (interval join) needs a runner with event-time timers: --runner=StreamStateSparkRunner or DirectRunner (Beam's SparkRunner has none in streaming)",
+        "join --withinSeconds=5 --windowSeconds=10|--withinSeconds (interval join) and --windowSeconds/--slideSeconds (windowed join) exclude each other",
+        "join --slideSeconds=0|--slideSeconds must be a positive whole number of seconds, got 0",
       })
   void badOptionsFailFastWithOneLine(String command, String message) {
     String[] args = command.split(" ");
