@@ -1,6 +1,11 @@
 package dev.streamstate.transforms;
 
 import java.io.Serializable;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
@@ -8,7 +13,9 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * How a windowed pipeline groups event time: window size, slide and how late data is treated, in
@@ -80,9 +87,45 @@ public final class EventTimeWindows implements Serializable {
     return size.getMillis() % period.getMillis() == 0;
   }
 
-  /** The window that groups results: fires on time, then once per late element; accumulating. */
-  public <T> Window<T> windowInto() {
-    return this.<T>into(windowFn()).accumulatingFiredPanes();
+  /**
+   * The window that groups results: fires on time, then once per late element; accumulating.
+   * Where windows are shorter than their slide, an element in a gap between two windows belongs
+   * to none and is dropped first (counted in {@code inNoWindow}), as Spark's {@code window()}
+   * drops it: Beam's runners refuse an element that its window function gives no window.
+   */
+  public <T> PTransform<PCollection<T>, PCollection<T>> windowInto() {
+    Window<T> window = this.<T>into(windowFn()).accumulatingFiredPanes();
+    if (!size.isShorterThan(period)) {
+      return window;
+    }
+    return PTransform.compose(
+        "IntoWindows",
+        (PCollection<T> elements) ->
+            elements
+                .apply("InSomeWindow", ParDo.of(new InSomeWindowFn<T>(size, period)))
+                .setCoder(elements.getCoder())
+                .apply("Window", window));
+  }
+
+  /** Keeps the elements that some window of {@code size} every {@code period} (offset 0) holds. */
+  private static final class InSomeWindowFn<T> extends DoFn<T, T> {
+    private final Counter inNoWindow = Metrics.counter(EventTimeWindows.class, "inNoWindow");
+    private final long size;
+    private final long period;
+
+    InSomeWindowFn(Duration size, Duration period) {
+      this.size = size.getMillis();
+      this.period = period.getMillis();
+    }
+
+    @ProcessElement
+    public void process(@Element T element, @Timestamp Instant time, OutputReceiver<T> out) {
+      if (Math.floorMod(time.getMillis(), period) < size) {
+        out.output(element);
+      } else {
+        inNoWindow.inc();
+      }
+    }
   }
 
   /**
