@@ -12,11 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.spark.SparkContextOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -26,6 +28,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.spark.SparkConf;
@@ -44,8 +47,8 @@ import org.joda.time.Instant;
  * and every left record's interval; once it has, none should be left.
  *
  * <p>The pairs are counted and checked against a count made here from the records alone. Run:
- * {@code JoinStateFootprint [keys] [rounds]} (default 10 000 keys, 4 rounds), both joins; it exits
- * with 1 if a join left state behind or gave the wrong pairs.
+ * {@code JoinStateFootprint [keys] [rounds] [windowed|interval]} (default 10 000 keys, 4 rounds,
+ * both joins); it exits with 1 if a join left state behind or gave the wrong pairs.
  */
 public final class JoinStateFootprint {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -66,7 +69,7 @@ public final class JoinStateFootprint {
    */
   public record Footprint(
       Join join, long keys, long records, long pairs, long expectedPairs, long peakStateKeys, long finalStateKeys,
-      long seconds) {
+      String leftBehind, long seconds) {
     /** Every pair out, and no key left. */
     public boolean ok() {
       return pairs == expectedPairs && finalStateKeys == 0;
@@ -77,9 +80,9 @@ public final class JoinStateFootprint {
       return String.format(
           Locale.ROOT,
           "%s join: %,d records over %,d keys -> %,d pairs (%,d expected) in %d s;"
-              + " keys in the join's state: peak %,d, after the watermark passed the last window/interval %,d",
+              + " keys in the join's state: peak %,d, after the watermark passed the last window/interval %,d%s",
           join.name().toLowerCase(Locale.ROOT), records, keys, pairs, expectedPairs, seconds, peakStateKeys,
-          finalStateKeys);
+          finalStateKeys, leftBehind.isEmpty() ? "" : " (" + leftBehind + ")");
     }
   }
 
@@ -88,8 +91,10 @@ public final class JoinStateFootprint {
   public static void main(String[] args) {
     long keys = args.length > 0 ? Long.parseLong(args[0]) : 10_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    List<Join> joins =
+        args.length > 2 ? List.of(Join.valueOf(args[2].toUpperCase(Locale.ROOT))) : List.of(Join.values());
     boolean ok = true;
-    for (Join join : Join.values()) {
+    for (Join join : joins) {
       Footprint footprint = measure(join, keys, rounds);
       System.out.println(footprint);
       ok &= footprint.ok();
@@ -104,8 +109,8 @@ public final class JoinStateFootprint {
     }
     Records records = new Records(keys, rounds);
     long expectedPairs = join == Join.WINDOWED ? records.windowedPairs() : records.intervalPairs();
-    // About five seconds of records, then event time moves on at the same pace.
-    long rate = Math.min(50_000, Math.max(1_000, records.count() / 5));
+    // About four seconds of records, then event time moves on at the same pace.
+    long rate = Math.min(50_000, Math.max(1_000, records.count() / 4));
 
     // One reader, as in the session footprint: a split that lagged behind another would be late.
     JavaSparkContext spark =
@@ -170,13 +175,14 @@ public final class JoinStateFootprint {
         }
       }
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      String leftBehind = stateKeys.orElse(0) > 0 ? leftBehind(probe, keys) : "";
       try {
         result.cancel();
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
       return new Footprint(
-          join, keys, 2 * keys * rounds, pairs, expectedPairs, peak, stateKeys.orElse(-1), seconds);
+          join, keys, 2 * keys * rounds, pairs, expectedPairs, peak, stateKeys.orElse(-1), leftBehind, seconds);
     } finally {
       spark.stop();
     }
@@ -184,6 +190,22 @@ public final class JoinStateFootprint {
 
   private static final String PAIRS = "join_pairs";
   private static final String PAST_LAST_CHANCE = "past_last_chance";
+
+  /** What the first of the keys still in state holds (of the first hundred), to say what was not freed. */
+  private static String leftBehind(StateProbe probe, long keys) {
+    for (long k = 0; k < Math.min(keys, 100); k++) {
+      String key = Records.key(k);
+      try {
+        Optional<String> holdings = probe.holdings(CoderUtils.encodeToByteArray(StringUtf8Coder.of(), key));
+        if (holdings.isPresent()) {
+          return "key " + key + " still holds " + holdings.get();
+        }
+      } catch (CoderException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return "";
+  }
 
   private static void sleep(Duration duration) {
     try {
@@ -215,12 +237,12 @@ public final class JoinStateFootprint {
     }
 
     /**
-     * Well after the last record's last chance to match: two rounds after the end of the last
-     * window (which ends a round after the last record), itself after the last left record's
+     * After the last record's last chance to match: a round after the end of the last window
+     * (which ends a round after the last record's round), itself after the last left record's
      * interval.
      */
     Instant lastChancePassed() {
-      return T0.plus(ROUND.multipliedBy(rounds + 3));
+      return T0.plus(ROUND.multipliedBy(rounds + 2));
     }
 
     /** The record of {@code side} that {@code n} is, as key and round, or null. */
@@ -228,7 +250,11 @@ public final class JoinStateFootprint {
       if (n >= count() || n % 2 != side) {
         return null;
       }
-      return KV.of("u" + n % (2 * keys) / 2, n / (2 * keys));
+      return KV.of(key(n % (2 * keys) / 2), n / (2 * keys));
+    }
+
+    static String key(long k) {
+      return "u" + k;
     }
 
     /**

@@ -123,6 +123,8 @@ public final class SessionStateFootprint {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    // The runner leaves a provided context running; the next job in this JVM (a test's) needs its own.
+    spark.stop();
     return new Footprint(events, ids, sessions, sessionEvents, peak, keys.orElse(-1), seconds);
   }
 

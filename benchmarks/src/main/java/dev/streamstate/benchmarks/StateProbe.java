@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -50,21 +51,37 @@ public final class StateProbe {
 
   /** The keys in the newest complete state RDD, or empty while there is none yet. */
   public OptionalLong keys() {
-    Map<Integer, JavaRDD<?>> cached = spark.getPersistentRDDs();
-    List<RDDInfo> newestFirst =
-        Arrays.stream(spark.sc().getRDDStorageInfo())
-            .filter(info -> mayBeState.test(info) && info.numCachedPartitions() == info.numPartitions())
-            .sorted(Comparator.comparingInt(RDDInfo::id).reversed())
-            .toList();
-    for (RDDInfo info : newestFirst) {
-      JavaRDD<?> state = cached.get(info.id());
-      if (state != null) {
-        OptionalLong keys = keysIn.apply(state);
-        if (keys.isPresent()) {
-          return keys;
-        }
+    for (JavaRDD<?> state : cachedNewestFirst()) {
+      OptionalLong keys = keysIn.apply(state);
+      if (keys.isPresent()) {
+        return keys;
       }
     }
     return OptionalLong.empty();
+  }
+
+  /**
+   * What {@code key}, encoded as the job's stateful stage encodes its keys, holds in the newest
+   * complete keyed state of a job on {@code StreamStateSparkRunner} (a {@link #keyedState} probe):
+   * its state cells and timers, or empty where it holds nothing.
+   */
+  public Optional<String> holdings(byte[] key) {
+    for (JavaRDD<?> state : cachedNewestFirst()) {
+      if (KeyedStateKeys.in(state).isPresent()) {
+        return KeyedStateKeys.holdings(state, key);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The RDDs that may be the state and are fully in the cache, newest first. */
+  private List<JavaRDD<?>> cachedNewestFirst() {
+    Map<Integer, JavaRDD<?>> cached = spark.getPersistentRDDs();
+    return Arrays.stream(spark.sc().getRDDStorageInfo())
+        .filter(info -> mayBeState.test(info) && info.numCachedPartitions() == info.numPartitions())
+        .sorted(Comparator.comparingInt(RDDInfo::id).reversed())
+        .<JavaRDD<?>>map(info -> cached.get(info.id()))
+        .filter(rdd -> rdd != null)
+        .toList();
   }
 }

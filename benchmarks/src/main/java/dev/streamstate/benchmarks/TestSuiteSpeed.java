@@ -125,7 +125,7 @@ final class TestSuiteSpeed {
     while (!pending.isEmpty()) {
       List<Path> later = new ArrayList<>();
       for (Path file : pending) {
-        String name = MODULE_PACKAGE + file.getFileName().toString().replace(".class", "");
+        String name = MODULE_PACKAGE + "." + file.getFileName().toString().replace(".class", "");
         try {
           Class.forName(name, false, WordCounts.class.getClassLoader());
         } catch (ClassNotFoundException notYet) {

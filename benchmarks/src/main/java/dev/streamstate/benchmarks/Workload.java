@@ -130,7 +130,7 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
     /** One word a line, the record's key: the input of the word counts. */
     Lines WORDS = Workload::key;
 
-    /** {@link #keyedRecord}: the input of the joins. */
+    /** {@link Workload#keyedRecord}: the input of the joins. */
     Lines KEYED_RECORDS = Workload::keyedRecord;
   }
 

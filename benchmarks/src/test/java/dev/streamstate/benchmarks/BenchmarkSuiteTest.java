@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The benchmark suite at a tiny size, every workload: the results files are written, every size
  * has a figure from every contender, and every contender computed what the workload says (its
- * check passed). Nothing here depends on how fast anything ran.
+ * check passed). Nothing here depends on how fast anything ran. The windowed join runs on our
+ * runner only, to keep the build's time (a contender costs 8-17 s of fixed batches and startup
+ * however small its workload): its native job and Beam's translation run in a run of the suite.
  */
 class BenchmarkSuiteTest {
 
@@ -28,6 +30,9 @@ class BenchmarkSuiteTest {
             BenchmarkSuite.parse(
                 "keys=2000 timeoutKeys=2000 eventTimeKeys=2000 batches=2 idleUpdates=200 load=1000",
                 "windowWords=1000 windowLoad=1000 windowSeconds=2 slideSeconds=1",
+                "joinKeys=1000 joinLoad=500 joinWindowSeconds=2 joinSlideSeconds=1",
+                // Every contender but the join's on Beam's runner and its native one.
+                "contenders=^(?!WindowedJoin.on.SparkRunner$|window)",
                 "rates=2000 throughputBatches=2 throughputKeys=1000",
                 "tests=direct testClasses=.*WordCountsTest testClassesDir=../transforms/target/test-classes",
                 "out=" + results));
@@ -53,6 +58,7 @@ class BenchmarkSuiteTest {
                     "WordCounts in sliding windows on StreamStateSparkRunner",
                     "reduceByKeyAndWindow",
                     "reduceByKeyAndWindow with inverse"),
+            "join", List.of("WindowedJoin on StreamStateSparkRunner"),
             "throughput", List.of(
                 "RunningWordCounts on SparkRunner", "RunningWordCounts on StreamStateSparkRunner", "mapWithState"));
     for (Map.Entry<String, List<String>> workload : contenders.entrySet()) {

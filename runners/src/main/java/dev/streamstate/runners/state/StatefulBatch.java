@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +13,12 @@ import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.spark.coders.CoderHelpers;
 import org.apache.beam.runners.spark.metrics.MetricsContainerStepMapAccumulator;
 import org.apache.beam.runners.spark.stateful.SparkStateInternals;
 import org.apache.beam.runners.spark.translation.DoFnRunnerWithMetrics;
@@ -23,6 +26,7 @@ import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.runners.spark.util.SideInputBroadcast;
 import org.apache.beam.runners.spark.util.SideInputReaderFactory;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
@@ -207,6 +211,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
             timer.getDomain());
       }
 
+      forgetFlushedSortBuffers(cells);
       KeyState after = null;
       if (!cells.isEmpty() || !timers.isEmpty()) {
         after =
@@ -242,6 +247,30 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
         throw new UncheckedIOException("cannot encode an output of " + step.stepName, e);
       }
     }
+  }
+
+  /** The cell in which runners-core's time-sorted input keeps its buffer's earliest time. */
+  private static final String SORT_BUFFER_MIN_STAMP =
+      StateTags.makeSystemTagInternal(StateTags.value("sortBufferMinStamp", InstantCoder.of())).getId();
+
+  private static final byte[] END_OF_TIME =
+      CoderHelpers.toByteArray(BoundedWindow.TIMESTAMP_MAX_VALUE, InstantCoder.of());
+
+  /**
+   * Drops the earliest-time cell of an empty time-sorted buffer ({@code @RequiresTimeSortedInput}).
+   * Runners-core writes the end of time there each time it has flushed its buffer, where it could
+   * clear the cell: it reads a missing cell as the end of time. In the global window, where no
+   * cleanup timer runs, that cell alone would keep every key ever seen in state for as long as the
+   * stream runs (8 bytes and a state entry a key); without it, nothing changes but the key is gone.
+   */
+  static void forgetFlushedSortBuffers(Table<String, String, byte[]> cells) {
+    List<String> flushed = new ArrayList<>();
+    cells.column(SORT_BUFFER_MIN_STAMP).forEach((namespace, value) -> {
+      if (Arrays.equals(value, END_OF_TIME)) {
+        flushed.add(namespace);
+      }
+    });
+    flushed.forEach(namespace -> cells.remove(namespace, SORT_BUFFER_MIN_STAMP));
   }
 
   private static <T> T current(@Nullable T perKey) {
