@@ -54,7 +54,9 @@ class CrashRecoveryTest {
     }
   }
 
+  /** Out of the default run for the build's length, as {@code FraudCrashRecoveryTest} on Beam's. */
   @Test
+  @Tag(FraudCrashRecoveryTest.BEAMS_TRANSLATION)
   void runningCountsResumeWithNothingLostOrCountedTwiceOnBeamsTranslation() throws Exception {
     runningCounts("SparkRunner");
   }
