@@ -14,6 +14,14 @@ import org.apache.spark.streaming.api.java.JavaStreamingListenerBatchCompleted;
 public final class BatchTimes extends JavaStreamingListener {
   private final List<Long> millis = new ArrayList<>();
   private final List<Long> records = new ArrayList<>();
+  private final List<Long> starts = new ArrayList<>();
+  private final List<Long> ends = new ArrayList<>();
+
+  /**
+   * One completed batch: its processing time, its input records, and when its processing started
+   * and ended (epoch milliseconds), which tells a profile's samples of this batch from the rest.
+   */
+  public record Batch(long millis, long records, long startMillis, long endMillis) {}
 
   @Override
   public synchronized void onBatchCompleted(JavaStreamingListenerBatchCompleted completed) {
@@ -21,6 +29,8 @@ public final class BatchTimes extends JavaStreamingListener {
     if (processing >= 0) {
       millis.add(processing);
       records.add(completed.batchInfo().numRecords());
+      starts.add(completed.batchInfo().processingStartTime());
+      ends.add(completed.batchInfo().processingEndTime());
     }
   }
 
@@ -35,17 +45,14 @@ public final class BatchTimes extends JavaStreamingListener {
   }
 
   /**
-   * The processing times of at most {@code count} batches that carried records, after the batch
+   * At most {@code count} batches that carried records, after the batch
    * that completed the first {@code loadRecords} records and {@code settle} batches with records
    * after it (a window filling up, say), in order.
    */
-  public synchronized List<Long> steady(long loadRecords, int settle, int count) {
-    return steadyBatches(loadRecords, settle, count).stream().map(millis::get).toList();
-  }
-
-  /** The input records of the same batches as {@link #steady}, in order: how much each one read. */
-  public synchronized List<Long> steadyRecords(long loadRecords, int settle, int count) {
-    return steadyBatches(loadRecords, settle, count).stream().map(records::get).toList();
+  public synchronized List<Batch> steady(long loadRecords, int settle, int count) {
+    return steadyBatches(loadRecords, settle, count).stream()
+        .map(i -> new Batch(millis.get(i), records.get(i), starts.get(i), ends.get(i)))
+        .toList();
   }
 
   private List<Integer> steadyBatches(long loadRecords, int settle, int count) {

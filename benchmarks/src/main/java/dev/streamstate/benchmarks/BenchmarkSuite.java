@@ -31,7 +31,9 @@ import org.joda.time.Duration;
  * (transforms/target/test-classes), {@code only} (workloads to
  * run, all by default: test-speed,idle-state,idle-timeout,event-time-timers,fixed-load,sliding-windows,join,throughput), {@code
  * contenders} (a regular expression found in the names of the streaming contenders to run, all by
- * default), {@code out} (benchmarks/results).
+ * default), {@code profile} (the workloads whose contenders run under a profile for the cost breakdown,
+ * {@link CostBreakdown}: throughput,sliding-windows; none for an empty value), {@code out}
+ * (benchmarks/results).
  *
  * <p>A run of some workloads only replaces their sections of the {@code results.md} already in
  * {@code out} and keeps the others, as their CSVs are kept.
@@ -68,6 +70,7 @@ public final class BenchmarkSuite {
           Map.entry("testClassesDir", "transforms/target/test-classes"),
           Map.entry("only", String.join(",", WORKLOADS)),
           Map.entry("contenders", ""),
+          Map.entry("profile", "throughput,sliding-windows"),
           Map.entry("out", "benchmarks/results"));
 
   private BenchmarkSuite() {}
@@ -85,6 +88,7 @@ public final class BenchmarkSuite {
     int batches = Integer.parseInt(options.get("batches"));
     Pattern contenders = Pattern.compile(options.get("contenders"));
     Predicate<String> chosen = name -> contenders.matcher(name).find();
+    CostBreakdown.profile(Set.copyOf(list(options.get("profile"))));
     List<Results.Table> tables = new ArrayList<>();
     // Test speed first: its JVM is as cold as a test fork's.
     if (only.contains("test-speed")) {
@@ -152,6 +156,7 @@ public final class BenchmarkSuite {
     Path report = out.resolve(REPORT);
     String before = Files.exists(report) ? Files.readString(report) : "";
     Files.writeString(report, Results.markdown(tables, before, WORKLOADS));
+    CostBreakdown.write(out);
     if (idle != null) {
       Chart.medianBatchTimeVsKeys("Running count: median batch time vs state size (idle state)", idle.rows(), out.resolve(CHART));
     }
@@ -173,9 +178,11 @@ public final class BenchmarkSuite {
         options.put(nameValue[0], nameValue[1]);
       }
     }
-    for (String workload : list(options.get("only"))) {
-      if (!WORKLOADS.contains(workload)) {
-        throw new IllegalArgumentException("only=: no workload '" + workload + "'; there are " + WORKLOADS);
+    for (String name : List.of("only", "profile")) {
+      for (String workload : list(options.get(name))) {
+        if (!WORKLOADS.contains(workload)) {
+          throw new IllegalArgumentException(name + "=: no workload '" + workload + "'; there are " + WORKLOADS);
+        }
       }
     }
     return options;

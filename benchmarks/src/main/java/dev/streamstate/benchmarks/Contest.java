@@ -29,7 +29,10 @@ record Contest<T>(
       }
       long started = System.nanoTime();
       long heapBefore = Heap.inUseAfterGc();
-      Measured<T> measured = contender.job().run(load, settle, batches, checkpoints.resolve(rows.size() + ""));
+      Path checkpointDir = checkpoints.resolve(rows.size() + "");
+      Measured<T> measured =
+          CostBreakdown.run(workload, size, contender.name(),
+              () -> contender.job().run(load, settle, batches, checkpointDir));
       String verdict =
           measured.complete()
               ? check.apply(load, measured.computed())

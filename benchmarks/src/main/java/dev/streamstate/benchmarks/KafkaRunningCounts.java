@@ -57,7 +57,7 @@ final class KafkaRunningCounts {
               .apply("MessageValues", Values.create())
               .setCoder(ByteArrayCoder.of())
               .apply("DecodeUtf8", MapElements.into(TypeDescriptors.strings()).via((byte[] value) -> utf8(value)));
-      return read(BeamRunningCounts.count(lines, RunningTotals.perKey(), times, workload, settle, batches), times, settle, batches);
+      return read(BeamRunningCounts.count(lines, RunningTotals.perKey(), times, workload, settle, batches));
     };
   }
 
@@ -85,8 +85,7 @@ final class KafkaRunningCounts {
       return read(
           NativeRunningCounts.count(
               NativeRunningCounts.Kind.MAP_WITH_STATE, streaming, WorkloadStream.wordOnes(lines), times, workload, settle,
-              batches),
-          times, settle, batches);
+              batches));
     };
   }
 
@@ -95,8 +94,8 @@ final class KafkaRunningCounts {
   }
 
   /** The run's figures with its counts and the fewest records a measured batch read. */
-  private static Measured<Read> read(Measured<RunningTally> counted, BatchTimes times, int settle, int batches) {
-    long fewest = times.steadyRecords(0, settle, batches).stream().mapToLong(Long::longValue).min().orElse(-1);
-    return new Measured<>(counted.batchMillis(), counted.finish(), new Read(counted.computed(), fewest));
+  private static Measured<Read> read(Measured<RunningTally> counted) {
+    long fewest = counted.batches().stream().mapToLong(BatchTimes.Batch::records).min().orElse(-1);
+    return new Measured<>(counted.batches(), counted.finish(), new Read(counted.computed(), fewest));
   }
 }

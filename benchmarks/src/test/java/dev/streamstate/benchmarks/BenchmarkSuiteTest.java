@@ -75,6 +75,17 @@ class BenchmarkSuiteTest {
       assertTrue(report.contains("`" + workload + ".csv`"), "no table for " + workload + " in\n" + report);
     }
     assertTrue(report.contains("ours ÷ mapWithState"), report);
+    // The profiled workloads (throughput and sliding windows by default) have a cost breakdown for
+    // every contender that ran; the figures are what the profile saw, so only their presence counts.
+    List<String> costs = Files.readAllLines(out.resolve(CostBreakdown.CSV));
+    for (String workload : List.of("throughput", "sliding-windows")) {
+      for (String contender : contenders.get(workload)) {
+        assertTrue(
+            costs.stream().anyMatch(line -> line.startsWith(workload + ",") && line.contains("\"" + contender + "\",total,")),
+            "no cost breakdown for " + contender + " in " + workload + ":\n" + String.join("\n", costs));
+      }
+    }
+    assertTrue(Files.readString(out.resolve(CostBreakdown.REPORT)).contains("## throughput at 2,000"));
     BufferedImage chart = ImageIO.read(out.resolve(BenchmarkSuite.CHART).toFile());
     assertTrue(chart.getWidth() > 0 && chart.getHeight() > 0);
   }

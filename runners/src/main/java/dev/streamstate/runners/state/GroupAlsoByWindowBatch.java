@@ -1,8 +1,6 @@
 package dev.streamstate.runners.state;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,7 +26,6 @@ import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValueReceiver;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
@@ -100,13 +97,19 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     this.step = step;
   }
 
+  /** How a record writes its outputs into a checkpoint. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Map<TupleTag<?>, Coder<WindowedValue<?>>> outputCoders() {
+    return Map.of(GROUPED, (Coder) step.outputCoder);
+  }
+
   @Override
   public PartitionRecord run(
       Clock clock, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> batch) {
     PartitionState.Builder next = previous.toBuilder(clock.batchMillis(), clock.nextWatermarkMillis());
     Map<ByteArray, List<byte[]>> visited = KeyedBatch.visitedKeys(batch, next.dueKeys());
     if (visited.isEmpty()) {
-      return new PartitionRecord(next.build(), List.of());
+      return new PartitionRecord(next.build(), List.of(), outputCoders());
     }
     Keys keys =
         new Keys(
@@ -118,7 +121,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     for (Map.Entry<ByteArray, List<byte[]>> key : visited.entrySet()) {
       keys.process(key.getKey(), key.getValue());
     }
-    return new PartitionRecord(next.build(), keys.outputs);
+    return new PartitionRecord(next.build(), keys.outputs, outputCoders());
   }
 
   /** The keys of one partition in one batch, and what they output. */
@@ -144,7 +147,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                     GroupAlsoByWindowsAggregators.DROPPED_DUE_TO_LATENESS_COUNTER));
     final Coder<TimerData> timerCoder =
         TimerInternals.TimerDataCoderV2.of(step.windowingStrategy.getWindowFn().windowCoder());
-    final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
+    final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
 
     Keys(
         PartitionState previous,
@@ -227,11 +230,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
 
     @Override
     public void output(WindowedValue<KV<K, Iterable<V>>> grouped) {
-      try {
-        outputs.add(new Tuple2<>(GROUPED, CoderUtils.encodeToByteArray(step.outputCoder, grouped)));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot encode an output of " + step.stepName, e);
-      }
+      outputs.add(new Tuple2<>(GROUPED, grouped));
     }
   }
 }

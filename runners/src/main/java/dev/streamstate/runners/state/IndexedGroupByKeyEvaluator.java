@@ -11,7 +11,6 @@ import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
@@ -64,18 +63,19 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
         KeyedStateDStream.of(
             context, elements, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step));
 
-    Coder<WindowedValue<KV<K, Iterable<V>>>> outputCoder = step.outputCoder;
     JavaDStream<WindowedValue<KV<K, Iterable<V>>>> grouped =
-        states.asJava().flatMap(record -> decode(record, outputCoder).iterator());
+        states.asJava().flatMap(record -> IndexedGroupByKeyEvaluator.<K, V>grouped(record).iterator());
     context.putDataset(transform, new UnboundedDataset<>(grouped, dataset.getStreamSources()));
   }
 
-  private static <T> List<T> decode(PartitionRecord record, Coder<T> coder) throws Exception {
-    List<T> decoded = new ArrayList<>(record.outputs().size());
-    for (Tuple2<TupleTag<?>, byte[]> output : record.outputs()) {
-      decoded.add(CoderUtils.decodeFromByteArray(coder, output._2()));
+  /** The grouped values a batch output, all under the one tag a GroupByKey has. */
+  @SuppressWarnings("unchecked")
+  private static <K, V> List<WindowedValue<KV<K, Iterable<V>>>> grouped(PartitionRecord record) {
+    List<WindowedValue<KV<K, Iterable<V>>>> grouped = new ArrayList<>(record.outputs().size());
+    for (Tuple2<TupleTag<?>, WindowedValue<?>> output : record.outputs()) {
+      grouped.add((WindowedValue<KV<K, Iterable<V>>>) output._2());
     }
-    return decoded;
+    return grouped;
   }
 
   @Override

@@ -16,7 +16,6 @@ import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.NonMergingWindowFn;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -26,7 +25,6 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
-import scala.Tuple2;
 
 /**
  * Translates a stateful ParDo (state, timers in either time domain, or both, in any non-merging
@@ -78,6 +76,9 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     step.mainOutputTag = transform.getMainOutputTag();
     step.additionalOutputTags = new ArrayList<>(transform.getAdditionalOutputTags().getAll());
     step.outputCoders = outputCoders;
+    Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders =
+        TranslationUtils.getTupleTagCoders(context.getOutputs(transform));
+    step.windowedOutputCoders = windowedCoders;
     step.sideInputs =
         TranslationUtils.getSideInputs(
             transform.getSideInputs().values(), context.getSparkContext(), context.getPViews());
@@ -95,24 +96,9 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
         KeyedStateDStream.of(
             context, elements, step.keyCoder, step.windowedValueCoder, new StatefulBatch<>(step));
 
-    Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedCoders =
-        TranslationUtils.getTupleTagCoders(context.getOutputs(transform));
     JavaPairDStream<TupleTag<?>, WindowedValue<?>> all =
-        states
-            .asJava()
-            .flatMapToPair(record -> decodeOutputs(record, windowedCoders));
+        states.asJava().flatMapToPair(record -> record.outputs().iterator());
     putOutputs(context, transform, all, dataset.getStreamSources(), windowedCoders);
-  }
-
-  private static java.util.Iterator<Tuple2<TupleTag<?>, WindowedValue<?>>> decodeOutputs(
-      PartitionRecord record, Map<TupleTag<?>, Coder<WindowedValue<?>>> coders) throws Exception {
-    List<Tuple2<TupleTag<?>, WindowedValue<?>>> decoded = new ArrayList<>(record.outputs().size());
-    for (Tuple2<TupleTag<?>, byte[]> output : record.outputs()) {
-      decoded.add(
-          new Tuple2<>(
-              output._1(), CoderUtils.decodeFromByteArray(coders.get(output._1()), output._2())));
-    }
-    return decoded.iterator();
   }
 
   private static void putOutputs(

@@ -1,14 +1,11 @@
 package dev.streamstate.runners.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
@@ -72,36 +69,30 @@ final class KeyState implements Serializable {
 
   /** A new, changeable table of the state cells: namespace, then address, to the encoded value. */
   Table<String, String, byte[]> cells() {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      int count = in.readInt();
-      Table<String, String, byte[]> cells = HashBasedTable.create();
-      for (int i = 0; i < count; i++) {
-        cells.put(in.readUTF(), in.readUTF(), readBytes(in));
-      }
-      return cells;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a key's stored state", e);
+    Reader in = new Reader(encoded);
+    int count = in.readInt();
+    Table<String, String, byte[]> cells = HashBasedTable.create(Math.max(1, count), 1);
+    for (int i = 0; i < count; i++) {
+      cells.put(in.readString(), in.readString(), in.readBytes());
     }
+    return cells;
   }
 
   /** The encoded timers. */
   List<byte[]> timers() {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-      int cells = in.readInt();
-      for (int i = 0; i < cells; i++) {
-        in.readUTF();
-        in.readUTF();
-        in.skipNBytes(in.readInt());
-      }
-      int count = in.readInt();
-      List<byte[]> timers = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        timers.add(readBytes(in));
-      }
-      return timers;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a key's stored timers", e);
+    Reader in = new Reader(encoded);
+    int cells = in.readInt();
+    for (int i = 0; i < cells; i++) {
+      in.skip();
+      in.skip();
+      in.skip();
     }
+    int count = in.readInt();
+    List<byte[]> timers = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      timers.add(in.readBytes());
+    }
+    return timers;
   }
 
   /** The processing-time bucket of the earliest processing-time timer. */
@@ -119,23 +110,73 @@ final class KeyState implements Serializable {
     return hold;
   }
 
+  /**
+   * The cells, then the timers, each count-prefixed; names in UTF-8 and values length-prefixed,
+   * written straight into an array of the exact size: every key a batch touches is decoded and
+   * encoded again, and streams over arrays cost several times the copying itself (a profile of the
+   * throughput benchmark found a sixth of the keyed step's time in them).
+   */
   private static byte[] encode(Table<String, String, byte[]> cells, List<byte[]> timers) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(cells.size());
-      for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
-        out.writeUTF(cell.getRowKey());
-        out.writeUTF(cell.getColumnKey());
-        writeBytes(out, cell.getValue());
-      }
-      out.writeInt(timers.size());
-      for (byte[] timer : timers) {
-        writeBytes(out, timer);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot store a key's state", e);
+    byte[][] names = new byte[2 * cells.size()][];
+    int size = 2 * Integer.BYTES;
+    int name = 0;
+    for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
+      names[name] = cell.getRowKey().getBytes(StandardCharsets.UTF_8);
+      names[name + 1] = cell.getColumnKey().getBytes(StandardCharsets.UTF_8);
+      size += 3 * Integer.BYTES + names[name].length + names[name + 1].length + cell.getValue().length;
+      name += 2;
     }
-    return bytes.toByteArray();
+    for (byte[] timer : timers) {
+      size += Integer.BYTES + timer.length;
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(cells.size());
+    name = 0;
+    for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
+      put(out, names[name++]);
+      put(out, names[name++]);
+      put(out, cell.getValue());
+    }
+    out.putInt(timers.size());
+    for (byte[] timer : timers) {
+      put(out, timer);
+    }
+    return out.array();
+  }
+
+  private static void put(ByteBuffer out, byte[] bytes) {
+    out.putInt(bytes.length).put(bytes);
+  }
+
+  /** Reads what {@link #encode} wrote, from the start. */
+  private static final class Reader {
+    private final ByteBuffer in;
+
+    Reader(byte[] encoded) {
+      in = ByteBuffer.wrap(encoded);
+    }
+
+    int readInt() {
+      return in.getInt();
+    }
+
+    String readString() {
+      int length = in.getInt();
+      String string = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+      in.position(in.position() + length);
+      return string;
+    }
+
+    byte[] readBytes() {
+      byte[] bytes = new byte[in.getInt()];
+      in.get(bytes);
+      return bytes;
+    }
+
+    void skip() {
+      int length = in.getInt();
+      in.position(in.position() + length);
+    }
   }
 
   /** Writes {@code bytes}, length first. */

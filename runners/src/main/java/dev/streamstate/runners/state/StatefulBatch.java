@@ -1,8 +1,6 @@
 package dev.streamstate.runners.state;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -33,13 +31,11 @@ import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
@@ -82,6 +78,8 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     TupleTag<OutputT> mainOutputTag;
     List<TupleTag<?>> additionalOutputTags;
     Map<TupleTag<?>, Coder<?>> outputCoders;
+    /** Each output's coder with its timestamp, windows and pane: how a checkpoint writes it. */
+    Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedOutputCoders;
     Map<TupleTag<?>, KV<WindowingStrategy<?, ?>, SideInputBroadcast<?>>> sideInputs;
     boolean streamingSideInputs;
     DoFnSchemaInformation schemaInformation;
@@ -112,7 +110,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     PartitionState.Builder next = previous.toBuilder(batchMillis, clock.nextWatermarkMillis());
     Map<ByteArray, List<byte[]>> keys = KeyedBatch.visitedKeys(batch, next.dueKeys());
     if (keys.isEmpty()) {
-      return new PartitionRecord(next.build(), List.of());
+      return new PartitionRecord(next.build(), List.of(), step.windowedOutputCoders);
     }
 
     Bundle bundle = new Bundle(clock);
@@ -125,7 +123,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     } finally {
       bundle.invoker.invokeTeardown();
     }
-    return new PartitionRecord(next.build(), bundle.outputs);
+    return new PartitionRecord(next.build(), bundle.outputs, step.windowedOutputCoders);
   }
 
   /** One bundle: the DoFn instance set up, its runner, and the outputs so far. */
@@ -136,7 +134,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     final DoFnInvoker<KV<K, V>, OutputT> invoker;
     final DoFnRunner<KV<K, V>, OutputT> runner;
     final Coder<TimerData> timerCoder = TimerInternals.TimerDataCoderV2.of(step.windowCoder);
-    final List<Tuple2<TupleTag<?>, byte[]>> outputs = new ArrayList<>();
+    final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
     @Nullable SparkStateInternals<K> currentState;
     @Nullable KeyTimers currentTimers;
     /** The window collection of the DoFn, acting on the key being processed. */
@@ -237,15 +235,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
 
     @Override
     public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
-      @SuppressWarnings("unchecked")
-      Coder<T> coder = (Coder<T>) step.outputCoders.get(tag);
-      Coder<WindowedValue<T>> windowedCoder =
-          WindowedValues.getFullCoder(coder, step.windowCoder);
-      try {
-        outputs.add(new Tuple2<>(tag, CoderUtils.encodeToByteArray(windowedCoder, output)));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot encode an output of " + step.stepName, e);
-      }
+      outputs.add(new Tuple2<>(tag, output));
     }
   }
 

@@ -13,11 +13,21 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
+import scala.Tuple2;
 
 class PartitionStateTest {
   private static final long BATCH = 1_000;
@@ -171,13 +181,35 @@ class PartitionStateTest {
     assertEquals(Set.of(A), later.toBuilder(21_000, NO_WATERMARK).dueKeys());
   }
 
-  private static PartitionState roundTrip(PartitionState state) throws Exception {
+  @Test
+  void aRecordWritesItsOutputsIntoACheckpointWithTheirCoders() throws Exception {
+    TupleTag<String> main = new TupleTag<>("main");
+    TupleTag<Long> other = new TupleTag<>("other");
+    WindowedValue<String> word = WindowedValues.timestampedValueInGlobalWindow("wörd", new Instant(42));
+    WindowedValue<Long> count = WindowedValues.valueInGlobalWindow(7L);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Map<TupleTag<?>, Coder<WindowedValue<?>>> coders =
+        Map.of(
+            main, (Coder) WindowedValues.getFullCoder(StringUtf8Coder.of(), GlobalWindow.Coder.INSTANCE),
+            other, (Coder) WindowedValues.getFullCoder(VarLongCoder.of(), GlobalWindow.Coder.INSTANCE));
+    PartitionState state = after(PartitionState.EMPTY, 1_000, A, dueAt(2_500));
+    PartitionRecord record =
+        new PartitionRecord(state, List.of(new Tuple2<>(main, word), new Tuple2<>(other, count)), coders);
+
+    PartitionRecord restored = roundTrip(record);
+
+    assertEquals(List.of(new Tuple2<>(main, word), new Tuple2<>(other, count)), restored.outputs());
+    assertEquals(Set.of(A), dueBy(restored.state(), 3_000));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T serializable) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(state);
+      out.writeObject(serializable);
     }
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (PartitionState) in.readObject();
+      return (T) in.readObject();
     }
   }
 }
