@@ -12,11 +12,11 @@ import dev.streamstate.transforms.FraudAlert;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.Metered;
 import dev.streamstate.transforms.ParseOrDeadLetter;
+import dev.streamstate.transforms.RecordCoder;
 import dev.streamstate.transforms.SimpleTransaction;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -99,7 +99,7 @@ final class FraudPipeline {
     WithFailures.Result<PCollection<SimpleTransaction>, DeadLetter> transactions =
         payloads.apply(
             "ParseTransactions",
-            ParseOrDeadLetter.with(SimpleTransaction::parse, SerializableCoder.of(SimpleTransaction.class))
+            ParseOrDeadLetter.with(SimpleTransaction::parse, RecordCoder.of(SimpleTransaction.class))
                 .withReadableId(SimpleTransaction::readableId));
     transactions.output().apply("CountParsed", Metered.as("transactions_parsed"));
     PCollectionTuple scored = transactions.output().apply("DetectFraud", detect);

@@ -21,7 +21,6 @@ import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.cassandra.CassandraIO;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -89,7 +88,7 @@ final class HistoricAverages {
                       .withKeyspace(CassandraSchema.KEYSPACE)
                       .withTable("account_aggregates")
                       .withEntity(AccountAggregate.class)
-                      .withCoder(SerializableCoder.of(AccountAggregate.class))))
+                      .withCoder(AccountAggregate.Coder.of())))
           .apply(
               "AsAverages",
               MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))

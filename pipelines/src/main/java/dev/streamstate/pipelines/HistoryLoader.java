@@ -5,7 +5,6 @@ import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.ParseOrDeadLetter;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.cassandra.CassandraIO;
 import org.apache.beam.sdk.options.Description;
@@ -38,7 +37,7 @@ final class HistoryLoader {
             .apply("ReadCsv", TextIO.read().from(options.getInput()))
             .apply(
                 "Parse",
-                ParseOrDeadLetter.with(AccountAggregate::parse, SerializableCoder.of(AccountAggregate.class)));
+                ParseOrDeadLetter.with(AccountAggregate::parse, AccountAggregate.Coder.of()));
     rows.output().apply("Upsert", write(options));
     rows.failures().apply("AsJson", JsonLines.deadLetters()).apply(Sinks.stderr());
     pipeline.run().waitUntilFinish();

@@ -146,9 +146,31 @@ final class Job {
 
   /** Checks the options, builds and starts the pipeline; a stream then runs until cancelled. */
   static <O extends StreamStateOptions> PipelineResult start(PipelineSpec<O> spec, O options) {
+    Pipeline pipeline = build(spec, options);
+    Sources source = Sources.named(options.getSource());
+    Duration batch = Seconds.positive("batchSeconds", options.getBatchSeconds());
+    SparkStreaming.configure(options, batch, source.streaming(options));
+    if (!SparkStreaming.isSpark(options) || !source.streaming(options)) {
+      return pipeline.run();
+    }
+    SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
+    Checkpoints.claim(spark, spec.name(), identity(spec.optionsType(), options));
+    try {
+      return pipeline.run();
+    } catch (RuntimeException e) {
+      String unreadable = Checkpoints.unreadable(spark, e);
+      throw unreadable == null ? e : new IllegalArgumentException(unreadable, e);
+    }
+  }
+
+  /**
+   * Checks the options (failing fast with what to fix) and builds the job's whole graph, source to
+   * sinks and dead letters, without running it.
+   */
+  static <O extends StreamStateOptions> Pipeline build(PipelineSpec<O> spec, O options) {
     Sources source = Sources.named(options.getSource());
     Sinks sink = Sinks.named(options.getSink());
-    Duration batch = Seconds.positive("batchSeconds", options.getBatchSeconds());
+    Seconds.positive("batchSeconds", options.getBatchSeconds()); // a bad one is named before any server is asked
     KafkaClients.check(options);
     CassandraLogin.of(options);
     sink.check(options);
@@ -185,19 +207,7 @@ final class Job {
         Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options));
       }
     }
-
-    SparkStreaming.configure(options, batch, source.streaming(options));
-    if (!SparkStreaming.isSpark(options) || !source.streaming(options)) {
-      return pipeline.run();
-    }
-    SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
-    Checkpoints.claim(spark, spec.name(), identity(spec.optionsType(), options));
-    try {
-      return pipeline.run();
-    } catch (RuntimeException e) {
-      String unreadable = Checkpoints.unreadable(spark, e);
-      throw unreadable == null ? e : new IllegalArgumentException(unreadable, e);
-    }
+    return pipeline;
   }
 
   /**

@@ -9,11 +9,11 @@ import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.IdleSessions;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.ParseOrDeadLetter;
+import dev.streamstate.transforms.RecordCoder;
 import dev.streamstate.transforms.Session;
 import dev.streamstate.transforms.SessionizeUserEvents;
 import dev.streamstate.transforms.UserEvent;
 import java.util.Map;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -70,7 +70,7 @@ final class SessionPipelines {
   static PCollectionTuple sessions(PCollection<String> payloads, Options options) {
     WithFailures.Result<PCollection<UserEvent>, DeadLetter> events =
         payloads.apply(
-            "ParseEvents", ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)));
+            "ParseEvents", ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)));
     return Outputs.of(
         events
             .output()
@@ -85,7 +85,7 @@ final class SessionPipelines {
   static PCollectionTuple activityRuns(PCollection<String> payloads, Options options) {
     WithFailures.Result<PCollection<Activity>, DeadLetter> activities =
         payloads.apply(
-            "ParseActivities", ParseOrDeadLetter.with(Activity::parse, SerializableCoder.of(Activity.class)));
+            "ParseActivities", ParseOrDeadLetter.with(Activity::parse, RecordCoder.of(Activity.class)));
     return Outputs.of(
         activities
             .output()

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.cassandra.CassandraIO;
 import org.apache.beam.sdk.testing.PAssert;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class CassandraHistoryTest {
                     .withKeyspace(CassandraSchema.KEYSPACE)
                     .withTable("account_aggregates")
                     .withEntity(AccountAggregate.class)
-                    .withCoder(SerializableCoder.of(AccountAggregate.class))))
+                    .withCoder(AccountAggregate.Coder.of())))
         .containsInAnyOrder(
             new AccountAggregate("123-ABC-789", 500.0),
             new AccountAggregate("456-DEF-456", 21.75),

@@ -1,16 +1,21 @@
 package dev.streamstate.transforms;
 
-import java.io.Serializable;
 import java.math.BigDecimal;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 
 /** An account's running totals as they stand, emitted periodically (the seed's state snapshots). */
-@DefaultCoder(SerializableCoder.class)
-public record AccountSnapshot(String accountNumber, BigDecimal totalSpending, long numTx) implements Serializable {
+@DefaultCoder(AccountSnapshot.Coder.class)
+public record AccountSnapshot(String accountNumber, BigDecimal totalSpending, long numTx) {
 
   /** The account's average transaction so far. */
   public BigDecimal averageTx() {
     return totalSpending.divide(BigDecimal.valueOf(numTx), AccountWindow.MONEY);
+  }
+
+  /** Its coder (see {@link RecordCoder}). */
+  public static final class Coder extends RecordCoder<AccountSnapshot> {
+    public Coder() {
+      super(AccountSnapshot.class, STRING, DECIMAL, LONG);
+    }
   }
 }

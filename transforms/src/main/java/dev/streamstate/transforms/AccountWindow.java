@@ -1,10 +1,8 @@
 package dev.streamstate.transforms;
 
-import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.joda.time.Instant;
 
 /**
@@ -16,7 +14,7 @@ import org.joda.time.Instant;
  * @param totalSpending spent over all the account's windows so far
  * @param numTx transactions over all the account's windows so far
  */
-@DefaultCoder(SerializableCoder.class)
+@DefaultCoder(AccountWindow.Coder.class)
 public record AccountWindow(
     String accountNumber,
     Instant windowStart,
@@ -24,8 +22,7 @@ public record AccountWindow(
     BigDecimal windowSum,
     long windowCount,
     BigDecimal totalSpending,
-    long numTx)
-    implements Serializable {
+    long numTx) {
 
   /** Exact enough for money: 34 significant digits before anything is rounded for display. */
   static final MathContext MONEY = MathContext.DECIMAL128;
@@ -38,5 +35,12 @@ public record AccountWindow(
   /** The account's average transaction over all its windows so far. */
   public BigDecimal averageTx() {
     return totalSpending.divide(BigDecimal.valueOf(numTx), MONEY);
+  }
+
+  /** Its coder (see {@link RecordCoder}). */
+  public static final class Coder extends RecordCoder<AccountWindow> {
+    public Coder() {
+      super(AccountWindow.class, STRING, INSTANT, INSTANT, DECIMAL, LONG, DECIMAL, LONG);
+    }
   }
 }

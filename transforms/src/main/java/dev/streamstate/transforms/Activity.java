@@ -1,17 +1,15 @@
 package dev.streamstate.transforms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Serializable;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.joda.time.Instant;
 
 /**
  * A user activity of the first/last-activity example: {@code {"user": <string>, "timestamp":
  * <epoch millis>, "activity": <string>}}; its event time is {@code timestamp}.
  */
-@DefaultCoder(SerializableCoder.class)
-public record Activity(String user, long timestamp, String activity) implements Serializable {
+@DefaultCoder(Activity.Coder.class)
+public record Activity(String user, long timestamp, String activity) {
 
   public Instant eventTime() {
     return new Instant(timestamp);
@@ -37,5 +35,12 @@ public record Activity(String user, long timestamp, String activity) implements 
       throw new IllegalArgumentException("'activity' must be a string, got " + JsonObjects.describe(activity));
     }
     return new Activity(user.textValue(), timestamp.longValue(), activity.textValue());
+  }
+
+  /** Its coder (see {@link RecordCoder}). */
+  public static final class Coder extends RecordCoder<Activity> {
+    public Coder() {
+      super(Activity.class, STRING, LONG, STRING);
+    }
   }
 }

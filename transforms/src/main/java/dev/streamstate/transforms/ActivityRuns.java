@@ -2,7 +2,6 @@ package dev.streamstate.transforms;
 
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -37,7 +36,7 @@ public final class ActivityRuns extends PTransform<PCollection<Activity>, PColle
     return activities
         .apply("UseActivityTime", EventTime.from(Activity::eventTime))
         .apply("ByUser", WithKeys.of(Activity::user).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(Activity.class)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(Activity.class)))
         .apply(
             "Runs",
             GapSessions.<String, Activity>of(

@@ -1,8 +1,6 @@
 package dev.streamstate.transforms;
 
-import java.io.Serializable;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
@@ -13,8 +11,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * @param error why it could not be read, in words a user can act on
  * @param id the record's own id where it could still be read (a transaction's), else null
  */
-@DefaultCoder(SerializableCoder.class)
-public record DeadLetter(String payload, String error, String id) implements Serializable {
+@DefaultCoder(DeadLetter.Coder.class)
+public record DeadLetter(String payload, String error, String id) {
 
   /** A dead letter without a readable id. */
   public DeadLetter(String payload, String error) {
@@ -23,4 +21,14 @@ public record DeadLetter(String payload, String error, String id) implements Ser
 
   /** The side output every parsing DoFn writes its dead letters to. */
   public static final TupleTag<DeadLetter> TAG = new TupleTag<DeadLetter>() {};
+
+  /**
+   * Its coder. The reason may be null too: it is an exception's message, which Java allows to be
+   * null, and a dead letter must not fail the stream for that.
+   */
+  public static final class Coder extends RecordCoder<DeadLetter> {
+    public Coder() {
+      super(DeadLetter.class, STRING, NULLABLE_STRING, NULLABLE_STRING);
+    }
+  }
 }

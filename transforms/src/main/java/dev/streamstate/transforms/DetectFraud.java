@@ -1,14 +1,15 @@
 package dev.streamstate.transforms;
 
-import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.DefaultCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.SortedMapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -136,11 +137,11 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     PCollection<KV<String, Iterable<WindowSpending>>> spending =
         transactions
             .apply("ByAccount", WithKeys.of(SimpleTransaction::accountNumber).withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SimpleTransaction.class)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(SimpleTransaction.class)))
             .apply("IntoWindows", windows.windowInto())
             .apply("SpendingPerWindow", Combine.perKey(new SpendingFn()))
             .apply("WithItsWindow", ParDo.of(new WithWindowFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(WindowSpending.class)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(WindowSpending.class)))
             // Out of the windows into the global window, where state lives. The windows of one
             // account that close together (one micro-batch, one bundle) are gathered so that the
             // totals can fold them in event-time order.
@@ -166,19 +167,20 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
         spending.apply(
             "RunningTotals", ParDo.of(totals).withOutputTags(WINDOWS, TupleTagList.of(SNAPSHOTS)));
     PCollection<AccountWindow> accountWindows =
-        folded.get(WINDOWS).setCoder(SerializableCoder.of(AccountWindow.class));
+        folded.get(WINDOWS).setCoder(RecordCoder.of(AccountWindow.class));
 
     PCollection<FraudAlert> alerts =
         accountWindows.apply(
             "CompareWithHistory", ParDo.of(new AlertFn(history, avgThreshold)).withSideInputs(history));
 
-    return PCollectionTuple.of(EVALUATED, evaluated.setCoder(SerializableCoder.of(EvaluatedTransaction.class)))
-        .and(ALERTS, alerts.setCoder(SerializableCoder.of(FraudAlert.class)))
-        .and(SNAPSHOTS, folded.get(SNAPSHOTS).setCoder(SerializableCoder.of(AccountSnapshot.class)));
+    return PCollectionTuple.of(EVALUATED, evaluated.setCoder(RecordCoder.of(EvaluatedTransaction.class)))
+        .and(ALERTS, alerts.setCoder(RecordCoder.of(FraudAlert.class)))
+        .and(SNAPSHOTS, folded.get(SNAPSHOTS).setCoder(RecordCoder.of(AccountSnapshot.class)));
   }
 
   /** Spent and how many transactions, in one window's pane (so far). */
-  record Spending(BigDecimal sum, long count) implements Serializable {
+  @DefaultCoder(Spending.Coder.class)
+  record Spending(BigDecimal sum, long count) {
     static final Spending NONE = new Spending(BigDecimal.ZERO, 0);
 
     Spending plus(Spending other) {
@@ -188,15 +190,37 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     Spending minus(Spending other) {
       return new Spending(sum.subtract(other.sum), count - other.count);
     }
+
+    /** Its coder: also the combine's accumulator's, which Spark ships between partial and final sums. */
+    public static final class Coder extends RecordCoder<Spending> {
+      public Coder() {
+        super(Spending.class, DECIMAL, LONG);
+      }
+    }
   }
 
   /** A window's spending with the window it belongs to, once out of the window. */
-  record WindowSpending(Instant start, Instant end, Spending spending) implements Serializable {}
+  @DefaultCoder(WindowSpending.Coder.class)
+  record WindowSpending(Instant start, Instant end, Spending spending) {
+    /** Its coder (see {@link RecordCoder}). */
+    public static final class Coder extends RecordCoder<WindowSpending> {
+      public Coder() {
+        super(WindowSpending.class, INSTANT, INSTANT, of(Spending.class));
+      }
+    }
+  }
 
   /** The account's totals and the last pane of each window that may still fire. */
-  record Totals(Spending all, TreeMap<Instant, Spending> recentWindows) implements Serializable {
-    static Totals none() {
-      return new Totals(Spending.NONE, new TreeMap<>());
+  @DefaultCoder(Totals.Coder.class)
+  record Totals(Spending all, SortedMap<Instant, Spending> recentWindows) {
+    /**
+     * Its coder, for the state cell. Not deterministic as Beam sees it (its map coder never is),
+     * which a state value need not be.
+     */
+    public static final class Coder extends RecordCoder<Totals> {
+      public Coder() {
+        super(Totals.class, of(Spending.class), SortedMapCoder.of(INSTANT, of(Spending.class)));
+      }
     }
   }
 
@@ -291,7 +315,7 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     private final Duration allowedLateness;
 
     @StateId(TOTALS)
-    private final StateSpec<ValueState<Totals>> totalsSpec = StateSpecs.value(SerializableCoder.of(Totals.class));
+    private final StateSpec<ValueState<Totals>> totalsSpec = StateSpecs.value(RecordCoder.of(Totals.class));
 
     TotalsFn(Duration allowedLateness) {
       this.allowedLateness = allowedLateness;
@@ -315,7 +339,7 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     private final Duration every;
 
     @StateId(TOTALS)
-    private final StateSpec<ValueState<Totals>> totalsSpec = StateSpecs.value(SerializableCoder.of(Totals.class));
+    private final StateSpec<ValueState<Totals>> totalsSpec = StateSpecs.value(RecordCoder.of(Totals.class));
 
     @TimerId(SNAPSHOT)
     private final TimerSpec snapshotSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);

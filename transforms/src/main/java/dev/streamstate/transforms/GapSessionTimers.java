@@ -1,6 +1,5 @@
 package dev.streamstate.transforms;
 
-import java.io.Serializable;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -37,7 +36,7 @@ import org.joda.time.Instant;
  * and drops those later than the allowed lateness behind the watermark, so a run never needs to be
  * re-emitted. With an allowed lateness, the runner holds events back by that much longer.
  */
-public final class GapSessionTimers<K, V extends Serializable>
+public final class GapSessionTimers<K, V>
     extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, List<TimestampedValue<V>>>>> {
 
   private final Duration gap;
@@ -61,7 +60,7 @@ public final class GapSessionTimers<K, V extends Serializable>
    * the same instant ordered by {@code sameInstantOrder}, as in {@link GapSessions#of}; events more
    * than {@code allowedLateness} behind the watermark are dropped.
    */
-  public static <K, V extends Serializable> GapSessionTimers<K, V> of(
+  public static <K, V> GapSessionTimers<K, V> of(
       Duration gap,
       Duration allowedLateness,
       SerializableFunction<V, Boolean> closesRun,

@@ -39,7 +39,7 @@ import org.joda.time.Instant;
  * change the result. Events later than the allowed lateness are dropped and counted by the runner;
  * within it, the gap session fires again with the late event included (accumulating).
  */
-public final class GapSessions<K, V extends Serializable>
+public final class GapSessions<K, V>
     extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, List<TimestampedValue<V>>>>> {
 
   private final Duration gap;
@@ -67,7 +67,7 @@ public final class GapSessions<K, V extends Serializable>
    * events at the same instant are ordered by {@code sameInstantOrder} (a serializable comparator),
    * so that the result never depends on arrival order.
    */
-  public static <K, V extends Serializable> GapSessions<K, V> of(
+  public static <K, V> GapSessions<K, V> of(
       Duration gap,
       Duration allowedLateness,
       SerializableBiFunction<V, V, Boolean> splitWhen,

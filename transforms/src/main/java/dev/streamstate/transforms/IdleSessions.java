@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -49,7 +48,7 @@ public final class IdleSessions extends PTransform<PCollection<UserEvent>, PColl
   public PCollection<Session> expand(PCollection<UserEvent> events) {
     return events
         .apply("ById", WithKeys.of(UserEvent::id).withKeyType(TypeDescriptors.longs()))
-        .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(UserEvent.class)))
+        .setCoder(KvCoder.of(VarLongCoder.of(), RecordCoder.of(UserEvent.class)))
         .apply("Sessionize", ParDo.of(new IdleSessionFn(idleTimeout)));
   }
 
@@ -62,7 +61,7 @@ public final class IdleSessions extends PTransform<PCollection<UserEvent>, PColl
 
     @StateId(EVENTS)
     private final StateSpec<BagState<TimestampedValue<UserEvent>>> eventsSpec =
-        StateSpecs.bag(TimestampedValueCoder.of(SerializableCoder.of(UserEvent.class)));
+        StateSpecs.bag(TimestampedValueCoder.of(RecordCoder.of(UserEvent.class)));
 
     @TimerId(IDLE)
     private final TimerSpec idleSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);

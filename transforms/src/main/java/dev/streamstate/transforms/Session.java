@@ -1,9 +1,8 @@
 package dev.streamstate.transforms;
 
-import java.io.Serializable;
 import java.util.List;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.joda.time.Instant;
 
 /**
@@ -15,6 +14,13 @@ import org.joda.time.Instant;
  * @param events the events' data, in time order
  * @param closedBy {@code "last"} when it ended with an {@code isLast} event, else {@code "timeout"}
  */
-@DefaultCoder(SerializableCoder.class)
-public record Session(long id, Instant start, Instant end, List<String> events, String closedBy)
-    implements Serializable {}
+@DefaultCoder(Session.Coder.class)
+public record Session(long id, Instant start, Instant end, List<String> events, String closedBy) {
+
+  /** Its coder (see {@link RecordCoder}). */
+  public static final class Coder extends RecordCoder<Session> {
+    public Coder() {
+      super(Session.class, LONG, INSTANT, INSTANT, ListCoder.of(STRING), STRING);
+    }
+  }
+}

@@ -3,7 +3,6 @@ package dev.streamstate.transforms;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -56,7 +55,7 @@ public final class SessionizeUserEvents extends PTransform<PCollection<UserEvent
     PCollection<KV<Long, UserEvent>> byId =
         events
             .apply("ById", WithKeys.of(UserEvent::id).withKeyType(TypeDescriptors.longs()))
-            .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(UserEvent.class)));
+            .setCoder(KvCoder.of(VarLongCoder.of(), RecordCoder.of(UserEvent.class)));
     PCollection<KV<Long, List<TimestampedValue<UserEvent>>>> sessions =
         byTimers
             ? byId.apply("SessionsByTimers", GapSessionTimers.of(gap, allowedLateness, UserEvent::isLast, lastGoesLast))

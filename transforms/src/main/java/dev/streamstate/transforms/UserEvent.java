@@ -1,16 +1,14 @@
 package dev.streamstate.transforms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Serializable;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 
 /**
  * A user event of the sessionization example: {@code {"id": <int>, "data": <string>, "isLast":
  * <bool>}}; {@code isLast} marks the user's last event of a session and may be left out (false).
  */
-@DefaultCoder(SerializableCoder.class)
-public record UserEvent(long id, String data, boolean isLast) implements Serializable {
+@DefaultCoder(UserEvent.Coder.class)
+public record UserEvent(long id, String data, boolean isLast) {
 
   /** Parses one payload; throws {@link IllegalArgumentException} saying what is wrong. */
   public static UserEvent parse(String payload) {
@@ -28,5 +26,12 @@ public record UserEvent(long id, String data, boolean isLast) implements Seriali
       throw new IllegalArgumentException("'isLast' must be true or false, got " + JsonObjects.describe(isLast));
     }
     return new UserEvent(id.longValue(), data.textValue(), isLast != null && isLast.booleanValue());
+  }
+
+  /** Its coder (see {@link RecordCoder}). */
+  public static final class Coder extends RecordCoder<UserEvent> {
+    public Coder() {
+      super(UserEvent.class, LONG, STRING, BOOLEAN);
+    }
   }
 }

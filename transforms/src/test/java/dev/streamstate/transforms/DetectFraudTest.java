@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -39,7 +38,7 @@ class DetectFraudTest {
                     .processingTime(Duration.standardSeconds(11)) // A 30.00 (2), B still 5.00
                     .end())
             .apply(MapElements.into(TypeDescriptor.of(SimpleTransaction.class)).via(SimpleTransaction::parse))
-            .setCoder(SerializableCoder.of(SimpleTransaction.class))
+            .setCoder(RecordCoder.of(SimpleTransaction.class))
             .apply(DetectFraud.against(noHistory).withSnapshotsEvery(Duration.standardSeconds(10)));
 
     PAssert.that(scored.get(DetectFraud.SNAPSHOTS))

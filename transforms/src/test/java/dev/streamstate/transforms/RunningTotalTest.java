@@ -15,13 +15,14 @@ class RunningTotalTest {
         new RunningTotal[] {
           RunningTotal.updated("word", 42), RunningTotal.timedOut("", Long.MAX_VALUE), RunningTotal.updated("é", -1)
         }) {
-      CoderProperties.coderDecodeEncodeEqual(RunningTotal.Coder.of(), total);
+      CoderProperties.coderDecodeEncodeEqual(RecordCoder.of(RunningTotal.class), total);
     }
-    assertTrue(CoderUtils.encodeToByteArray(RunningTotal.Coder.of(), RunningTotal.updated("word", 42)).length < 10);
+    assertTrue(
+        CoderUtils.encodeToByteArray(RecordCoder.of(RunningTotal.class), RunningTotal.updated("word", 42)).length < 10);
   }
 
   @Test
   void beamPicksThatCoderForRunningTotals() throws Exception {
-    assertEquals(RunningTotal.Coder.of(), CoderRegistry.createDefault().getCoder(RunningTotal.class));
+    assertEquals(RecordCoder.of(RunningTotal.class), CoderRegistry.createDefault().getCoder(RunningTotal.class));
   }
 }

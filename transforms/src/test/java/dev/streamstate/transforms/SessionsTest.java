@@ -8,7 +8,6 @@ import dev.streamstate.testing.Scenario;
 import dev.streamstate.testing.TestRunner;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -58,7 +57,7 @@ class SessionsTest {
                     .add(2, event(1, "b", true))
                     .add(4, event(2, "x", false))
                     .end())
-            .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)))
+            .apply(ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)))
             .output();
     Session ab = new Session(1, at(1), at(2), List.of("a", "b"), "last");
     Session x = new Session(2, at(4), at(4), List.of("x"), "timeout");
@@ -91,7 +90,7 @@ class SessionsTest {
                     .watermark(61) // (Spark sees a watermark one micro-batch late)
                     .add(45, event(4, "too late", false)) // its session closed at 55, no lateness: dropped
                     .end())
-            .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)));
+            .apply(ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)));
 
     PAssert.that(events.output().apply(sessionize))
         .containsInAnyOrder(
@@ -118,7 +117,7 @@ class SessionsTest {
                     .add(5, activity("zoë", 5, "run")) // another activity: a new run
                     .add(20, activity("zoë", 20, "run")) // same activity, but after the gap
                     .end())
-            .apply(ParseOrDeadLetter.with(Activity::parse, SerializableCoder.of(Activity.class)))
+            .apply(ParseOrDeadLetter.with(Activity::parse, RecordCoder.of(Activity.class)))
             .output()
             .apply(ActivityRuns.withGap(GAP, Duration.ZERO));
 
@@ -145,7 +144,7 @@ class SessionsTest {
                     .add(4, event(1, "c", false))
                     .processingTime(Duration.standardSeconds(31)) // both idle 31 s
                     .end())
-            .apply(ParseOrDeadLetter.with(UserEvent::parse, SerializableCoder.of(UserEvent.class)))
+            .apply(ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)))
             .output()
             .apply(IdleSessions.withIdleTimeout(Duration.standardSeconds(30)));
 
