@@ -50,7 +50,7 @@ final class CostBreakdown {
     return new Rule(category, Pattern.compile(frames));
   }
 
-  /** The steps of a job, in the order a batch runs them. */
+  /** The steps of a job, tried in this order on each frame, innermost frame first. */
   private static final List<Rule> STEPS =
       List.of(
           rule("checkpoint writes", "ReliableCheckpointRDD|ReliableRDDCheckpointData"),
