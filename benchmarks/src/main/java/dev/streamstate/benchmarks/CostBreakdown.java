@@ -55,7 +55,7 @@ final class CostBreakdown {
       List.of(
           rule("checkpoint writes", "ReliableCheckpointRDD|ReliableRDDCheckpointData"),
           rule("source read: Kafka fetch, records into the job",
-              "KafkaUnboundedReader|MicrobatchSource|SourceRDD"
+              "KafkaUnboundedReader|MicrobatchSource|SourceRDD|dev\\.streamstate\\.runners\\.kafka\\."
                   + "|streaming\\.kafka010|KafkaRDD"),
           rule("source checkpoint marks: Beam's reader state", "beam\\.runners\\.spark\\.stateful\\.StateSpecFunctions"),
           rule("keyed state step",

@@ -80,12 +80,16 @@ public final class SparkStreaming {
       // previous batch is processed.
       spark.setReadTimePercentage(READ_TIME);
     }
-    if (unbounded && Checkpoints.isExplicit(spark) && spark.getCheckpointDurationMillis() <= 0) {
+    if (unbounded
+        && Checkpoints.isExplicit(spark)
+        && spark.getCheckpointDurationMillis() <= 0
+        && !StreamStateSparkRunner.isOurs(options)) {
       // A job that resumes from its checkpoint checkpoints its streams every batch. The runner's
       // source reads each batch for a while rather than up to a recorded offset, so a batch that
       // recovery recomputes from an older checkpoint reads other records than it did: state then
       // counts records whose results were never written. A source stream checkpointed every batch
-      // holds each batch's records, so recovery recomputes exactly what ran.
+      // holds each batch's records, so recovery recomputes exactly what ran. Our runner reads Kafka
+      // by fixed offset ranges and sets this for its other sources only (UnboundedReadEvaluator).
       spark.setCheckpointDurationMillis(batchInterval.getMillis());
     }
     spark.setStreaming(unbounded);

@@ -1,5 +1,6 @@
 package dev.streamstate.runners.state;
 
+import dev.streamstate.runners.kafka.UnboundedReadEvaluator;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
@@ -15,13 +16,15 @@ import org.apache.beam.sdk.util.construction.PTransformTranslation;
 /**
  * Puts our translations into the Spark runner's streaming evaluator table: a {@link
  * TranslationSelector} for ParDo that takes stateful ParDos ({@link
- * IndexedStatefulParDoEvaluator}) and one for GroupByKey ({@link IndexedGroupByKeyEvaluator}).
+ * IndexedStatefulParDoEvaluator}), one for GroupByKey ({@link IndexedGroupByKeyEvaluator}), one for
+ * the combine a GroupByKey did itself ({@link CombinedValuesEvaluator}) and one for unbounded reads
+ * ({@link UnboundedReadEvaluator}: Kafka by offset ranges).
  *
  * <p>Why reflection: the runner builds its streaming translator inside its own final classes
  * ({@code SparkRunner} and its streaming-context factory hard-code the translator), and keeps the
  * evaluators in a private static map keyed by URN. The alternative, a copy of the runner's whole
  * streaming run path with our translator, would fork far more of the runner than these two
- * entries; here everything but the stateful ParDos and GroupByKeys of our own runners stays the
+ * entries; here everything but the stateful ParDos, GroupByKeys and reads of our own runners stays the
  * runner's. The table is process-wide, so the selectors hand every other pipeline back to the
  * original evaluators. If a
  * Beam upgrade moves the table, this fails at once with one line saying so, before any pipeline
@@ -33,11 +36,15 @@ public final class EvaluatorTable {
   private EvaluatorTable() {}
 
   /**
-   * Routes stateful ParDos and GroupByKeys of pipelines whose options satisfy {@code ours} to our
-   * translation; idempotent, and the first caller's {@code ours} stays.
+   * Routes stateful ParDos, GroupByKeys and unbounded reads of pipelines whose options satisfy
+   * {@code ours} to our translation, {@code resumable} telling those that resume from a checkpoint
+   * of their own; idempotent, and the first caller's predicates stay.
    */
-  public static synchronized void install(Predicate<PipelineOptions> ours) {
+  public static synchronized void install(Predicate<PipelineOptions> ours, Predicate<PipelineOptions> resumable) {
     Map<String, TransformEvaluator<?>> table = table();
+    TransformEvaluator<?> read = evaluatorOf(table, PTransformTranslation.READ_TRANSFORM_URN, "unbounded read");
+    TransformEvaluator<?> combineGrouped =
+        evaluatorOf(table, PTransformTranslation.COMBINE_GROUPED_VALUES_TRANSFORM_URN, "combine of grouped values");
     TransformEvaluator<?> parDo = evaluatorOf(table, PTransformTranslation.PAR_DO_TRANSFORM_URN, "ParDo");
     TransformEvaluator<?> groupByKey =
         evaluatorOf(table, PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, "GroupByKey");
@@ -45,6 +52,16 @@ public final class EvaluatorTable {
       table.put(
           PTransformTranslation.PAR_DO_TRANSFORM_URN,
           selector(parDo, new IndexedStatefulParDoEvaluator<>(), IndexedStatefulParDoEvaluator::takes, ours));
+    }
+    if (!(read instanceof TranslationSelector)) {
+      table.put(
+          PTransformTranslation.READ_TRANSFORM_URN,
+          selector(read, unboundedRead(read, resumable), (transform, context) -> true, ours));
+    }
+    if (!(combineGrouped instanceof TranslationSelector)) {
+      table.put(
+          PTransformTranslation.COMBINE_GROUPED_VALUES_TRANSFORM_URN,
+          selector(combineGrouped, new CombinedValuesEvaluator<>(), CombinedValuesEvaluator::takes, ours));
     }
     if (!(groupByKey instanceof TranslationSelector)) {
       table.put(
@@ -60,6 +77,12 @@ public final class EvaluatorTable {
       BiPredicate<? super T, EvaluationContext> takes,
       Predicate<PipelineOptions> ourRunner) {
     return new TranslationSelector(original, ours, takes, ourRunner);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static UnboundedReadEvaluator<?> unboundedRead(
+      TransformEvaluator<?> runners, Predicate<PipelineOptions> resumable) {
+    return new UnboundedReadEvaluator(runners, resumable);
   }
 
   private static TransformEvaluator<?> evaluatorOf(

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.core.GroupAlsoByWindowsAggregators;
 import org.apache.beam.runners.core.LateDataUtils;
+import org.apache.beam.runners.core.ReduceFn;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.SystemReduceFn;
@@ -24,8 +25,10 @@ import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.util.WindowedValueReceiver;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
@@ -34,6 +37,7 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 import scala.Tuple2;
 
@@ -43,7 +47,8 @@ import scala.Tuple2;
  * its garbage collection, or a processing-time timer by the batch time), nothing else.
  *
  * <p>Each key goes through the steps of the Spark runner's own GroupByKey, so panes, lateness and
- * triggers stay Beam's: a {@code ReduceFnRunner} buffering the key's values per window, late
+ * triggers stay Beam's: a {@code ReduceFnRunner} buffering the key's values per window (or, for a
+ * lifted combine, keeping one accumulator per window, see {@link CombineLifting}), late
  * elements dropped against the previous batch's watermark (and counted in {@code
  * DroppedDueToLateness}), then the watermark advanced to this batch's and the due timers offered
  * earliest first, again until none is due. A key with no state and no timers is dropped.
@@ -85,10 +90,25 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     Coder<K> keyCoder;
     Coder<V> valueCoder;
     Coder<WindowedValue<V>> windowedValueCoder;
-    Coder<WindowedValue<KV<K, Iterable<V>>>> outputCoder;
+    /** The coder of what a key outputs: its groups, or with {@link #combineFn} its combined values. */
+    Coder<? extends WindowedValue<? extends KV<K, ?>>> outputCoder;
     WindowingStrategy<?, W> windowingStrategy;
     MetricsContainerStepMapAccumulator metrics;
     long bucketMillis;
+    /** The combine the state keeps accumulators of, with their coder (see {@link CombineLifting}); {@code null} to group. */
+    Combine.@Nullable CombineFn<V, ?, ?> combineFn;
+    Coder<?> accumulatorCoder;
+
+    /** Keeps each window's values in a bag and outputs them, or with a combine its accumulator and the result. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ReduceFn<K, V, Object, W> reduceFn() {
+      if (combineFn == null) {
+        return (ReduceFn) SystemReduceFn.buffering(valueCoder);
+      }
+      return (ReduceFn)
+          SystemReduceFn.combining(
+              keyCoder, AppliedCombineFn.withAccumulatorCoder((Combine.CombineFn) combineFn, (Coder) accumulatorCoder));
+    }
   }
 
   private final Step<K, V, W> step;
@@ -125,7 +145,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
   }
 
   /** The keys of one partition in one batch, and what they output. */
-  private final class Keys implements WindowedValueReceiver<KV<K, Iterable<V>>> {
+  private final class Keys implements WindowedValueReceiver<KV<K, Object>> {
     final PartitionState previous;
     final PartitionState.Builder next;
     final Instant batchTime;
@@ -135,8 +155,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
         ExecutableTriggerStateMachine.create(
             TriggerStateMachines.stateMachineForTrigger(
                 TriggerTranslation.toProto(step.windowingStrategy.getTrigger())));
-    final SystemReduceFn<K, V, Iterable<V>, Iterable<V>, W> reduceFn =
-        SystemReduceFn.buffering(step.valueCoder);
+    final ReduceFn<K, V, Object, W> reduceFn = step.reduceFn();
     final CounterCell droppedDueToLateness =
         step.metrics
             .value()
@@ -170,7 +189,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
       if (before != null) {
         timers.addEncoded(before.timers(), timerCoder);
       }
-      ReduceFnRunner<K, V, Iterable<V>, W> runner =
+      ReduceFnRunner<K, V, Object, W> runner =
           new ReduceFnRunner<>(
               key,
               step.windowingStrategy,
@@ -229,7 +248,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     }
 
     @Override
-    public void output(WindowedValue<KV<K, Iterable<V>>> grouped) {
+    public void output(WindowedValue<KV<K, Object>> grouped) {
       outputs.add(new Tuple2<>(GROUPED, grouped));
     }
   }

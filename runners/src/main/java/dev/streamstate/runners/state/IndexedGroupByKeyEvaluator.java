@@ -18,6 +18,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.apache.spark.streaming.api.java.JavaDStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -27,12 +29,14 @@ import scala.Tuple2;
  * updateStateByKey} and visits every key in its state every batch.
  *
  * <p>Everything a key goes through is the runner's own GroupByKey's (see {@link
- * GroupAlsoByWindowBatch}); what changes is which keys a batch visits, and that timers are
- * replaced and deleted by identity and come out earliest first, as on the DirectRunner.
+ * GroupAlsoByWindowBatch}); what changes is which keys a batch visits, that timers are replaced
+ * and deleted by identity and come out earliest first, as on the DirectRunner, and that a
+ * GroupByKey read only by a combine does the combine itself ({@link CombineLifting}).
  */
 public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
     implements TransformEvaluator<GroupByKey<K, V>> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(IndexedGroupByKeyEvaluator.class);
 
   @Override
   public void evaluate(GroupByKey<K, V> transform, EvaluationContext context) {
@@ -59,13 +63,52 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
 
     JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
     step.bucketMillis = elements.dstream().slideDuration().milliseconds();
+    @SuppressWarnings("unchecked")
+    CombineLifting.Combined<V, ?, ?> combined = (CombineLifting.Combined<V, ?, ?>) CombineLifting.of(transform, context);
     KeyedStateDStream states =
-        KeyedStateDStream.of(
-            context, elements, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step));
+        combined == null
+            ? KeyedStateDStream.of(
+                context, elements, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step))
+            : combining(context, elements, step, combined, windowCoder);
 
     JavaDStream<WindowedValue<KV<K, Iterable<V>>>> grouped =
         states.asJava().flatMap(record -> IndexedGroupByKeyEvaluator.<K, V>grouped(record).iterator());
     context.putDataset(transform, new UnboundedDataset<>(grouped, dataset.getStreamSources()));
+    if (combined != null) {
+      CombineLifting.lifted((PCollection<?>) context.getOutput(transform));
+      LOG.info("{} combines with {} before its shuffle and keeps accumulators", step.stepName, combined.fn());
+    }
+  }
+
+  /**
+   * The keyed state of a GroupByKey that does its consumer's combine: values combined per key and
+   * window before the shuffle, their accumulators merged into the state's.
+   */
+  private static <K, V, AccumT, OutputT, W extends BoundedWindow> KeyedStateDStream combining(
+      EvaluationContext context,
+      JavaDStream<WindowedValue<KV<K, V>>> elements,
+      GroupAlsoByWindowBatch.Step<K, V, W> grouping,
+      CombineLifting.Combined<V, AccumT, OutputT> combined,
+      Coder<W> windowCoder) {
+    GroupAlsoByWindowBatch.Step<K, AccumT, W> step = new GroupAlsoByWindowBatch.Step<>();
+    step.stepName = grouping.stepName;
+    step.options = grouping.options;
+    step.keyCoder = grouping.keyCoder;
+    step.valueCoder = combined.accumulatorCoder();
+    step.windowedValueCoder = WindowedValues.getFullCoder(step.valueCoder, windowCoder);
+    step.outputCoder =
+        WindowedValues.getFullCoder(KvCoder.of(step.keyCoder, combined.outputCoder()), windowCoder);
+    step.windowingStrategy = grouping.windowingStrategy;
+    step.metrics = grouping.metrics;
+    step.bucketMillis = grouping.bucketMillis;
+    step.combineFn = new CombineLifting.MergeAccumulators<>(combined.fn());
+    step.accumulatorCoder = combined.accumulatorCoder();
+    JavaDStream<WindowedValue<KV<K, AccumT>>> accumulators =
+        elements.mapPartitions(
+            new CombineLifting.CombineBeforeShuffle<>(
+                step.keyCoder, combined.fn(), step.windowingStrategy.getTimestampCombiner()));
+    return KeyedStateDStream.of(
+        context, accumulators, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step));
   }
 
   /** The grouped values a batch output, all under the one tag a GroupByKey has. */

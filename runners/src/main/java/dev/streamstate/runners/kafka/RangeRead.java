@@ -1,0 +1,20 @@
+package dev.streamstate.runners.kafka;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.beam.sdk.values.WindowedValue;
+
+/**
+ * What a batch read from one partition: its records, stamped by KafkaIO's timestamp policy, and
+ * the partition's watermark after them.
+ */
+record RangeRead<T>(OffsetRange range, List<WindowedValue<T>> records, long watermarkMillis)
+    implements Serializable {
+
+  /** The driver's view of it: how many records, and the watermarks before and after. */
+  Summary summary() {
+    return new Summary(records.size(), range.watermarkMillis(), watermarkMillis);
+  }
+
+  record Summary(long records, long watermarkBefore, long watermarkAfter) implements Serializable {}
+}

@@ -1,0 +1,68 @@
+package dev.streamstate.runners.kafka;
+
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.translation.EvaluationContext;
+import org.apache.beam.runners.spark.translation.TransformEvaluator;
+import org.apache.beam.runners.spark.translation.streaming.UnboundedDataset;
+import org.apache.beam.sdk.io.UnboundedSource;
+import org.apache.beam.sdk.io.kafka.KafkaCheckpointMark;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.spark.api.java.JavaSparkContext$;
+import org.apache.spark.streaming.api.java.JavaDStream;
+
+/**
+ * Our runner's unbounded reads: KafkaIO's source by offset ranges fixed per batch ({@link
+ * OffsetRangeInputDStream}); every other source by the runner's own read. That read takes each
+ * batch's records for a while rather than up to a recorded position, so a batch recomputed from an
+ * older checkpoint would read other records: in a job that resumes from its checkpoint, its stream
+ * is checkpointed every batch (unless {@code --checkpointDurationMillis} says otherwise), which
+ * holds each batch's records for recovery. A Kafka read needs none of that.
+ */
+public final class UnboundedReadEvaluator<T>
+    implements TransformEvaluator<SplittableParDo.PrimitiveUnboundedRead<T>> {
+  private static final long serialVersionUID = 1L;
+
+  private final TransformEvaluator<SplittableParDo.PrimitiveUnboundedRead<T>> runners;
+  private final Predicate<PipelineOptions> resumable;
+
+  /**
+   * Reads through {@code runners} what is not Kafka; {@code resumable} tells a job that resumes from
+   * a checkpoint of its own.
+   */
+  public UnboundedReadEvaluator(
+      TransformEvaluator<SplittableParDo.PrimitiveUnboundedRead<T>> runners, Predicate<PipelineOptions> resumable) {
+    this.runners = runners;
+    this.resumable = resumable;
+  }
+
+  @Override
+  public void evaluate(SplittableParDo.PrimitiveUnboundedRead<T> transform, EvaluationContext context) {
+    UnboundedSource<T, ?> source = transform.getSource();
+    if (!KafkaSpec.isKafka(source)) {
+      SparkPipelineOptions options = context.getOptions().as(SparkPipelineOptions.class);
+      if (resumable.test(options) && options.getCheckpointDurationMillis() <= 0) {
+        options.setCheckpointDurationMillis(context.getStreamingContext().ssc().graph().batchDuration().milliseconds());
+      }
+      runners.evaluate(transform, context);
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    UnboundedSource<T, KafkaCheckpointMark> kafka = (UnboundedSource<T, KafkaCheckpointMark>) source;
+    OffsetRangeInputDStream<T> input =
+        new OffsetRangeInputDStream<>(context.getStreamingContext().ssc(), kafka, context.getSerializableOptions());
+    new ReadReport<>(input, context.getCurrentTransform().getFullName()).register();
+    JavaDStream<WindowedValue<T>> records =
+        JavaDStream.fromDStream(input, JavaSparkContext$.MODULE$.<RangeRead<T>>fakeClassTag())
+            .flatMap(read -> read.records().iterator());
+    context.putDataset(transform, new UnboundedDataset<>(records, List.of(input.id())));
+  }
+
+  @Override
+  public String toNativeString() {
+    return runners.toNativeString();
+  }
+}
