@@ -1,8 +1,11 @@
 package dev.streamstate.runners.kafka;
 
 import java.lang.reflect.Method;
+import java.util.Optional;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The {@link KafkaIO.Read} behind KafkaIO's unbounded source. Why reflection: the source class and
@@ -17,6 +20,17 @@ final class KafkaSpec {
   /** Whether {@code source} is KafkaIO's. */
   static boolean isKafka(UnboundedSource<?, ?> source) {
     return source.getClass().getName().equals(SOURCE);
+  }
+
+  /**
+   * Whether KafkaIO stamps the source's records with the time they are read (its default), so a
+   * record read again gets another timestamp.
+   */
+  static boolean stampsWithReadTime(UnboundedSource<?, ?> source) {
+    return of(source)
+            .getTimestampPolicyFactory()
+            .createTimestampPolicy(new TopicPartition("any", 0), Optional.empty())
+        instanceof TimestampPolicyFactory.ProcessingTimePolicy;
   }
 
   static KafkaIO.Read<?, ?> of(UnboundedSource<?, ?> source) {

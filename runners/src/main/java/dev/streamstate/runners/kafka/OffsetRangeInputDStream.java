@@ -77,8 +77,18 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
 
   @Override
   public void start() {
-    committer = new Committer(spec().isCommitOffsetsInFinalizeEnabled());
-    ssc().addStreamingListener(committer);
+    listen();
+  }
+
+  /**
+   * Registers the listener of completed batches; also from {@link #compute}, since Spark does not
+   * start the input streams of a job restarted from its checkpoint.
+   */
+  private synchronized void listen() {
+    if (committer == null) {
+      committer = new Committer(spec().isCommitOffsetsInFinalizeEnabled());
+      ssc().addStreamingListener(committer);
+    }
   }
 
   @Override
@@ -97,6 +107,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
 
   @Override
   public synchronized Option<RDD<RangeRead<T>>> compute(Time validTime) {
+    listen();
     long time = validTime.milliseconds();
     List<OffsetRange> ranges = made.get(time);
     if (ranges == null) {

@@ -146,7 +146,7 @@ final class RangeReaders {
           if (System.currentTimeMillis() > deadline) {
             throw new IOException(
                 "offsets " + next + " to " + range.until() + " of " + range.topic() + "-" + range.partition()
-                    + " were not readable within " + timeoutMillis + " ms (is the broker up?)");
+                    + " gave no record for " + timeoutMillis + " ms (is the broker up?)");
           }
           continue;
         }
@@ -158,6 +158,7 @@ final class RangeReaders {
         records.add(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
         holding = false;
         next = offset + 1;
+        deadline = System.currentTimeMillis() + timeoutMillis; // a long range fails only when it stalls
       }
       next = range.until();
       return records;

@@ -20,7 +20,9 @@ import org.apache.spark.streaming.api.java.JavaDStream;
  * batch's records for a while rather than up to a recorded position, so a batch recomputed from an
  * older checkpoint would read other records: in a job that resumes from its checkpoint, its stream
  * is checkpointed every batch (unless {@code --checkpointDurationMillis} says otherwise), which
- * holds each batch's records for recovery. A Kafka read needs none of that.
+ * holds each batch's records for recovery. A Kafka read whose timestamps come from the records
+ * (create or log-append time, a custom policy) needs none of that; one stamped with the time it is
+ * read (KafkaIO's default) would get other timestamps when recomputed, so it keeps the runner's read.
  */
 public final class UnboundedReadEvaluator<T>
     implements TransformEvaluator<SplittableParDo.PrimitiveUnboundedRead<T>> {
@@ -42,7 +44,7 @@ public final class UnboundedReadEvaluator<T>
   @Override
   public void evaluate(SplittableParDo.PrimitiveUnboundedRead<T> transform, EvaluationContext context) {
     UnboundedSource<T, ?> source = transform.getSource();
-    if (!KafkaSpec.isKafka(source)) {
+    if (!KafkaSpec.isKafka(source) || KafkaSpec.stampsWithReadTime(source)) {
       SparkPipelineOptions options = context.getOptions().as(SparkPipelineOptions.class);
       if (resumable.test(options) && options.getCheckpointDurationMillis() <= 0) {
         options.setCheckpointDurationMillis(context.getStreamingContext().ssc().graph().batchDuration().milliseconds());

@@ -90,8 +90,8 @@ final class CombineLifting {
     return LIFTED.containsKey(grouped);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <InputT, AccumT, OutputT> Combined<InputT, AccumT, OutputT> combined(
+  @SuppressWarnings("unchecked") // null where no accumulator coder can be had
+  private static <InputT, AccumT, OutputT> @Nullable Combined<InputT, AccumT, OutputT> combined(
       Combine.CombineFn<?, ?, ?> fn, Coder<?> inputCoder, Coder<?> outputCoder, EvaluationContext context) {
     Combine.CombineFn<InputT, AccumT, OutputT> typed = (Combine.CombineFn<InputT, AccumT, OutputT>) fn;
     try {
@@ -100,7 +100,7 @@ final class CombineLifting {
           typed.getAccumulatorCoder(context.getPipeline().getCoderRegistry(), (Coder<InputT>) inputCoder),
           (Coder<OutputT>) outputCoder);
     } catch (CannotProvideCoderException e) {
-      throw new IllegalStateException("no coder for the accumulators of " + fn + ": " + e.getMessage(), e);
+      return null; // without a coder for its accumulators, the combine runs after the grouping
     }
   }
 
