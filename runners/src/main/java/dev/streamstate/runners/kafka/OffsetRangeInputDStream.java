@@ -53,6 +53,9 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private final String uid = UUID.randomUUID().toString();
   /** The source's splits, one per partition, in split order; made with the first batch. */
   private ArrayList<UnboundedSource<T, KafkaCheckpointMark>> splits;
+  /** The partition of each split, in split order. */
+  private ArrayList<TopicPartition> partitions;
+  private final long readTimeoutMillis;
   /** The ranges of the batches made recently, by batch time. */
   private final TreeMap<Long, List<OffsetRange>> made = new TreeMap<>();
   /** Each split's next offset and watermark, after the latest batch made and read. */
@@ -73,6 +76,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     super(context, JavaSparkContext$.MODULE$.fakeClassTag());
     this.source = source;
     this.options = options;
+    this.readTimeoutMillis = readTimeoutMillis(KafkaSpec.of(source));
   }
 
   @Override
@@ -129,7 +133,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     JavaRDD<RangeRead<T>> reads =
         spark
             .parallelize(ranges, ranges.size())
-            .map(new ReadRange<>(uid, splits, options, readTimeoutMillis()))
+            .map(new ReadRange<>(uid, splits, options, readTimeoutMillis))
             .cache();
     if (cached == null) {
       cached = new HashMap<>();
@@ -152,13 +156,17 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private List<OffsetRange> nextRanges() {
     if (splits == null) {
       splits = splitPerPartition();
+      partitions = new ArrayList<>(splits.size());
+      for (UnboundedSource<T, KafkaCheckpointMark> split : splits) {
+        partitions.add(KafkaSpec.of(split).getTopicPartitions().get(0));
+      }
       next = startOffsets();
     }
-    Map<TopicPartition, Long> ends = consumer().endOffsets(partitions());
+    Map<TopicPartition, Long> ends = consumer().endOffsets(partitions);
     long cap = perPartitionCap();
     List<OffsetRange> ranges = new ArrayList<>(splits.size());
     for (int split = 0; split < splits.size(); split++) {
-      TopicPartition partition = partitionOf(split);
+      TopicPartition partition = partitions.get(split);
       long from = next[split];
       long until = Math.max(from, ends.get(partition));
       if (cap > 0) {
@@ -188,7 +196,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     Consumer<?, ?> consumer = consumer();
     KafkaIO.Read<?, ?> spec = spec();
     for (int split = 0; split < splits.size(); split++) {
-      TopicPartition partition = partitionOf(split);
+      TopicPartition partition = partitions.get(split);
       if (spec.getStartReadTime() != null) {
         OffsetAndTimestamp at =
             consumer.offsetsForTimes(Map.of(partition, spec.getStartReadTime().getMillis())).get(partition);
@@ -206,21 +214,9 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     return max <= 0 ? 0 : Math.max(1, max / splits.size());
   }
 
-  private long readTimeoutMillis() {
-    Object timeout = spec().getConsumerConfig().get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
+  private static long readTimeoutMillis(KafkaIO.Read<?, ?> spec) {
+    Object timeout = spec.getConsumerConfig().get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
     return timeout == null ? DEFAULT_READ_TIMEOUT_MILLIS : Long.parseLong(timeout.toString());
-  }
-
-  private List<TopicPartition> partitions() {
-    List<TopicPartition> partitions = new ArrayList<>(splits.size());
-    for (int split = 0; split < splits.size(); split++) {
-      partitions.add(partitionOf(split));
-    }
-    return partitions;
-  }
-
-  private TopicPartition partitionOf(int split) {
-    return KafkaSpec.of(splits.get(split)).getTopicPartitions().get(0);
   }
 
   private KafkaIO.Read<?, ?> spec() {
@@ -231,7 +227,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     if (consumer == null) {
       KafkaIO.Read<?, ?> spec = spec();
       consumer = spec.getConsumerFactoryFn().apply(spec.getConsumerConfig());
-      consumer.assign(partitions());
+      consumer.assign(partitions);
     }
     return consumer;
   }
