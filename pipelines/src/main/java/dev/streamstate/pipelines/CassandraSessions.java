@@ -22,7 +22,7 @@ final class CassandraSessions {
   static {
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> SESSIONS.values().forEach(session -> session.getCluster().close()), "cassandra-sessions"));
+            new Thread(CassandraSessions::closeAll, "cassandra-sessions"));
   }
 
   private CassandraSessions() {}
@@ -43,6 +43,16 @@ final class CassandraSessions {
   static PreparedStatement prepared(String host, int port, CassandraLogin login, String statement) {
     return PREPARED.computeIfAbsent(
         key(host, port, login) + " " + statement, key -> of(host, port, login).prepare(statement));
+  }
+
+  /**
+   * Closes this JVM's sessions: when the JVM ends, and when a job is stopped before the servers a
+   * command started (a session left open retries a stopped node and logs each attempt).
+   */
+  static void closeAll() {
+    PREPARED.clear();
+    SESSIONS.values().forEach(session -> session.getCluster().close());
+    SESSIONS.clear();
   }
 
   private static String key(String host, int port, CassandraLogin login) {

@@ -28,7 +28,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * Runs a pipeline's logic between the source and sink its options choose, with the dead letters
@@ -71,7 +70,7 @@ final class Job {
   }
 
   /** A stream logs its counters every {@link #COUNTERS_EVERY}, so a run's log shows its progress. */
-  private static void logCounters(String pipeline, PipelineResult result) {
+  private static ScheduledExecutorService logCounters(String pipeline, PipelineResult result) {
     ScheduledExecutorService logger =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -93,6 +92,7 @@ final class Job {
         COUNTERS_EVERY.getSeconds(),
         COUNTERS_EVERY.getSeconds(),
         TimeUnit.SECONDS);
+    return logger;
   }
 
   /** Where dead letters of a Kafka source go in Kafka: --deadLetterTopic, or {@code <topic>-dead-letters}. */
@@ -108,40 +108,36 @@ final class Job {
   }
 
   /**
-   * As {@link #run(PipelineSpec, StreamStateOptions)}; on Ctrl-C, {@code afterStop} runs once the
-   * job is cancelled and before the JVM exits (to stop servers the job was reading from).
+   * As {@link #run(PipelineSpec, StreamStateOptions)}; on Ctrl-C or SIGTERM, {@code afterStop} runs
+   * once the job is stopped and before the JVM exits (to stop servers the job was reading from).
    */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options, Runnable afterStop) {
     PipelineResult result = start(spec, options);
     Sources source = Sources.named(options.getSource());
     if (!source.finite()) {
-      stopOnCtrlC(result, afterStop);
-      logCounters(spec.name(), result);
+      ScheduledExecutorService counters = logCounters(spec.name(), result);
+      StopOnSignal.install(
+          spec.name(),
+          options,
+          result,
+          () -> {
+            counters.shutdownNow();
+            CassandraSessions.closeAll();
+            afterStop.run();
+          },
+          System.err);
     } else if (source.streaming(options) && SparkStreaming.isSpark(options)) {
       // A Spark stream runs until stopped, even once its input has ended.
       SparkStreaming.stopAtEndOfInput(result, Seconds.positive("batchSeconds", options.getBatchSeconds()));
     }
-    result.waitUntilFinish();
+    try {
+      result.waitUntilFinish();
+    } finally {
+      // A job stopped by a signal returns here, or fails with the batches cancelled: the signal's
+      // handler ends the JVM with the signal's exit code once what the command started is stopped.
+      StopOnSignal.awaitExit();
+    }
     return result;
-  }
-
-  /**
-   * Ctrl-C cancels the job, and only then ends the JVM. Left to the shutdown hooks alone, Spark's
-   * hook and the runner's own stop (returning from waitUntilFinish) race for the streaming
-   * context, and the JVM sometimes hung for 90 s in Spark's hook time-outs.
-   */
-  private static void stopOnCtrlC(PipelineResult result, Runnable afterStop) {
-    Signal.handle(
-        new Signal("INT"),
-        signal -> {
-          try {
-            result.cancel();
-          } catch (IOException | RuntimeException e) {
-            System.err.println("streamstate: while stopping: " + e.getMessage());
-          }
-          afterStop.run();
-          System.exit(130);
-        });
   }
 
   /** Checks the options, builds and starts the pipeline; a stream then runs until cancelled. */

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Recovery from a real crash: a pipeline killed with SIGKILL three times while a ledger arrives,
  * and restarted each time from its checkpoint (see {@link DriverCrashes}); at the end Cassandra
- * must hold exactly what the ledger gives: nothing lost, nothing twice. {@code running-word-count}
+ * must hold exactly what the ledger gives: nothing lost, nothing twice. {@code sessions} is stopped
+ * once of the three with SIGTERM instead, as a process manager stops a job: it must end within 15
+ * s, with exit code 143 and no stack trace, and resume from its checkpoint like the others. {@code running-word-count}
  * on Beam's Spark runner; {@code sessions} on ours, where it is a stateful DoFn with an event-time
  * timer per user: our translation checkpoints state and timers every 10 batches and recovers the
  * batches since from the source's checkpointed records, with the watermarks they had.
@@ -43,6 +45,7 @@ class CrashRecoveryTest {
               "sessions",
               runner,
               List.of("--gapSeconds=" + gap.toSeconds()),
+              List.of(DriverCrashes.Stop.KILL, DriverCrashes.Stop.TERM, DriverCrashes.Stop.KILL),
               topic,
               ledger.events.size(),
               (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, from, to),

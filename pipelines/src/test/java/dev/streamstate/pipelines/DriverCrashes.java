@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.driver.core.Cluster;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -23,7 +25,20 @@ import java.util.function.Supplier;
  * ledger is still arriving, then started again with the same checkpoint directory.
  */
 final class DriverCrashes {
-  static final int KILLS = 3;
+  /** How a driver is stopped while its part of the ledger arrives. */
+  enum Stop {
+    /** SIGKILL, a crash: nothing runs after it. */
+    KILL,
+    /**
+     * SIGTERM, as a process manager stops a job: it must end within {@link #TERM_WITHIN} with the
+     * signal's exit code and no stack trace in its output.
+     */
+    TERM
+  }
+
+  static final List<Stop> KILLS = List.of(Stop.KILL, Stop.KILL, Stop.KILL);
+  static final Duration TERM_WITHIN = Duration.ofSeconds(15);
+  private static final int TERM_EXIT_CODE = 128 + 15;
 
   private DriverCrashes() {}
 
@@ -34,10 +49,10 @@ final class DriverCrashes {
 
   /** The last driver, still running, and what happened to the ones before it. */
   record Crashes(ServerProcess driver, List<String> kills, long started) {
-    /** Stops the last driver; says when the others were killed and how long it all took. */
+    /** Stops the last driver; says when the others were stopped and how long it all took. */
     String stop() {
       driver.close();
-      return " after " + KILLS + " kills -9 (" + String.join("; ", kills) + "), "
+      return " after " + kills.size() + " stops (" + String.join("; ", kills) + "), "
           + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s";
     }
   }
@@ -45,13 +60,26 @@ final class DriverCrashes {
   /**
    * Runs {@code pipeline} on {@code runner} (Beam's {@code SparkRunner} or our {@code
    * StreamStateSparkRunner}) from {@code topic} into Cassandra with a checkpoint directory while a
-   * ledger of {@code size} records arrives in {@link #KILLS} + 1 parts: each driver is killed while
-   * its part is arriving (at a point after its first results), the rest of the part arrives while no
-   * driver runs, and the next driver must pick it up. Returns with the last driver running and the
-   * whole ledger sent.
+   * ledger of {@code size} records arrives in {@code stops.size()} + 1 parts: each driver is stopped
+   * as {@code stops} says while its part is arriving (at a point after its first results), the rest
+   * of the part arrives while no driver runs, and the next driver must pick it up. Returns with the
+   * last driver running and the whole ledger sent.
    */
   static Crashes crashAndRestart(
       String pipeline, String runner, List<String> options, String topic, int size, Part part, Supplier<?> sink)
+      throws Exception {
+    return crashAndRestart(pipeline, runner, options, KILLS, topic, size, part, sink);
+  }
+
+  static Crashes crashAndRestart(
+      String pipeline,
+      String runner,
+      List<String> options,
+      List<Stop> stops,
+      String topic,
+      int size,
+      Part part,
+      Supplier<?> sink)
       throws Exception {
     EmbeddedKafka kafka = RealServers.kafka();
     EmbeddedCassandra cassandra = RealServers.cassandra();
@@ -62,24 +90,52 @@ final class DriverCrashes {
     args.addAll(options);
     Random killAt = new Random(7L);
     long started = System.nanoTime();
-    int partSize = size / (KILLS + 1);
+    int partSize = size / (stops.size() + 1);
     List<String> kills = new ArrayList<>();
     for (int run = 0; ; run++) {
       int from = run * partSize;
-      int to = run == KILLS ? size : from + partSize;
+      int to = run == stops.size() ? size : from + partSize;
       ServerProcess driver = driver(run, args, dir);
       CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> part.send(from, to));
       awaitProgress(sink, driver);
-      if (run == KILLS) {
+      if (run == stops.size()) {
         producing.get();
         return new Crashes(driver, kills, started);
       }
       long millis = 3_000 + killAt.nextInt(7_000);
       Thread.sleep(millis);
-      driver.kill();
-      kills.add(millis + " ms after progress");
+      if (stops.get(run) == Stop.KILL) {
+        driver.kill();
+      } else {
+        terminate(driver);
+      }
+      kills.add(stops.get(run) + " " + millis + " ms after progress");
       producing.get();
     }
+  }
+
+  /** SIGTERM: the driver must stop in time, with the signal's exit code and no stack trace. */
+  private static void terminate(ServerProcess driver) throws Exception {
+    OptionalInt exit = driver.terminate(TERM_WITHIN);
+    if (exit.isEmpty()) {
+      driver.kill();
+      throw new AssertionError("still running " + TERM_WITHIN.toSeconds() + " s after SIGTERM; see " + driver.log());
+    }
+    assertEquals(TERM_EXIT_CODE, exit.getAsInt(), "exit code after SIGTERM; see " + driver.log());
+    List<String> log = Files.readAllLines(driver.log());
+    List<String> afterSignal = log.subList(Math.max(0, indexOf(log, "SIGTERM received")), log.size());
+    assertTrue(
+        afterSignal.stream().noneMatch(line -> line.startsWith("\tat ")),
+        "a stack trace after SIGTERM in " + driver.log() + ":\n" + String.join("\n", afterSignal));
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no '" + text + "' in the driver's output");
   }
 
   /** The shared Cassandra node, its schema in place. */

@@ -13,18 +13,30 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.spark.streaming.StreamingContext;
 import org.joda.time.Duration;
+import scala.Option;
 
 /**
  * Everything our pipelines set for Beam's Spark runner, so that pipelines stay runner-agnostic:
  * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch
  * interval), and Spark's metric sinks off (they only add start-up time and log noise in local runs);
- * a streaming pipeline starts clear of any earlier one's watermarks and source readers in the same
+ * a stop that ends within seconds; a streaming pipeline starts clear of any earlier one's watermarks and source readers in the same
  * JVM.
  */
 public final class SparkStreaming {
   private static final double RUNNER_READ_TIME = 0.1;
   private static final double READ_TIME = 0.4;
+  private static final String GRACEFUL_STOP_TIMEOUT = "spark.streaming.gracefulStopTimeout";
+
+  /**
+   * How long {@link #stop} lets the batch in hand finish before it cancels what still runs, and how
+   * long it then cancels: with the servers a command started stopped after the job, a stop fits in
+   * the 15 s a process manager commonly waits before SIGKILL.
+   */
+  public static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(5);
+
+  public static final java.time.Duration STOP_CANCELLING = java.time.Duration.ofSeconds(2);
 
   private SparkStreaming() {}
 
@@ -92,6 +104,14 @@ public final class SparkStreaming {
       // by fixed offset ranges and sets this for its other sources only (UnboundedReadEvaluator).
       spark.setCheckpointDurationMillis(batchInterval.getMillis());
     }
+    if (unbounded) {
+      // Spark's graceful stop waits up to ten batch intervals for the batch being made; a stop
+      // asked by a signal must end sooner than a process manager's patience (see stop()).
+      System.setProperty(
+          GRACEFUL_STOP_TIMEOUT,
+          System.getProperty(
+              GRACEFUL_STOP_TIMEOUT, Math.min(10 * batchInterval.getMillis(), STOP_GRACE.toMillis() * 3 / 5) + "ms"));
+    }
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());
     spark.setEnableSparkMetricSinks(false);
@@ -125,6 +145,49 @@ public final class SparkStreaming {
         return;
       }
     }
+  }
+
+  /** How {@link #stop} ended a job. */
+  public enum Stop {
+    /** The batch in hand completed and wrote its sinks; no other was made. */
+    GRACEFUL,
+    /** Batches still running after the grace were cancelled; the job has stopped. */
+    CANCELLED,
+    /** The job was still stopping when the time was up (e.g. a batch waiting on a source). */
+    UNFINISHED
+  }
+
+  /**
+   * Stops a streaming job, as Ctrl-C or a process manager's SIGTERM asks, within {@link
+   * #STOP_GRACE} and {@link #STOP_CANCELLING}: no batch is made after the one in hand, which completes and writes its
+   * sinks (Spark's graceful stop). Batches still running after the grace (a job far behind has many
+   * queued, and Spark's graceful stop would run them all) are cancelled as they start; a job with a
+   * checkpoint recomputes them when it restarts, as after a crash.
+   */
+  public static Stop stop(PipelineResult result) throws InterruptedException {
+    Thread stopping =
+        new Thread(
+            () -> {
+              try {
+                result.cancel();
+              } catch (IOException | RuntimeException e) {
+                // A batch that failed while the job stopped: the job is stopped all the same.
+              }
+            },
+            "streamstate-stop");
+    stopping.setDaemon(true);
+    stopping.start();
+    stopping.join(STOP_GRACE.toMillis());
+    if (!stopping.isAlive()) {
+      return Stop.GRACEFUL;
+    }
+    Option<StreamingContext> active = StreamingContext.getActive();
+    long deadline = System.nanoTime() + STOP_CANCELLING.toNanos();
+    while (stopping.isAlive() && System.nanoTime() < deadline && active.isDefined()) {
+      active.get().sparkContext().cancelAllJobs();
+      stopping.join(100);
+    }
+    return stopping.isAlive() ? Stop.UNFINISHED : Stop.CANCELLED;
   }
 
   private static boolean allAtEnd(Map<Integer, SparkWatermarks> sources) {

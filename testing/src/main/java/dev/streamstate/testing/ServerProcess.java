@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -150,6 +151,22 @@ public final class ServerProcess implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  /**
+   * SIGTERM, as YARN, Kubernetes or systemd would stop it; waits up to {@code within} for the
+   * process to end and returns its exit code, or empty if it still runs (then it is left running).
+   */
+  public OptionalInt terminate(Duration within) {
+    process.destroy();
+    try {
+      return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)
+          ? OptionalInt.of(process.exitValue())
+          : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return OptionalInt.empty();
+    }
   }
 
   /** SIGKILL, as a crash would: no shutdown hook runs, nothing is flushed. */
