@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import dev.streamstate.runners.BatchProgress;
 import dev.streamstate.runners.Checkpoints;
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.DeadLetter;
@@ -10,6 +11,7 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -69,6 +71,15 @@ final class Job {
     return text.toString();
   }
 
+  /** What a batch's progress line counts: results and dead letters. */
+  private static Map<String, Long> progressCounters(PipelineResult result) {
+    Map<String, Long> counters = Metered.counters(result);
+    Map<String, Long> progress = new LinkedHashMap<>();
+    progress.put(RESULTS, counters.getOrDefault(RESULTS, 0L));
+    progress.put(DEAD_LETTERS, counters.getOrDefault(DEAD_LETTERS, 0L));
+    return progress;
+  }
+
   /** A stream logs its counters every {@link #COUNTERS_EVERY}, so a run's log shows its progress. */
   private static ScheduledExecutorService logCounters(String pipeline, PipelineResult result) {
     ScheduledExecutorService logger =
@@ -81,7 +92,7 @@ final class Job {
     logger.scheduleAtFixedRate(
         () -> {
           try {
-            Map<String, Long> counters = Metered.counters(result);
+            Map<String, Long> counters = StopOnSignal.stopping() ? Map.of() : Metered.counters(result);
             if (!counters.isEmpty()) {
               LOG.info("{} counters: {}", pipeline, render(counters));
             }
@@ -114,6 +125,12 @@ final class Job {
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options, Runnable afterStop) {
     PipelineResult result = start(spec, options);
     Sources source = Sources.named(options.getSource());
+    if (source.streaming(options) && SparkStreaming.isSpark(options) && !options.getQuiet()) {
+      BatchProgress.attach(
+          spec.name(),
+          Seconds.positive("batchSeconds", options.getBatchSeconds()).getMillis(),
+          () -> progressCounters(result));
+    }
     if (!source.finite()) {
       ScheduledExecutorService counters = logCounters(spec.name(), result);
       StopOnSignal.install(

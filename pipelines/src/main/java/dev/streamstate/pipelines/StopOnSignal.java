@@ -87,6 +87,11 @@ final class StopOnSignal {
     Configurator.setLevel(OUR_LOGS, Level.INFO);
   }
 
+  /** Whether a signal is stopping the job. */
+  static boolean stopping() {
+    return STOPPING.get();
+  }
+
   /** If a signal is stopping the job, waits for its handler to end the JVM. */
   static void awaitExit() {
     while (STOPPING.get()) {

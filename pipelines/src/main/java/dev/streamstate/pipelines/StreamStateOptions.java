@@ -113,4 +113,12 @@ public interface StreamStateOptions extends CassandraOptions, KafkaClientOptions
   long getAllowedLatenessSeconds();
 
   void setAllowedLatenessSeconds(long allowedLatenessSeconds);
+
+  @Description(
+      "No progress line per micro-batch on the Spark runner (records, processing time, scheduling"
+          + " delay, watermark, results, dead letters, Kafka lag)")
+  @Default.Boolean(false)
+  boolean getQuiet();
+
+  void setQuiet(boolean quiet);
 }

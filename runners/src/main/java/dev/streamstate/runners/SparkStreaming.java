@@ -20,14 +20,18 @@ import scala.Option;
 /**
  * Everything our pipelines set for Beam's Spark runner, so that pipelines stay runner-agnostic:
  * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch
- * interval), and Spark's metric sinks off (they only add start-up time and log noise in local runs);
- * a stop that ends within seconds; a streaming pipeline starts clear of any earlier one's watermarks and source readers in the same
- * JVM.
+ * interval), Spark's metrics (Beam's counters among them) served for Prometheus, and a stop that
+ * ends within seconds; a streaming pipeline starts clear of any earlier one's watermarks and
+ * source readers in the same JVM.
  */
 public final class SparkStreaming {
   private static final double RUNNER_READ_TIME = 0.1;
   private static final double READ_TIME = 0.4;
   private static final String GRACEFUL_STOP_TIMEOUT = "spark.streaming.gracefulStopTimeout";
+  private static final String PROMETHEUS_SINK = "spark.metrics.conf.*.sink.prometheusServlet.";
+
+  /** Where the driver's web UI serves its metrics, Beam's counters among them, for Prometheus. */
+  public static final String PROMETHEUS_PATH = "/metrics/prometheus";
 
   /**
    * How long {@link #stop} lets the batch in hand finish before it cancels what still runs, and how
@@ -112,9 +116,12 @@ public final class SparkStreaming {
           System.getProperty(
               GRACEFUL_STOP_TIMEOUT, Math.min(10 * batchInterval.getMillis(), STOP_GRACE.toMillis() * 3 / 5) + "ms"));
     }
+    // Spark's metrics system, with Beam's counters registered in it (--enableSparkMetricSinks,
+    // Beam's default), served for Prometheus by the driver's UI unless configured otherwise.
+    System.setProperty(PROMETHEUS_SINK + "class", System.getProperty(PROMETHEUS_SINK + "class", BeamPrometheusServlet.class.getName()));
+    System.setProperty(PROMETHEUS_SINK + "path", System.getProperty(PROMETHEUS_SINK + "path", PROMETHEUS_PATH));
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());
-    spark.setEnableSparkMetricSinks(false);
   }
 
   /**

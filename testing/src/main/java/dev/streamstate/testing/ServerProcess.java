@@ -204,7 +204,7 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** A port free on 127.0.0.1 right now. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

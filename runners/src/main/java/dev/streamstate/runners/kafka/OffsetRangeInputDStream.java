@@ -58,6 +58,13 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private final long readTimeoutMillis;
   /** The ranges of the batches made recently, by batch time. */
   private final TreeMap<Long, List<OffsetRange>> made = new TreeMap<>();
+  /**
+   * The records the topic held past the latest batch's ranges when they were fixed (its lag), and
+   * that batch's time; not kept in the checkpoint, a recomputed batch has none.
+   */
+  private transient long lag = -1;
+
+  private transient long lagTime;
   /** Each split's next offset and watermark, after the latest batch made and read. */
   private long[] next;
   private final HashMap<Integer, Long> watermarks = new HashMap<>();
@@ -122,6 +129,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
                 + new Time(made.firstKey()) + "): it cannot be recomputed as it ran");
       }
       ranges = nextRanges();
+      lagTime = time;
       made.put(time, ranges);
       // Recovery recomputes, from their ranges, the batches not yet completed and those back to the
       // last state checkpoint Spark restores. The graph's remember duration (twice the longest
@@ -152,6 +160,11 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     }
   }
 
+  /** The batch's lag, if it is the latest batch made afresh here; -1 otherwise. */
+  synchronized long lagOf(long batchTime) {
+    return batchTime == lagTime ? lag : -1;
+  }
+
   synchronized List<OffsetRange> rangesOf(long batchTime) {
     return made.get(batchTime);
   }
@@ -167,6 +180,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     }
     Map<TopicPartition, Long> ends = consumer().endOffsets(partitions);
     long cap = perPartitionCap();
+    long behind = 0;
     List<OffsetRange> ranges = new ArrayList<>(splits.size());
     for (int split = 0; split < splits.size(); split++) {
       TopicPartition partition = partitions.get(split);
@@ -178,7 +192,9 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       long watermark = watermarks.getOrDefault(split, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
       ranges.add(new OffsetRange(split, partition.topic(), partition.partition(), from, until, watermark));
       next[split] = until;
+      behind += Math.max(0, ends.get(partition) - until);
     }
+    lag = behind;
     return ranges;
   }
 

@@ -1,5 +1,6 @@
 package dev.streamstate.runners.kafka;
 
+import dev.streamstate.runners.BatchProgress;
 import java.util.List;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder.SparkWatermarks;
@@ -70,6 +71,10 @@ final class ReadReport<T> extends DStream<BoxedUnit> {
         new scala.collection.immutable.Map.Map1<>(
             StreamInputInfo.METADATA_KEY_DESCRIPTION(),
             "Read " + count + " records of " + ranges + " with watermarks " + watermarks + " from " + name);
+    long lag = input.lagOf(validTime.milliseconds());
+    if (lag >= 0) {
+      description = description.updated(BatchProgress.LAG, lag);
+    }
     ssc().scheduler().inputInfoTracker().reportInfo(validTime, new StreamInputInfo(input.id(), count, description));
     return Option.empty();
   }
