@@ -25,6 +25,10 @@ import org.joda.time.Instant;
  * <p>Each line is stamped with the time it is handed to the pipeline: a socket carries no event
  * time. A socket cannot be replayed, so, as with Spark's socket receiver, lines received but not
  * yet processed when the job dies are lost; use a replay file or Kafka where that matters.
+ *
+ * <p>A line over {@link dev.streamstate.transforms.RecordLimit#MAX_BYTES} is not held whole: only
+ * its first bytes are queued, the rest is dropped as it arrives, and the pipeline makes it a dead
+ * letter (see {@link Lines}).
  */
 final class SocketSource extends UnboundedSource<byte[], SocketSource.NoReplay> {
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;

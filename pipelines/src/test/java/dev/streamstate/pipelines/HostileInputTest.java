@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the entry point on the DirectRunner, so the bytes are split into lines, decoded as UTF-8, parsed
  * as replay lines and then by the pipeline's own payload parser. Each file mixes known good records
  * with {@value #MALFORMED} malformed payloads of the pipeline's own kinds, malformed bytes and
- * replay lines, and a few lines of several megabytes, in a seeded random order. The rule under
+ * replay lines, a few lines of about a megabyte, just under the cap on a record's size, and one of
+ * several megabytes over it, in a seeded random order. The rule under
  * test: the run completes; every malformed record is exactly one dead letter with a reason and its
  * original text; every good record's result is there, as computed here independently.
  */
@@ -123,7 +124,7 @@ class HostileInputTest {
 
     fuzz("best-seller", List.of("--windowSeconds=20", "--slideSeconds=10"), random, good, expected,
         HostileInputTest::badSale,
-        Bad.payload("pen," + HostileReplay.digits(random, 3_000_000), "quantity is not a whole number"));
+        Bad.payload("pen," + HostileReplay.digits(random, HostileReplay.LARGE), "quantity is not a whole number"));
   }
 
   private static Bad badSale(Random random) {
@@ -174,7 +175,7 @@ class HostileInputTest {
 
     fuzz("window-ops", List.of("--op=reduce-by-window", "--windowSeconds=20", "--slideSeconds=10"), random, good,
         expected, r -> pick(r, BAD_NUMBERS),
-        Bad.payload(HostileReplay.digits(random, 3_000_000), "number too long"));
+        Bad.payload(HostileReplay.digits(random, HostileReplay.LARGE), "number too long"));
   }
 
   @Test
@@ -199,7 +200,7 @@ class HostileInputTest {
 
     fuzz("window-ops", List.of("--op=reduce-by-key-and-window", "--windowSeconds=20", "--slideSeconds=10"), random,
         good, expected, HostileInputTest::badKeyValue,
-        Bad.payload("cpu " + HostileReplay.digits(random, 3_000_000), "number too long"));
+        Bad.payload("cpu " + HostileReplay.digits(random, HostileReplay.LARGE), "number too long"));
   }
 
   /** Exact decimals of every shape the parser takes: signs, fractions, exponents, -0. */
@@ -301,7 +302,7 @@ class HostileInputTest {
 
     fuzz("sessions", List.of("--gapSeconds=30"), random, good, expected,
         r -> badUserEvent(r, good.get(r.nextInt(good.size())).payload()),
-        Bad.payload("{\"id\":1,\"data\":\"" + HostileReplay.letters(random, 3_000_000), "not JSON"));
+        Bad.payload("{\"id\":1,\"data\":\"" + HostileReplay.letters(random, HostileReplay.LARGE), "not JSON"));
   }
 
   private static Bad badUserEvent(Random random, String goodEvent) {
@@ -358,7 +359,7 @@ class HostileInputTest {
     fuzz("activity-runs", List.of("--gapSeconds=30"), random, good, expected,
         r -> badActivity(r, good.get(r.nextInt(good.size())).payload()),
         Bad.payload(
-            "{\"user\":\"" + HostileReplay.letters(random, 3_000_000) + "\",\"timestamp\":\"soon\",\"activity\":\"x\"}",
+            "{\"user\":\"" + HostileReplay.letters(random, HostileReplay.LARGE) + "\",\"timestamp\":\"soon\",\"activity\":\"x\"}",
             "'timestamp' must be"));
   }
 
@@ -442,7 +443,7 @@ class HostileInputTest {
 
     fuzz("fraud", List.of("--historyFile=src/main/resources/dev/streamstate/pipelines/sample-history.csv"), random,
         good, expected, HostileInputTest::badTransaction,
-        transaction("7", "01/05/2026", "ACC-001", "10.00", HostileReplay.letters(random, 3_000_000) + ",more",
+        transaction("7", "01/05/2026", "ACC-001", "10.00", HostileReplay.letters(random, HostileReplay.LARGE) + ",more",
             "expected 5 comma-separated fields"));
   }
 
@@ -489,8 +490,8 @@ class HostileInputTest {
 
   /**
    * Writes the good records, {@link #MALFORMED} payloads from {@code malformed}, malformed bytes
-   * and replay lines and three huge lines (one of them {@code huge}) into one replay file, runs
-   * the pipeline on it, and checks results and dead letters exactly.
+   * and replay lines, three huge lines under the cap (one of them {@code huge}) and one over it
+   * into one replay file, runs the pipeline on it, and checks results and dead letters exactly.
    */
   private void fuzz(
       String pipeline,
@@ -513,6 +514,7 @@ class HostileInputTest {
     replay.bad(huge);
     replay.bad(HostileReplay.hugeNotUtf8(random));
     replay.bad(HostileReplay.hugeWithoutTab(random));
+    replay.bad(HostileReplay.overTheCap(random));
     String name = pipeline + options.hashCode();
     Path input = dir.resolve(name + ".tsv");
     replay.write(input);
@@ -545,10 +547,10 @@ class HostileInputTest {
     Map<Layer, Integer> bad = replay.badCounts();
     bad.forEach((layer, count) -> TOTALS.merge(layer, count, Integer::sum));
     System.out.printf(
-        "fuzz %s: %d malformed (%d payloads, %d not UTF-8, %d not replay lines) -> %d dead letters,"
-            + " %d good -> %d results, all as expected%n",
+        "fuzz %s: %d malformed (%d payloads, %d not UTF-8, %d not replay lines, %d over the cap) -> %d"
+            + " dead letters, %d good -> %d results, all as expected%n",
         label(pipeline, options), replay.badCount(), bad.get(Layer.PAYLOAD), bad.get(Layer.UTF8),
-        bad.get(Layer.REPLAY_LINE), replay.badCount(), replay.goodCount(), results.size());
+        bad.get(Layer.REPLAY_LINE), bad.get(Layer.SIZE), replay.badCount(), replay.goodCount(), results.size());
   }
 
   private static String label(String pipeline, List<String> options) {

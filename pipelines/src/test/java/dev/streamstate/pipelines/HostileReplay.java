@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -28,12 +29,14 @@ import org.joda.time.Instant;
  * A replay file of good records mixed, in a seeded random order, with malformed ones, each
  * malformed one written down with the dead letter it must become: the text the dead letter shows,
  * a fragment of its reason and the id it must keep. Malformed records come at every layer of the
- * real read path: the bytes (not UTF-8), the replay line (no TAB, no valid event time) and the
- * pipeline's own payload.
+ * real read path: the record's size (over the cap), the bytes (not UTF-8), the replay line (no
+ * TAB, no valid event time) and the pipeline's own payload.
  */
 final class HostileReplay {
   /** Where a malformed record fails: the first layer that cannot read it. */
   enum Layer {
+    /** Over the cap on a record's size: refused before it is decoded, its beginning kept. */
+    SIZE,
     UTF8,
     REPLAY_LINE,
     PAYLOAD
@@ -71,6 +74,11 @@ final class HostileReplay {
   /** The dead letter a malformed record must become: the text it shows, its reason, its id. */
   private record DeadLetterDue(Layer layer, String payload, String reason, String id) {}
 
+  static final String OVER_THE_CAP = "record of more than 1048576 bytes";
+  /** How much of a record over the cap its dead letter keeps. */
+  private static final int KEPT = 1024;
+  /** The length of a huge record that still fits under the cap, with its event time. */
+  static final int LARGE = 1_000_000;
   static final String NOT_UTF8 = "not valid UTF-8 text";
   static final String NO_TAB = "replay line has no TAB";
   static final String NO_EVENT_TIME = "replay line has no valid event time";
@@ -108,8 +116,14 @@ final class HostileReplay {
   void bad(Bad record) {
     byte[] line = record.timed() ? concat(utf8(randomTime(random) + "\t"), record.bytes()) : record.bytes();
     add(line);
-    // A payload's parser sees the payload; the layers below it see the whole line.
-    byte[] shown = record.layer() == Layer.PAYLOAD ? record.bytes() : line;
+    // A payload's parser sees the payload; the layers below it see the whole line, and of a line
+    // over the cap only its beginning is kept.
+    byte[] shown =
+        switch (record.layer()) {
+          case PAYLOAD -> record.bytes();
+          case SIZE -> Arrays.copyOf(line, KEPT);
+          default -> line;
+        };
     bad.add(new DeadLetterDue(record.layer(), new String(shown, StandardCharsets.UTF_8), record.reason(), record.id()));
   }
 
@@ -225,16 +239,21 @@ final class HostileReplay {
     };
   }
 
-  /** A line of several megabytes that is not UTF-8. */
+  /** A line of about a megabyte, under the cap, that is not UTF-8. */
   static Bad hugeNotUtf8(Random random) {
-    byte[] noise = utf8(letters(random, 3_000_000));
+    byte[] noise = utf8(letters(random, LARGE));
     noise[random.nextInt(noise.length)] = (byte) 0xFF;
     return Bad.notUtf8(noise);
   }
 
-  /** A line of several megabytes without a TAB. */
+  /** A line of about a megabyte, under the cap, without a TAB. */
   static Bad hugeWithoutTab(Random random) {
-    return Bad.line(letters(random, 2_500_000), NO_TAB);
+    return Bad.line(letters(random, LARGE), NO_TAB);
+  }
+
+  /** A replay line of several megabytes: over the cap, whatever its payload. */
+  static Bad overTheCap(Random random) {
+    return new Bad(Layer.SIZE, true, utf8(letters(random, 3_000_000)), OVER_THE_CAP, null);
   }
 
   /** {@code length} random ASCII letters and digits. */

@@ -1,18 +1,31 @@
 package dev.streamstate.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamstate.testing.TestRunner;
+import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.RecordLimit;
+import dev.streamstate.transforms.Utf8;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +89,64 @@ class SocketSourceTest {
         second.close();
       }
     }
+  }
+
+  @Test
+  void aLineOverTheCapIsHandedOnCutJustPastTheCapAndTheNextLineWhole() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      SocketSource source = new SocketSource("127.0.0.1", server.getLocalPort());
+      UnboundedReader<byte[]> reader = source.createReader(PipelineOptionsFactory.create(), null);
+      reader.start();
+      try (Socket client = server.accept()) {
+        sendLineOverTheCapThenAfter(client.getOutputStream());
+        byte[] cut = next(reader);
+        assertEquals(RecordLimit.MAX_BYTES + 1, cut.length, "kept: just enough to tell it is over");
+        assertArrayEquals(
+            "after".getBytes(StandardCharsets.UTF_8), next(reader), "the rest was dropped");
+      } finally {
+        reader.close();
+      }
+    }
+  }
+
+  @Test
+  void aLineOverTheCapBecomesOneDeadLetterWithItsBeginningAndTheNextLineIsRead() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // The pipeline connects when it runs: the server answers from another thread, then hangs up.
+      CompletableFuture<Void> sent =
+          CompletableFuture.runAsync(
+              () -> {
+                try (Socket client = server.accept()) {
+                  sendLineOverTheCapThenAfter(client.getOutputStream());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      SocketSource source = new SocketSource("127.0.0.1", server.getLocalPort());
+      Pipeline p = TestRunner.DIRECT.newPipeline();
+      WithFailures.Result<PCollection<String>, DeadLetter> lines =
+          p.apply(Read.from(source).withMaxNumRecords(2)).apply(Utf8.decode()); // as --source=socket
+
+      PAssert.that(lines.output()).containsInAnyOrder("after");
+      PAssert.that(lines.failures())
+          .containsInAnyOrder(
+              new DeadLetter(
+                  "x".repeat(1024),
+                  "record of more than 1048576 bytes (the cap on a record): only its beginning is"
+                      + " kept; split it into smaller records"));
+      TestRunner.DIRECT.run(p);
+      sent.join();
+    }
+  }
+
+  /** Sends a line of 5 MiB, far over the cap, then a normal line. */
+  private static void sendLineOverTheCapThenAfter(OutputStream out) throws IOException {
+    byte[] mebibyte = "x".repeat(1 << 20).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 5; i++) {
+      out.write(mebibyte);
+    }
+    out.write("\nafter\n".getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static byte[] next(UnboundedReader<byte[]> reader) throws Exception {

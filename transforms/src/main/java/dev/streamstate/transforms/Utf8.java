@@ -16,10 +16,10 @@ import org.apache.beam.sdk.values.PCollection;
 public final class Utf8 {
   private Utf8() {}
 
-  /** Decodes each byte record; invalid UTF-8 goes to the dead letters. */
+  /** Decodes each byte record; invalid UTF-8, and a record over the cap, go to the dead letters. */
   public static PTransform<PCollection<byte[]>, WithFailures.Result<PCollection<String>, DeadLetter>>
       decode() {
-    return ParseOrDeadLetter.with(Utf8::decodeStrict, Utf8::decodeLenient, StringUtf8Coder.of());
+    return ParseOrDeadLetter.withBytes(Utf8::decodeStrict, StringUtf8Coder.of());
   }
 
   /** The text, or {@link IllegalArgumentException} for bytes that are not valid UTF-8. */

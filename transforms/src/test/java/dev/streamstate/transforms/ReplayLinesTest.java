@@ -83,6 +83,34 @@ class ReplayLinesTest {
     TestRunner.DIRECT.run(p);
   }
 
+  @Test
+  void aRecordOverTheCapIsADeadLetterBeforeItIsParsedOneAtTheCapIsRead() {
+    String time = "2026-01-01T00:00:03.000Z\t";
+    int room = RecordLimit.MAX_BYTES - time.length();
+    String atCap = time + "a".repeat(room);
+    String overCap = time + "b".repeat(room + 1);
+    // 'é' is two bytes in UTF-8: fewer characters than the cap, but more bytes.
+    String overCapInBytes = time + "é".repeat(room / 2 + 1);
+    String reason =
+        "record of more than 1048576 bytes (the cap on a record): only its beginning is kept;"
+            + " split it into smaller records";
+    Pipeline p = TestRunner.DIRECT.newPipeline();
+
+    WithFailures.Result<PCollection<String>, DeadLetter> decoded =
+        p.apply("Bytes", Create.of(bytes(atCap), bytes(overCap)).withCoder(ByteArrayCoder.of()))
+            .apply(Utf8.decode());
+    PAssert.that(decoded.output()).containsInAnyOrder(atCap);
+    PAssert.that(decoded.failures())
+        .containsInAnyOrder(new DeadLetter(time + "b".repeat(1024 - time.length()), reason));
+
+    WithFailures.Result<PCollection<String>, DeadLetter> parsed =
+        p.apply("Text", Create.of(atCap, overCapInBytes)).apply(ReplayLines.parse());
+    PAssert.that(parsed.output()).containsInAnyOrder("a".repeat(room));
+    PAssert.that(parsed.failures())
+        .containsInAnyOrder(new DeadLetter(time + "é".repeat(1024 - time.length()), reason));
+    TestRunner.DIRECT.run(p);
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
