@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.transforms.BestSellers;
@@ -34,6 +35,7 @@ final class BestSellerPipeline {
           "best-seller",
           "best-selling product per sliding window, or of all time with --allTime",
           "{window_start, window_end, product, quantity}; with --allTime {product, quantity}",
+          List.of("window_start"),
           Options.class,
           Map.of("windowSeconds", "864000", "slideSeconds", "60"),
           options -> Generators.SALES,

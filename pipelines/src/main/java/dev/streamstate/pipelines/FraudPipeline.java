@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.transforms.AccountSnapshot;
@@ -80,6 +81,7 @@ final class FraudPipeline {
           "{kind: transaction, id, account, amount, possible_fraud} and {kind: alert, account,"
               + " window_start, window_end, window_spending_avg, total_spending, num_tx, average_tx,"
               + " historic_average}",
+          List.of("kind", "id", "account", "window_start"),
           Options.class,
           Map.of("cassandraTable", "alerts", "topic", "transactions", "outputTopic", "alerts"),
           options -> Generators.TRANSACTIONS,

@@ -197,7 +197,11 @@ final class Job {
             .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
     PCollection<String> main = results.get(Outputs.MAIN).apply("CountResults", Metered.as(RESULTS));
     boolean keyed = sink == Sinks.CASSANDRA || sink == Sinks.KAFKA;
-    sink.write(keyed && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main, options, !source.finite());
+    sink.write(
+        keyed && results.has(Outputs.ROWS) ? results.get(Outputs.ROWS) : main,
+        options,
+        !source.finite(),
+        ResultKeys.of(spec.identity()));
 
     PCollectionList<DeadLetter> deadLetters = PCollectionList.empty(pipeline);
     for (PCollectionTuple stage : new PCollectionTuple[] {payloads, results}) {
@@ -217,7 +221,7 @@ final class Job {
         Sinks.writeFiles("DeadLettersToFiles", unreadable, options.getDeadLetters(), !source.finite());
       }
       if (source == Sources.KAFKA) {
-        Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options));
+        Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options), ResultKeys.DEAD_LETTERS);
       }
     }
     return pipeline;

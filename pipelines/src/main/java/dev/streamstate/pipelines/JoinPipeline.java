@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.runners.SparkStreaming;
@@ -79,6 +80,7 @@ final class JoinPipeline {
           "join",
           "two streams of key,value joined per key: in event-time windows, or --withinSeconds apart",
           "{window_start, window_end, key, left, right} | {key, left, right, left_time, right_time}",
+          List.of("window_start", "key", "left", "right", "left_time", "right_time"),
           Options.class,
           Map.of(),
           options -> Generators.IMPRESSIONS,

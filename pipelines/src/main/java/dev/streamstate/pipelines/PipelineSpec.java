@@ -1,6 +1,7 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.pipelines.Generators.Generator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -9,7 +10,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
  * One runnable pipeline as the entry point knows it: its name on the command line, what it
- * computes, its output fields, its options with their pipeline-specific defaults, the data the
+ * computes, its output fields and those of them that name a result (its identity: the key of its
+ * Kafka messages, see {@link ResultKeys}), its options with their pipeline-specific defaults, the data the
  * built-in generator makes for it, and its logic: payloads in, {@link Outputs} out (JSON lines
  * and dead letters). Sources, sinks and runners are the same for all and live in {@link Job}.
  */
@@ -17,6 +19,7 @@ record PipelineSpec<O extends StreamStateOptions>(
     String name,
     String summary,
     String outputFields,
+    List<String> identity,
     Class<O> optionsType,
     Map<String, String> defaults,
     Function<O, Generator> generator,

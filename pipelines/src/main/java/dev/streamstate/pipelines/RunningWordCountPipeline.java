@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.transforms.JsonLines;
@@ -41,6 +42,7 @@ final class RunningWordCountPipeline {
           "running-word-count",
           "running count per word kept in state, with initial state and idle timeout",
           "{word, count}, and {word, count, timed_out: true} when a word times out",
+          List.of("word"),
           Options.class,
           Map.of("cassandraTable", "running_word_counts"),
           options -> Generators.SENTENCES,

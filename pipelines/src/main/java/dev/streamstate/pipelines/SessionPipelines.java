@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.runners.SparkStreaming;
@@ -52,6 +53,7 @@ final class SessionPipelines {
           "sessions",
           "user sessions in event time: closed by an isLast event or by --gapSeconds of quiet",
           "{id, start, end, events, closed_by}",
+          List.of("id", "start"),
           Options.class,
           Map.of("cassandraTable", "sessions"),
           options -> Generators.USER_EVENTS,
@@ -62,6 +64,7 @@ final class SessionPipelines {
           "activity-runs",
           "first and last time of each run of one activity per user, in the activity's own time",
           "{user, activity, start, end}",
+          List.of("user", "activity", "start"),
           Options.class,
           Map.of("cassandraTable", "activity_runs"),
           options -> Generators.ACTIVITIES,

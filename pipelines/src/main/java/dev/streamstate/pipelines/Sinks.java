@@ -7,6 +7,7 @@ import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
@@ -14,6 +15,7 @@ import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 
@@ -25,7 +27,7 @@ enum Sinks {
     void check(StreamStateOptions options) {}
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       lines.apply("Print", ParDo.of(new PrintFn(false)));
     }
   },
@@ -44,12 +46,15 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       writeFiles("WriteToFiles", lines, options.getOutput(), endless);
     }
   },
 
-  /** One Kafka message a result, its value the JSON line. */
+  /**
+   * One Kafka message a result, its value the JSON line and its key the result's identity (see
+   * {@link ResultKeys}).
+   */
   KAFKA {
     @Override
     void check(StreamStateOptions options) {
@@ -60,8 +65,8 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
-      writeKafka("WriteToKafka", lines, options, options.getOutputTopic());
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
+      writeKafka("WriteToKafka", lines, options, options.getOutputTopic(), keys);
     }
   },
 
@@ -79,7 +84,7 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless) {
+    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       String table = options.getCassandraTable();
       lines.apply(
           "WriteToCassandra",
@@ -94,19 +99,22 @@ enum Sinks {
   };
 
   /**
-   * Writes JSON lines to a Kafka topic, one message a line (also used for dead letters), with the
-   * inline client properties and, read where each producer is made, the file's.
+   * Writes JSON lines to a Kafka topic, one message a line keyed by {@code keys} (also used for dead
+   * letters), with the inline client properties and, read where each producer is made, the file's.
    */
-  static void writeKafka(String name, PCollection<String> lines, StreamStateOptions options, String topic) {
-    lines.apply(
-        name,
-        KafkaIO.<Void, String>write()
-            .withBootstrapServers(options.getBootstrapServers())
-            .withTopic(topic)
-            .withValueSerializer(StringSerializer.class)
-            .withProducerConfigUpdates(KafkaClients.inline(options.getKafkaProperties()))
-            .withProducerFactoryFn(KafkaClients.producers(options.getKafkaPropertiesFile()))
-            .values());
+  static void writeKafka(
+      String name, PCollection<String> lines, StreamStateOptions options, String topic, ResultKeys keys) {
+    lines
+        .apply(name + "Keyed", WithKeys.of(keys).withKeyType(TypeDescriptors.strings()))
+        .apply(
+            name,
+            KafkaIO.<String, String>write()
+                .withBootstrapServers(options.getBootstrapServers())
+                .withTopic(topic)
+                .withKeySerializer(StringSerializer.class)
+                .withValueSerializer(StringSerializer.class)
+                .withProducerConfigUpdates(KafkaClients.inline(options.getKafkaProperties()))
+                .withProducerFactoryFn(KafkaClients.producers(options.getKafkaPropertiesFile())));
   }
 
   /** Writes JSON lines to files starting with {@code path} (also used for dead letters). */
@@ -157,7 +165,8 @@ enum Sinks {
   /** Fails fast, with what to fix, when the sink's options cannot work. */
   abstract void check(StreamStateOptions options);
 
-  abstract void write(PCollection<String> lines, StreamStateOptions options, boolean endless);
+  /** Writes the results; {@code keys} names each result where the sink keys them (Kafka). */
+  abstract void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys);
 
   /** The sink {@code --sink} names. */
   static Sinks named(String name) {

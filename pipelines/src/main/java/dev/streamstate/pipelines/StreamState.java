@@ -219,6 +219,7 @@ public final class StreamState {
   private static void printHelp(PipelineSpec<?> spec, PrintStream out) {
     out.println("streamstate " + spec.name() + ": " + spec.summary());
     out.println("output: " + spec.outputFields());
+    out.println("identity (the key of a Kafka message, --sink=kafka): " + String.join(", ", spec.identity()));
     out.println();
     printOptions(spec.optionsType(), spec.defaults(), out);
     out.println();

@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import dev.streamstate.pipelines.Generators.Generator;
 import dev.streamstate.transforms.EventTimeWindows;
 import dev.streamstate.transforms.WindowOps;
@@ -31,6 +32,7 @@ final class WindowOpsPipeline {
           "window-ops",
           "countByWindow, countByValueAndWindow, reduceByWindow, reduceByKeyAndWindow (--op)",
           "{window_start, window_end, count} | {…, value, count} | {…, sum} | {…, key, sum}",
+          List.of("window_start", "value", "key"),
           Options.class,
           Map.of(),
           options -> Op.named(options.getOp()).data,

@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import java.util.List;
 import dev.streamstate.transforms.EventTimeWindows;
 import dev.streamstate.transforms.WordCounts;
 import java.util.Map;
@@ -21,6 +22,7 @@ final class WordCountPipelines {
           "word-count",
           "word counts per batch: tumbling event-time windows of --batchSeconds",
           "{window_start, window_end, word, count}",
+          List.of("window_start", "word"),
           StreamStateOptions.class,
           Map.of(),
           options -> Generators.SENTENCES,
@@ -31,6 +33,7 @@ final class WordCountPipelines {
           "windowed-word-count",
           "word counts over sliding windows of --windowSeconds every --slideSeconds",
           "{window_start, window_end, word, count}",
+          List.of("window_start", "word"),
           WindowOptions.class,
           Map.of(),
           options -> Generators.SENTENCES,

@@ -57,7 +57,10 @@ class KafkaRoundTripTest {
     Sinks.KAFKA.check(options);
     Pipeline pipeline = Pipeline.create(options);
     Sinks.KAFKA.write(
-        Sources.KAFKA.read(pipeline, options, Sources.Stream.main(options), null).get(Outputs.MAIN), options, true);
+        Sources.KAFKA.read(pipeline, options, Sources.Stream.main(options), null).get(Outputs.MAIN),
+        options,
+        true,
+        ResultKeys.of(List.of()));
 
     PipelineResult result = pipeline.run();
     List<String> echoed;

@@ -13,8 +13,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads what a pipeline wrote to a Kafka topic, from the topic's start, for a test to check. */
 final class TopicReader {
-  /** A message value and when it was read ({@link System#nanoTime()}). */
-  record Received(String value, long atNanos) {}
+  /** A message's key and value, and when it was read ({@link System#nanoTime()}). */
+  record Received(String key, String value, long atNanos) {}
 
   private TopicReader() {}
 
@@ -58,7 +58,7 @@ final class TopicReader {
 
   private static void poll(KafkaConsumer<String, String> consumer, List<Received> values) {
     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-      values.add(new Received(record.value(), System.nanoTime()));
+      values.add(new Received(record.key(), record.value(), System.nanoTime()));
     }
   }
 }

@@ -119,8 +119,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Creates a topic (if it is not there yet) and waits until it exists. */
   public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, Map.of());
+  }
+
+  /** As {@link #createTopic(String, int)}, with topic configs (e.g. {@code cleanup.policy=compact}). */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
