@@ -25,6 +25,9 @@ final class ResultKeys implements SerializableFunction<String, String> {
   /** The keys of dead letters, as {@code JsonLines.deadLetters()} writes them. */
   static final ResultKeys DEAD_LETTERS = new ResultKeys(List.of("id"), "payload");
 
+  /** No key: lines that are not results (an echo of what was read) are written unkeyed. */
+  static final ResultKeys NONE = new ResultKeys(null, null);
+
   private final List<String> identity;
   private final String digestedWhenNone;
 
@@ -40,6 +43,9 @@ final class ResultKeys implements SerializableFunction<String, String> {
 
   @Override
   public String apply(String json) {
+    if (identity == null) {
+      return null;
+    }
     JsonNode result;
     try {
       result = JSON.readTree(json);

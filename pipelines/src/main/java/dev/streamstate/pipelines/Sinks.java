@@ -2,6 +2,9 @@ package dev.streamstate.pipelines;
 
 import java.io.PrintStream;
 import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -15,7 +18,6 @@ import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 
@@ -105,7 +107,8 @@ enum Sinks {
   static void writeKafka(
       String name, PCollection<String> lines, StreamStateOptions options, String topic, ResultKeys keys) {
     lines
-        .apply(name + "Keyed", WithKeys.of(keys).withKeyType(TypeDescriptors.strings()))
+        .apply(name + "Keyed", WithKeys.of(keys))
+        .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()))
         .apply(
             name,
             KafkaIO.<String, String>write()
@@ -117,7 +120,6 @@ enum Sinks {
                 .withProducerFactoryFn(KafkaClients.producers(options.getKafkaPropertiesFile())));
   }
 
-  /** Writes JSON lines to files starting with {@code path} (also used for dead letters). */
   /** Writes the lines to files starting with {@code path} as {@link #FILE} says, as step {@code name}. */
   static void writeFiles(String name, PCollection<String> lines, String path, boolean endless) {
     lines.apply(

@@ -137,8 +137,8 @@ class ClientSecurityTest {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<String> payloads =
         Sources.KAFKA.read(pipeline, options, Sources.Stream.main(options), null).get(Outputs.MAIN);
-    Sinks.KAFKA.write(payloads, options, true, ResultKeys.of(List.of()));
-    Sinks.CASSANDRA.write(pipeline.apply("Lines", Create.of("x")), options, false, ResultKeys.of(List.of()));
+    Sinks.KAFKA.write(payloads, options, true, ResultKeys.NONE);
+    Sinks.CASSANDRA.write(pipeline.apply("Lines", Create.of("x")), options, false, ResultKeys.NONE);
     pipeline.traverseTopologically(
         new Pipeline.PipelineVisitor.Defaults() {
           @Override

@@ -60,7 +60,7 @@ class KafkaRoundTripTest {
         Sources.KAFKA.read(pipeline, options, Sources.Stream.main(options), null).get(Outputs.MAIN),
         options,
         true,
-        ResultKeys.of(List.of()));
+        ResultKeys.NONE);
 
     PipelineResult result = pipeline.run();
     List<String> echoed;
