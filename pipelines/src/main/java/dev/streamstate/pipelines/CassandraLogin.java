@@ -64,7 +64,12 @@ final class CassandraLogin implements Serializable {
   }
 
   private static String readPassword(String file) {
-    String option = "--cassandraPasswordFile=" + file;
+    return firstLine(file, "--cassandraPasswordFile");
+  }
+
+  /** The first line of the secret file that {@code option} names; fails, saying so, if there is none. */
+  static String firstLine(String file, String option) {
+    option = option + "=" + file;
     try (BufferedReader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
       String password = in.readLine();
       if (password == null || password.isEmpty()) {

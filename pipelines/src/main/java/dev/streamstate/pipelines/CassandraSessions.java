@@ -1,14 +1,13 @@
 package dev.streamstate.pipelines;
 
-import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.PreparedStatement;
 import com.datastax.driver.core.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Cassandra driver sessions of this JVM: one per node address, opened on first use and closed
- * when the JVM ends, and the one place where the project's driver clients are configured.
+ * The Cassandra driver sessions of this JVM: one per endpoint, opened on first use and closed when
+ * the JVM ends (clients are configured by {@link CassandraEndpoint}).
  *
  * <p>Beam's Spark runner sets a DoFn up and tears it down for every partition of every micro-batch,
  * so a client opened in {@code @Setup} (as CassandraIO's writer does) connects to the node anew
@@ -27,22 +26,14 @@ final class CassandraSessions {
 
   private CassandraSessions() {}
 
-  /** A driver client for {@code host:port}, for callers that open and close their own. */
-  static Cluster cluster(String host, int port, CassandraLogin login) {
-    return login
-        .onto(Cluster.builder().addContactPoint(host).withPort(port).withoutJMXReporting().withoutMetrics())
-        .build();
-  }
-
-  /** This JVM's session to {@code host:port}; the driver reconnects it by itself if the node restarts. */
-  static Session of(String host, int port, CassandraLogin login) {
-    return SESSIONS.computeIfAbsent(key(host, port, login), address -> cluster(host, port, login).connect());
+  /** This JVM's session to {@code endpoint}; the driver reconnects it by itself if a node restarts. */
+  static Session of(CassandraEndpoint endpoint) {
+    return SESSIONS.computeIfAbsent(endpoint.toString(), key -> endpoint.cluster().connect());
   }
 
   /** {@code statement} prepared once per session. */
-  static PreparedStatement prepared(String host, int port, CassandraLogin login, String statement) {
-    return PREPARED.computeIfAbsent(
-        key(host, port, login) + " " + statement, key -> of(host, port, login).prepare(statement));
+  static PreparedStatement prepared(CassandraEndpoint endpoint, String statement) {
+    return PREPARED.computeIfAbsent(endpoint + " " + statement, key -> of(endpoint).prepare(statement));
   }
 
   /**
@@ -53,9 +44,5 @@ final class CassandraSessions {
     PREPARED.clear();
     SESSIONS.values().forEach(session -> session.getCluster().close());
     SESSIONS.clear();
-  }
-
-  private static String key(String host, int port, CassandraLogin login) {
-    return host + ":" + port + " as " + login;
   }
 }

@@ -26,32 +26,27 @@ import org.slf4j.LoggerFactory;
  * with a message naming the node, and the pipeline stops rather than lose a result.
  */
 final class CassandraUpserts extends PTransform<PCollection<String>, PCollection<Void>> {
-  private final String host;
-  private final int port;
-  private final CassandraLogin login;
+  private final CassandraEndpoint endpoint;
   private final String table;
   private final Duration retryFor;
 
-  private CassandraUpserts(String host, int port, CassandraLogin login, String table, Duration retryFor) {
-    this.host = host;
-    this.port = port;
-    this.login = login;
+  private CassandraUpserts(CassandraEndpoint endpoint, String table, Duration retryFor) {
+    this.endpoint = endpoint;
     this.table = table;
     this.retryFor = retryFor;
   }
 
   /**
-   * Upserts into {@code keyspace.table} at {@code host:port}, logged in as {@code login}, retrying
-   * a failed write for {@code retryFor}.
+   * Upserts into {@code keyspace.table} of {@code endpoint}, retrying a failed write for {@code
+   * retryFor}.
    */
-  static CassandraUpserts into(
-      String host, int port, CassandraLogin login, String keyspace, String table, Duration retryFor) {
-    return new CassandraUpserts(host, port, login, keyspace + "." + table, retryFor);
+  static CassandraUpserts into(CassandraEndpoint endpoint, String keyspace, String table, Duration retryFor) {
+    return new CassandraUpserts(endpoint, keyspace + "." + table, retryFor);
   }
 
   @Override
   public PCollection<Void> expand(PCollection<String> json) {
-    return json.apply(ParDo.of(new UpsertFn(host, port, login, table, retryFor)));
+    return json.apply(ParDo.of(new UpsertFn(endpoint, table, retryFor)));
   }
 
   private static final class UpsertFn extends DoFn<String, Void> {
@@ -60,17 +55,13 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
     private static final long FIRST_PAUSE_MILLIS = 500;
     private static final long LONGEST_PAUSE_MILLIS = 8_000;
 
-    private final String host;
-    private final int port;
-    private final CassandraLogin login;
+    private final CassandraEndpoint endpoint;
     private final String table;
     private final Duration retryFor;
     private transient List<String> pending;
 
-    UpsertFn(String host, int port, CassandraLogin login, String table, Duration retryFor) {
-      this.host = host;
-      this.port = port;
-      this.login = login;
+    UpsertFn(CassandraEndpoint endpoint, String table, Duration retryFor) {
+      this.endpoint = endpoint;
       this.table = table;
       this.retryFor = retryFor;
     }
@@ -107,13 +98,13 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
         }
         if (System.currentTimeMillis() + pause > giveUpAt) {
           throw new IllegalStateException(
-              "Cassandra at " + host + ":" + port + " did not take " + left.size() + " writes to " + table
+              "Cassandra at " + endpoint.address() + " did not take " + left.size() + " writes to " + table
                   + " within " + retryFor.getStandardSeconds() + " s (" + failure.reason
                   + "); stopping rather than losing results");
         }
         LOG.warn(
-            "Cassandra at {}:{} did not take {} writes to {} ({}); retrying in {} ms",
-            host, port, left.size(), table, failure.reason, pause);
+            "Cassandra at {} did not take {} writes to {} ({}); retrying in {} ms",
+            endpoint.address(), left.size(), table, failure.reason, pause);
         sleep(pause);
         pause = Math.min(2 * pause, LONGEST_PAUSE_MILLIS);
       }
@@ -124,8 +115,8 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
       List<String> failed = new ArrayList<>();
       List<ResultSetFuture> writes = new ArrayList<>(rows.size());
       try {
-        Session session = CassandraSessions.of(host, port, login);
-        PreparedStatement insert = CassandraSessions.prepared(host, port, login, "INSERT INTO " + table + " JSON ?");
+        Session session = CassandraSessions.of(endpoint);
+        PreparedStatement insert = CassandraSessions.prepared(endpoint, "INSERT INTO " + table + " JSON ?");
         for (String row : rows) {
           writes.add(session.executeAsync(insert.bind(row)));
         }

@@ -24,7 +24,8 @@ final class FraudDemoCommand {
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
     stack.kafka().createTopic(options.getTopic(), 1);
     stack.kafka().createTopic(Job.deadLetterTopic(options), 1);
-    options.setCassandraHost(stack.cassandra().host());
+    options.setCassandraHosts(stack.cassandra().host());
+    options.setCreateSchema(true);
     options.setCassandraPort(stack.cassandra().port());
     LocalStackCommand.loadSampleHistory(dir, stack);
 

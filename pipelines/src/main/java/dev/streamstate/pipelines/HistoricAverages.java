@@ -69,21 +69,18 @@ final class HistoricAverages {
     if (options.getHistoryFile() != null || source == Sources.GENERATOR) {
       return fixed(pipeline, options.getHistoryFile() != null ? readFile(Path.of(options.getHistoryFile())) : sample());
     }
-    CassandraLogin login = CassandraLogin.of(options);
-    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), login);
+    CassandraEndpoint endpoint = CassandraSchema.ready(options);
     if (source.finite() && source.streaming(options)) {
       // A replay read as a stream ends with its file: the table as it is when the job starts,
       // not a refresh whose endless ticks would keep the stream from ending.
-      return fixed(pipeline, readTable(options.getCassandraHost(), options.getCassandraPort(), login));
+      return fixed(pipeline, readTable(endpoint));
     }
     if (source.finite()) {
       return pipeline
           .apply(
               "ReadHistory",
-              login.onto(
+              endpoint.onto(
                   CassandraIO.<AccountAggregate>read()
-                      .withHosts(List.of(options.getCassandraHost()))
-                      .withPort(options.getCassandraPort())
                       .withKeyspace(CassandraSchema.KEYSPACE)
                       .withTable("account_aggregates")
                       .withEntity(AccountAggregate.class)
@@ -99,7 +96,7 @@ final class HistoricAverages {
     MapCoder<String, BigDecimal> mapCoder = MapCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of());
     return pipeline
         .apply("EveryRefresh", GenerateSequence.from(0).withRate(1, refresh))
-        .apply("ReadHistory", ParDo.of(new ReadTableFn(options.getCassandraHost(), options.getCassandraPort(), login)))
+        .apply("ReadHistory", ParDo.of(new ReadTableFn(endpoint)))
         .setCoder(mapCoder)
         .apply(
             "LatestRead",
@@ -114,7 +111,7 @@ final class HistoricAverages {
         .apply(
             "AsMap",
             View.<Map<String, BigDecimal>>asSingleton()
-                .withDefaultValue(readTable(options.getCassandraHost(), options.getCassandraPort(), login)));
+                .withDefaultValue(readTable(endpoint)));
   }
 
   /** Averages known when the job is built, as a side input. */
@@ -164,8 +161,8 @@ final class HistoricAverages {
   }
 
   /** The whole table, read once now. */
-  static Map<String, BigDecimal> readTable(String host, int port, CassandraLogin login) {
-    try (Cluster cluster = CassandraSessions.cluster(host, port, login);
+  static Map<String, BigDecimal> readTable(CassandraEndpoint endpoint) {
+    try (Cluster cluster = endpoint.cluster();
         Session session = cluster.connect()) {
       return read(session);
     }
@@ -181,20 +178,16 @@ final class HistoricAverages {
 
   /** Reads the whole table into one map per tick; keeps quiet (and the old map) if it cannot. */
   private static final class ReadTableFn extends DoFn<Long, Map<String, BigDecimal>> {
-    private final String host;
-    private final int port;
-    private final CassandraLogin login;
+    private final CassandraEndpoint endpoint;
 
-    ReadTableFn(String host, int port, CassandraLogin login) {
-      this.host = host;
-      this.port = port;
-      this.login = login;
+    ReadTableFn(CassandraEndpoint endpoint) {
+      this.endpoint = endpoint;
     }
 
     @ProcessElement
     public void process(OutputReceiver<Map<String, BigDecimal>> out) {
       try {
-        out.output(read(CassandraSessions.of(host, port, login)));
+        out.output(read(CassandraSessions.of(endpoint)));
       } catch (RuntimeException e) {
         LOG.warn("historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
       }

@@ -30,7 +30,7 @@ final class HistoryLoader {
   }
 
   static void run(Options options) {
-    CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), CassandraLogin.of(options));
+    CassandraEndpoint endpoint = CassandraSchema.ready(options);
     Pipeline pipeline = Pipeline.create(options);
     WithFailures.Result<PCollection<AccountAggregate>, DeadLetter> rows =
         pipeline
@@ -38,17 +38,14 @@ final class HistoryLoader {
             .apply(
                 "Parse",
                 ParseOrDeadLetter.with(AccountAggregate::parse, AccountAggregate.Coder.of()));
-    rows.output().apply("Upsert", write(options));
+    rows.output().apply("Upsert", write(endpoint));
     rows.failures().apply("AsJson", JsonLines.deadLetters()).apply(Sinks.stderr());
     pipeline.run().waitUntilFinish();
   }
 
-  static CassandraIO.Write<AccountAggregate> write(CassandraOptions options) {
-    return CassandraLogin.of(options)
-        .onto(
+  static CassandraIO.Write<AccountAggregate> write(CassandraEndpoint endpoint) {
+    return endpoint.onto(
             CassandraIO.<AccountAggregate>write()
-                .withHosts(List.of(options.getCassandraHost()))
-                .withPort(options.getCassandraPort())
                 .withKeyspace(CassandraSchema.KEYSPACE)
                 .withEntity(AccountAggregate.class));
   }

@@ -185,7 +185,7 @@ final class Job {
     Sinks sink = Sinks.named(options.getSink());
     Seconds.positive("batchSeconds", options.getBatchSeconds()); // a bad one is named before any server is asked
     KafkaClients.check(options);
-    CassandraLogin.of(options);
+    CassandraEndpoint.of(options);
     sink.check(options);
     source.check(options, Sources.Stream.main(options));
 

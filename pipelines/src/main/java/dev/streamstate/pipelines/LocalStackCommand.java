@@ -84,7 +84,8 @@ final class LocalStackCommand {
   /** Loads the sample historic averages (a copy is left in {@code dir}) into the stack's Cassandra. */
   static void loadSampleHistory(Path dir, LocalStack stack) throws IOException {
     HistoryLoader.Options history = PipelineOptionsFactory.as(HistoryLoader.Options.class);
-    history.setCassandraHost(stack.cassandra().host());
+    history.setCassandraHosts(stack.cassandra().host());
+    history.setCreateSchema(true);
     history.setCassandraPort(stack.cassandra().port());
     history.setInput(sampleHistory(dir).toString());
     HistoryLoader.run(history);

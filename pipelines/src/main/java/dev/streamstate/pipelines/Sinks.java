@@ -82,7 +82,7 @@ enum Sinks {
       if (options.getCassandraTable() == null || options.getCassandraTable().isBlank()) {
         throw new IllegalArgumentException("--sink=cassandra needs --cassandraTable=TABLE");
       }
-      CassandraSchema.bootstrap(options.getCassandraHost(), options.getCassandraPort(), CassandraLogin.of(options));
+      CassandraSchema.ready(options);
     }
 
     @Override
@@ -91,9 +91,7 @@ enum Sinks {
       lines.apply(
           "WriteToCassandra",
           CassandraUpserts.into(
-              options.getCassandraHost(),
-              options.getCassandraPort(),
-              CassandraLogin.of(options),
+              CassandraEndpoint.of(options),
               CassandraSchema.KEYSPACE,
               options.getCassandraTable(),
               Seconds.positive("cassandraRetrySeconds", options.getCassandraRetrySeconds())));

@@ -34,10 +34,9 @@ class BrokerRestartTest {
   @Test
   void aBrokerStoppedAndRestartedMidStreamLosesNothing() throws Exception {
     EmbeddedCassandra cassandra = RealServers.cassandra();
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
     WordLedger ledger = new WordLedger(1130L, 3_000);
     try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory(Path.of("target"), "broker-restart"));
-        Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+        Cluster cluster = TestCassandra.cluster(cassandra);
         Session session = cluster.connect()) {
       kafka.createTopic(TOPIC, 1);
       session.execute("TRUNCATE " + WordLedger.TABLE); // other tests share the node

@@ -30,7 +30,7 @@ class CassandraHistoryTest {
   @Test
   void loadsHistoryAsUpsertsAndReadsItBackWithCassandraIO() throws IOException {
     EmbeddedCassandra cassandra = RealServers.cassandra();
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    TestCassandra.schema(cassandra);
     try (com.datastax.driver.core.Cluster cluster =
             com.datastax.driver.core.Cluster.builder()
                 .addContactPoint(cassandra.host())
@@ -84,7 +84,7 @@ class CassandraHistoryTest {
         StreamState.run(
             new String[] {
               "load-history",
-              "--cassandraHost=" + cassandra.host(),
+              "--cassandraHosts=" + cassandra.host(),
               "--cassandraPort=" + cassandra.port(),
               "--input=" + csv
             },

@@ -35,7 +35,7 @@ class CassandraLossTest {
     WordLedger before = new WordLedger(1L, 200);
     WordLedger after = new WordLedger(2L, 200);
     try (EmbeddedCassandra cassandra = EmbeddedCassandra.start(Files.createTempDirectory(Path.of("target"), "cassandra-loss"))) {
-      CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+      TestCassandra.schema(cassandra);
       RunningWordCountPipeline.Options options =
           KafkaToCassandraRun.options(
               "StreamStateSparkRunner",
@@ -43,7 +43,7 @@ class CassandraLossTest {
       PipelineResult result = Job.start(RunningWordCountPipeline.SPEC, options);
       try {
         before.produce(kafka.bootstrapServers(), TOPIC, 200);
-        try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+        try (Cluster cluster = TestCassandra.cluster(cassandra);
             Session session = cluster.connect()) {
           while (WordLedger.table(session).isEmpty()) {
             Thread.sleep(500);

@@ -136,8 +136,7 @@ final class DriverCrashes {
   /** The shared Cassandra node, its schema in place. */
   static Cluster cassandra() {
     EmbeddedCassandra cassandra = RealServers.cassandra();
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
-    return CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    return TestCassandra.cluster(cassandra);
   }
 
   /** The pipeline in a JVM of its own, as {@code streamstate} would start it. */

@@ -46,7 +46,7 @@ class FraudToCassandraTest {
     EmbeddedCassandra cassandra = RealServers.cassandra();
     kafka.createTopic(TOPIC, 1);
     kafka.createTopic(TOPIC + "-dead-letters", 1);
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    TestCassandra.schema(cassandra);
     Map<String, BigDecimal> history = new HashMap<>();
     history.put("123-ABC-789", new BigDecimal("350.00"));
     history.put("456-DEF-456", new BigDecimal("120.25"));

@@ -37,7 +37,7 @@ final class KafkaToCassandraRun {
         "--topic=" + topic,
         "--offsetReset=earliest",
         "--sink=cassandra",
-        "--cassandraHost=" + cassandra.host(),
+        "--cassandraHosts=" + cassandra.host(),
         "--cassandraPort=" + cassandra.port());
   }
 }

@@ -120,7 +120,7 @@ class NoJavaSerializationTest {
           command
               + " --bootstrapServers="
               + kafka.bootstrapServers()
-              + " --cassandraHost="
+              + " --cassandraHosts="
               + cassandra.host()
               + " --cassandraPort="
               + cassandra.port());

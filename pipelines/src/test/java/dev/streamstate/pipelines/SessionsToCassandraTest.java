@@ -38,8 +38,7 @@ class SessionsToCassandraTest {
     EmbeddedCassandra cassandra = RealServers.cassandra();
     String topic = "user-events-" + runner;
     kafka.createTopic(topic, 1);
-    CassandraSchema.bootstrap(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
-    try (Cluster cluster = CassandraSessions.cluster(cassandra.host(), cassandra.port(), CassandraLogin.NONE);
+    try (Cluster cluster = TestCassandra.cluster(cassandra);
         Session session = cluster.connect()) {
       session.execute("TRUNCATE finances.sessions"); // the other runner's run wrote here too
     }

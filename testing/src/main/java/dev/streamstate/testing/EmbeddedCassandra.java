@@ -49,12 +49,18 @@ public final class EmbeddedCassandra implements AutoCloseable {
           "-Dio.netty.allocator.useCacheForAllThreads=true",
           "-Dio.netty.allocator.maxOrder=11");
 
+  private static final String KEYSTORE = "node-keystore.p12";
+  private static final String TRUSTSTORE = "truststore.p12";
+  private static final String TRUSTSTORE_PASSWORD_FILE = "truststore.password";
+
   private final ServerProcess process;
   private final int port;
+  private final Path dir;
 
-  private EmbeddedCassandra(ServerProcess process, int port) {
+  private EmbeddedCassandra(ServerProcess process, int port, Path dir) {
     this.process = process;
     this.port = port;
+    this.dir = dir;
   }
 
   /** Starts a node with CQL on a free port; returns once it accepts CQL connections. */
@@ -70,11 +76,14 @@ public final class EmbeddedCassandra implements AutoCloseable {
     Path logback = dir.resolve("logback.xml").toAbsolutePath();
     try {
       Files.createDirectories(dir);
+      String keystorePassword = certificate(dir);
       Files.writeString(
           yaml,
           ServerProcess.resource("cassandra.yaml")
               .replace("${native_transport_port}", Integer.toString(port))
-              .replace("${storage_port}", Integer.toString(storagePort)));
+              .replace("${storage_port}", Integer.toString(storagePort))
+              .replace("${keystore}", dir.resolve(KEYSTORE).toAbsolutePath().toString())
+              .replace("${keystore_password}", keystorePassword));
       Files.writeString(logback, ServerProcess.resource("cassandra-logback.xml"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -104,7 +113,44 @@ public final class EmbeddedCassandra implements AutoCloseable {
         ServerProcess.start(
             "Cassandra", "cassandra", jvm, "org.apache.cassandra.service.CassandraDaemon", List.of(), dir);
     process.awaitPort(port, READY_WITHIN);
-    return new EmbeddedCassandra(process, port);
+    return new EmbeddedCassandra(process, port, dir);
+  }
+
+  /**
+   * A self-signed certificate for 127.0.0.1 in the node's keystore and in a truststore for clients
+   * (made by the JDK's keytool); returns the keystore's password. The node takes TLS and plain
+   * connections alike on its one CQL port.
+   */
+  private static String certificate(Path dir) throws IOException {
+    String password = Long.toHexString(new java.security.SecureRandom().nextLong());
+    String keystore = dir.resolve(KEYSTORE).toAbsolutePath().toString();
+    Path cert = dir.resolve("node.crt").toAbsolutePath();
+    Files.deleteIfExists(dir.resolve(KEYSTORE));
+    Files.deleteIfExists(dir.resolve(TRUSTSTORE));
+    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+        "-ext", "SAN=IP:127.0.0.1", "-validity", "3650", "-storetype", "PKCS12", "-keystore", keystore,
+        "-storepass", password, "-keypass", password);
+    keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", keystore, "-storepass", password, "-file", cert.toString());
+    keytool("-importcert", "-noprompt", "-alias", "node", "-file", cert.toString(), "-storetype", "PKCS12",
+        "-keystore", dir.resolve(TRUSTSTORE).toAbsolutePath().toString(), "-storepass", password);
+    Files.writeString(dir.resolve(TRUSTSTORE_PASSWORD_FILE), password + "\n");
+    return password;
+  }
+
+  private static void keytool(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String output = new String(keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (keytool.waitFor() != 0) {
+        throw new IOException("keytool " + args[0] + " failed: " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making the node's certificate", e);
+    }
   }
 
   public String host() {
@@ -114,6 +160,16 @@ public final class EmbeddedCassandra implements AutoCloseable {
   /** The CQL (native protocol) port. */
   public int port() {
     return port;
+  }
+
+  /** A truststore (PKCS12) trusting the node's certificate, for clients that talk TLS to it. */
+  public Path truststore() {
+    return dir.resolve(TRUSTSTORE).toAbsolutePath();
+  }
+
+  /** The file holding {@link #truststore()}'s password. */
+  public Path truststorePasswordFile() {
+    return dir.resolve(TRUSTSTORE_PASSWORD_FILE).toAbsolutePath();
   }
 
   public ServerProcess process() {
