@@ -1,6 +1,6 @@
 package dev.streamstate.benchmarks;
 
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.streamstate.benchmarks;
 
 import dev.streamstate.runners.StreamStateSparkRunner;
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.testing.LocalStack;
+import dev.streamstate.localstack.LocalStack;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;

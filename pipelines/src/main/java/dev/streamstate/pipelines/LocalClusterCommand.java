@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.runners.ClusterSubmission;
-import dev.streamstate.testing.LocalSparkCluster;
+import dev.streamstate.localstack.LocalSparkCluster;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,6 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.testing.LocalStack;
+import dev.streamstate.localstack.LocalStack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -62,8 +62,29 @@ public final class StreamState {
   private StreamState() {}
 
   public static void main(String[] args) {
+    logConfigBesideTheJar();
     // Exit explicitly: runner and client threads must not keep a finished job's JVM alive.
     System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Logs as the {@code log4j2.properties} beside the jar (or beside the classes directory) says,
+   * unless {@code -Dlog4j2.configurationFile} names another. The file is not in any jar: a jar's
+   * own log4j2.properties would override the logging of every cluster the jar is shipped to.
+   */
+  private static void logConfigBesideTheJar() {
+    if (System.getProperty("log4j2.configurationFile") != null) {
+      return;
+    }
+    try {
+      java.nio.file.Path code = java.nio.file.Path.of(StreamState.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      java.nio.file.Path config = code.resolveSibling("log4j2.properties");
+      if (java.nio.file.Files.isRegularFile(config)) {
+        System.setProperty("log4j2.configurationFile", config.toString());
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // No file found: the logging of the classpath (Spark's defaults, a cluster's own).
+    }
   }
 
   /** Runs the command; returns the process exit code (2 for a usage error). */

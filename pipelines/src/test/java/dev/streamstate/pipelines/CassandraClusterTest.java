@@ -12,7 +12,7 @@ import com.datastax.driver.core.Row;
 import com.datastax.driver.core.Session;
 import com.datastax.driver.core.exceptions.NoHostAvailableException;
 import com.datastax.driver.core.exceptions.UnavailableException;
-import dev.streamstate.testing.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.testing.RealServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.streamstate.testing.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.TestRunner;
 import java.io.ByteArrayOutputStream;

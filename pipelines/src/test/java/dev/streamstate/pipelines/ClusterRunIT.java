@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamstate.testing.EmbeddedKafka;
-import dev.streamstate.testing.LocalSparkCluster;
-import dev.streamstate.testing.ServerProcess;
+import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.localstack.LocalSparkCluster;
+import dev.streamstate.localstack.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

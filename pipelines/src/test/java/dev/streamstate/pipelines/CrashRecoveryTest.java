@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import java.time.Duration;
 import java.util.List;

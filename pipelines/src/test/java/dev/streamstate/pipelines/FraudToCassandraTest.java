@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
-import dev.streamstate.testing.EmbeddedCassandra;
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
 import java.math.BigDecimal;

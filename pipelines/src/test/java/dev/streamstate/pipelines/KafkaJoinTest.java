@@ -2,7 +2,7 @@ package dev.streamstate.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
 import java.time.Duration;

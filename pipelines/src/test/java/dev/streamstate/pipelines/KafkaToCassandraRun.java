@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.testing.EmbeddedCassandra;
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.spark.SparkPipelineOptions;

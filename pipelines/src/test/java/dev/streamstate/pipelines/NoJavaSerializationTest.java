@@ -2,8 +2,8 @@ package dev.streamstate.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamstate.testing.EmbeddedCassandra;
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.transforms.RecordCoder;
 import java.io.IOException;

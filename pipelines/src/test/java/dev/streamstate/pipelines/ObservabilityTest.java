@@ -3,7 +3,7 @@ package dev.streamstate.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamstate.testing.ServerProcess;
+import dev.streamstate.localstack.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

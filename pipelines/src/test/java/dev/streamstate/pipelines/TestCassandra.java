@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
 import com.datastax.driver.core.Cluster;
-import dev.streamstate.testing.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedCassandra;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** The test node as the pipelines reach it: its endpoint, with the project's schema created. */

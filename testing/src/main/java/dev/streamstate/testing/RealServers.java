@@ -1,5 +1,8 @@
 package dev.streamstate.testing;
 
+import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.localstack.LocalStack;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -8,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JUnit 5 extension giving tests a real Kafka broker and a real Cassandra node: {@code
  * @ExtendWith(RealServers.class)}, then {@link #kafka()} and {@link #cassandra()}. Both start once
  * per test run, in parallel, and stop when the run ends; if the test JVM dies instead, they stop
- * by themselves ({@link ParentWatch}).
+ * by themselves ({@link dev.streamstate.localstack.ParentWatch}).
  */
 public final class RealServers implements BeforeAllCallback {
   private static final ExtensionContext.Namespace NAMESPACE =

@@ -1,5 +1,7 @@
 package dev.streamstate.testing;
 
+import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedKafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,7 +2,7 @@ package dev.streamstate.runners.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.streamstate.testing.EmbeddedKafka;
+import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import java.lang.reflect.Method;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.streamstate.testing;
+package dev.streamstate.localstack;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.streamstate.testing;
+package dev.streamstate.localstack;
 
 import dev.streamstate.runners.ClusterSubmission;
 import dev.streamstate.runners.SparkJvmFlags;

@@ -1,4 +1,4 @@
-package dev.streamstate.testing;
+package dev.streamstate.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

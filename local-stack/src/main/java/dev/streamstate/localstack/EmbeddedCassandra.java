@@ -1,4 +1,4 @@
-package dev.streamstate.testing;
+package dev.streamstate.localstack;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.streamstate.testing;
+package dev.streamstate.localstack;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
