@@ -1,5 +1,6 @@
 package dev.streamstate.localstack;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -216,7 +218,7 @@ public final class ServerProcess implements AutoCloseable {
   static String resource(String name) {
     try (InputStream in = ServerProcess.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + name + ": build the testing module with Maven");
+        throw new IllegalStateException("missing resource " + name + ": build the local-stack module with Maven");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -226,7 +228,24 @@ public final class ServerProcess implements AutoCloseable {
 
   /** The runtime classpath Maven resolved for the server, kept as a resource at build time. */
   static String classpath(String server) {
-    return resource(server + ".classpath").strip();
+    String classpath = resource(server + ".classpath").strip();
+    checkPresent(server, classpath);
+    return classpath;
+  }
+
+  /**
+   * Fails in one line when the server's jars are not where the build found them: a jar taken to
+   * another machine names the Maven repository of the machine that built it.
+   */
+  static void checkPresent(String server, String classpath) {
+    List<String> missing =
+        Arrays.stream(classpath.split(File.pathSeparator)).filter(jar -> !Files.exists(Path.of(jar))).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "the " + server + " server's jars are not on this machine (" + missing.size() + " missing, e.g. "
+              + missing.get(0) + "): the local servers run from the Maven repository of the machine that"
+              + " built this jar; here, run them from a checkout: ./streamstate local-stack");
+    }
   }
 
   private static String ownLocation() {

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -123,8 +124,29 @@ final class Job {
    * once the job is stopped and before the JVM exits (to stop servers the job was reading from).
    */
   static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options, Runnable afterStop) {
-    PipelineResult result = start(spec, options);
     Sources source = Sources.named(options.getSource());
+    AtomicReference<ScheduledExecutorService> counters = new AtomicReference<>();
+    if (!source.finite()) {
+      // Before the start: a job restarted from its checkpoint runs batches while it starts.
+      StopOnSignal.install(
+          spec.name(),
+          options,
+          () -> {
+            if (counters.get() != null) {
+              counters.get().shutdownNow();
+            }
+            CassandraSessions.closeAll();
+            afterStop.run();
+          },
+          System.err);
+    }
+    PipelineResult result;
+    try {
+      result = start(spec, options);
+    } catch (RuntimeException e) {
+      StopOnSignal.awaitExit(); // a start a signal cut short: the signal's handler ends the JVM
+      throw e;
+    }
     if (source.streaming(options) && SparkStreaming.isSpark(options) && !options.getQuiet()) {
       BatchProgress.attach(
           spec.name(),
@@ -132,17 +154,8 @@ final class Job {
           () -> progressCounters(result));
     }
     if (!source.finite()) {
-      ScheduledExecutorService counters = logCounters(spec.name(), result);
-      StopOnSignal.install(
-          spec.name(),
-          options,
-          result,
-          () -> {
-            counters.shutdownNow();
-            CassandraSessions.closeAll();
-            afterStop.run();
-          },
-          System.err);
+      counters.set(logCounters(spec.name(), result));
+      StopOnSignal.started(result);
     } else if (source.streaming(options) && SparkStreaming.isSpark(options)) {
       // A Spark stream runs until stopped, even once its input has ended.
       SparkStreaming.stopAtEndOfInput(result, Seconds.positive("batchSeconds", options.getBatchSeconds()));

@@ -3,8 +3,13 @@ package dev.streamstate.pipelines;
 import dev.streamstate.runners.SparkStreaming;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -26,6 +31,9 @@ import sun.misc.Signal;
 final class StopOnSignal {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
   private static final AtomicBoolean STOPPING = new AtomicBoolean();
+  private static final CompletableFuture<PipelineResult> JOB = new CompletableFuture<>();
+  /** How long a signal waits for a job that is still starting before the JVM is ended. */
+  private static final Duration START_WAIT = Duration.ofSeconds(6);
   private static final String OUR_LOGS = "dev.streamstate";
   private static final Map<SparkStreaming.Stop, String> EXPLAINED =
       Map.of(
@@ -41,11 +49,12 @@ final class StopOnSignal {
   private StopOnSignal() {}
 
   /**
-   * From now on, a signal stops {@code result}'s job, then runs {@code afterStop}, then ends the
-   * JVM. The caller's thread, returning from waiting on the job, must not end the JVM first: see
-   * {@link #awaitExit()}.
+   * From now on, a signal stops the job handed over by {@link #started} (waiting for it while the
+   * job starts: a job restarted from its checkpoint recomputes batches before its start returns),
+   * then runs {@code afterStop}, then ends the JVM. The caller's thread, returning from waiting on
+   * the job, must not end the JVM first: see {@link #awaitExit()}.
    */
-  static void install(String pipeline, PipelineOptions options, PipelineResult result, Runnable afterStop, PrintStream err) {
+  static void install(String pipeline, PipelineOptions options, Runnable afterStop, PrintStream err) {
     for (String name : SIGNALS) {
       Signal.handle(
           new Signal(name),
@@ -56,7 +65,7 @@ final class StopOnSignal {
             long started = System.nanoTime();
             err.println("streamstate " + pipeline + ": SIG" + signal.getName() + " received, stopping ...");
             quietLogs();
-            SparkStreaming.Stop stop = stop(options, result);
+            SparkStreaming.Stop stop = stop(options, startedJob());
             long jobStopped = System.nanoTime();
             afterStop.run();
             int code = 128 + signal.getNumber();
@@ -70,6 +79,23 @@ final class StopOnSignal {
             }
             System.exit(code);
           });
+    }
+  }
+
+  /** The job a signal stops, once its start has returned. */
+  static void started(PipelineResult result) {
+    JOB.complete(result);
+  }
+
+  /** The started job, or null if it is still starting after {@link #START_WAIT}. */
+  private static PipelineResult startedJob() {
+    try {
+      return JOB.get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 
@@ -105,6 +131,9 @@ final class StopOnSignal {
   }
 
   private static SparkStreaming.Stop stop(PipelineOptions options, PipelineResult result) {
+    if (result == null) {
+      return SparkStreaming.Stop.UNFINISHED; // never started: nothing to stop gracefully
+    }
     try {
       if (SparkStreaming.isSpark(options)) {
         return SparkStreaming.stop(result);
