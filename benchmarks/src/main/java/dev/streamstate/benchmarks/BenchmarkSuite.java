@@ -14,8 +14,8 @@ import org.joda.time.Duration;
 
 /**
  * Every benchmark in one run, one after the other, and the report: a CSV per workload, {@code
- * results.md} with a table per workload (ours, native, ours ÷ native) and {@code
- * batch-time-vs-state.png} (the idle-state medians against the number of keys).
+ * results.md} with a table per workload (ours, native, ours ÷ native) and a chart per workload
+ * of two sizes or more, {@code <workload>.png} (see {@link Charts}).
  *
  * <p>Arguments are {@code name=value}; the defaults are the full run. {@code keys} (running-count
  * sizes, 10000,100000,1000000), {@code batches} (measured batches, 30), {@code idleUpdates}
@@ -44,7 +44,6 @@ public final class BenchmarkSuite {
           "test-speed", "idle-state", "idle-timeout", "event-time-timers", "fixed-load", "sliding-windows", "join",
           "throughput");
   static final String REPORT = "results.md";
-  static final String CHART = "batch-time-vs-state.png";
 
   private static final Map<String, String> DEFAULTS =
       Map.ofEntries(
@@ -98,9 +97,8 @@ public final class BenchmarkSuite {
               .toList();
       tables.add(TestSuiteSpeed.measure(Path.of(options.get("testClassesDir")), options.get("testClasses"), halves));
     }
-    Results.Table idle = null;
     if (only.contains("idle-state")) {
-      idle =
+      Results.Table idle =
           RunningCountScaling.measure(
               "idle-state", "Idle-state scaling: running counts, few keys updated a batch",
               RunningCountScaling.PLAIN, chosen, longs(options.get("keys")), Integer.parseInt(options.get("idleUpdates")),
@@ -157,9 +155,7 @@ public final class BenchmarkSuite {
     String before = Files.exists(report) ? Files.readString(report) : "";
     Files.writeString(report, Results.markdown(tables, before, WORKLOADS));
     CostBreakdown.write(out);
-    if (idle != null) {
-      Chart.medianBatchTimeVsKeys("Running count: median batch time vs state size (idle state)", idle.rows(), out.resolve(CHART));
-    }
+    Charts.drawAll(out);
     return out;
   }
 
