@@ -116,6 +116,7 @@ class NoJavaSerializationTest {
     void noPipelineJavaSerializesItsEvents(String command) {
       EmbeddedKafka kafka = RealServers.kafka();
       EmbeddedCassandra cassandra = RealServers.cassandra();
+      TestCassandra.schema(cassandra); // jobs only check it
       assertNoJavaSerialization(
           command
               + " --bootstrapServers="

@@ -28,7 +28,12 @@ public final class SparkStreaming {
   private static final double RUNNER_READ_TIME = 0.1;
   private static final double READ_TIME = 0.4;
   private static final String GRACEFUL_STOP_TIMEOUT = "spark.streaming.gracefulStopTimeout";
-  private static final String PROMETHEUS_SINK = "spark.metrics.conf.*.sink.prometheusServlet.";
+  /**
+   * The driver's only: an executor starts its metrics system before it has the job's jar (it could
+   * not load the servlet, and has no UI to serve it from).
+   */
+  private static final String PROMETHEUS_SINK = "spark.metrics.conf.driver.sink.prometheusServlet.";
+  private static final String ANY_INSTANCE_SINK = "spark.metrics.conf.*.sink.prometheusServlet.";
 
   /** Where the driver's web UI serves its metrics, Beam's counters among them, for Prometheus. */
   public static final String PROMETHEUS_PATH = "/metrics/prometheus";
@@ -118,8 +123,11 @@ public final class SparkStreaming {
     }
     // Spark's metrics system, with Beam's counters registered in it (--enableSparkMetricSinks,
     // Beam's default), served for Prometheus by the driver's UI unless configured otherwise.
-    System.setProperty(PROMETHEUS_SINK + "class", System.getProperty(PROMETHEUS_SINK + "class", BeamPrometheusServlet.class.getName()));
-    System.setProperty(PROMETHEUS_SINK + "path", System.getProperty(PROMETHEUS_SINK + "path", PROMETHEUS_PATH));
+    for (Map.Entry<String, String> sink : Map.of("class", BeamPrometheusServlet.class.getName(), "path", PROMETHEUS_PATH).entrySet()) {
+      if (System.getProperty(PROMETHEUS_SINK + sink.getKey()) == null && System.getProperty(ANY_INSTANCE_SINK + sink.getKey()) == null) {
+        System.setProperty(PROMETHEUS_SINK + sink.getKey(), sink.getValue());
+      }
+    }
     spark.setStreaming(unbounded);
     spark.setBatchIntervalMillis(batchInterval.getMillis());
   }
