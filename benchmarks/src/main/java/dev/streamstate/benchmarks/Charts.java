@@ -68,6 +68,18 @@ final class Charts {
 
   /** Draws one workload's CSV lines to {@code png}; false (and nothing drawn) for a single size. */
   static boolean draw(String title, List<String> csv, Path png) throws IOException {
+    JFreeChart chart = chart(title, csv);
+    if (chart == null) {
+      return false;
+    }
+    System.setProperty("java.awt.headless", "true");
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+    return true;
+  }
+
+  /** One workload's chart from its CSV lines; null for a single size. */
+  static JFreeChart chart(String title, List<String> csv) {
     String sizeUnit = csv.get(0).split(",", 2)[0];
     Map<String, XYSeries> contenders = new LinkedHashMap<>();
     List<Double> sizes = new ArrayList<>();
@@ -86,7 +98,7 @@ final class Charts {
       medians.add(median);
     }
     if (sizes.stream().distinct().count() < 2) {
-      return false;
+      return null;
     }
     XYSeriesCollection data = new XYSeriesCollection();
     contenders.values().forEach(data::addSeries);
@@ -110,10 +122,7 @@ final class Charts {
     legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     chart.addSubtitle(legend);
     chart.setBackgroundPaint(Color.WHITE);
-    System.setProperty("java.awt.headless", "true");
-    Files.createDirectories(png.toAbsolutePath().getParent());
-    ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
-    return true;
+    return chart;
   }
 
   /** A log axis where the values span a decade or more (and none is zero), else a linear one. */
