@@ -4,9 +4,9 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
-import java.text.DecimalFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,8 +110,8 @@ final class Charts {
     XYPlot plot =
         new XYPlot(
             data,
-            axis(sizeUnit + (spansDecades(sizes) ? " (log scale)" : ""), sizes),
-            axis("median batch time, ms" + (spansDecades(medians) ? " (log scale)" : ""), medians),
+            axis(sizeUnit, sizes),
+            axis("median batch time, ms", medians),
             lines);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(0xdddddd));
@@ -125,10 +125,13 @@ final class Charts {
     return chart;
   }
 
-  /** A log axis where the values span a decade or more (and none is zero), else a linear one. */
+  /**
+   * A log axis, so labelled, where the values span a decade or more (and none is zero), else a
+   * linear one.
+   */
   private static ValueAxis axis(String label, List<Double> values) {
     if (spansDecades(values)) {
-      LogAxis axis = new LogAxis(label);
+      LogAxis axis = new LogAxis(label + " (log scale)");
       axis.setBase(10);
       axis.setSmallestValue(1);
       axis.setAutoTickUnitSelection(false);

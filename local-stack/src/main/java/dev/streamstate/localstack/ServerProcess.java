@@ -61,7 +61,8 @@ public final class ServerProcess implements AutoCloseable {
     return startWithClasspath(name, classpath, jvmArgs, mainClass, args, dir, Map.of());
   }
 
-  private static ServerProcess startWithClasspath(
+  /** As {@link #startWithClasspath(String, String, List, String, List, Path)}, with extra environment variables. */
+  public static ServerProcess startWithClasspath(
       String name,
       String classpath,
       List<String> jvmArgs,
@@ -161,6 +162,11 @@ public final class ServerProcess implements AutoCloseable {
    */
   public OptionalInt terminate(Duration within) {
     process.destroy();
+    return awaitExit(within);
+  }
+
+  /** Waits up to {@code within} for the process to end; its exit code, or empty if it still runs. */
+  public OptionalInt awaitExit(Duration within) {
     try {
       return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)
           ? OptionalInt.of(process.exitValue())

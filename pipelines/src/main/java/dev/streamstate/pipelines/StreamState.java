@@ -2,6 +2,9 @@ package dev.streamstate.pipelines;
 
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,12 +80,12 @@ public final class StreamState {
       return;
     }
     try {
-      java.nio.file.Path code = java.nio.file.Path.of(StreamState.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      java.nio.file.Path config = code.resolveSibling("log4j2.properties");
-      if (java.nio.file.Files.isRegularFile(config)) {
+      Path code = Path.of(StreamState.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path config = code.resolveSibling("log4j2.properties");
+      if (Files.isRegularFile(config)) {
         System.setProperty("log4j2.configurationFile", config.toString());
       }
-    } catch (java.net.URISyntaxException | RuntimeException e) {
+    } catch (URISyntaxException | RuntimeException e) {
       // No file found: the logging of the classpath (Spark's defaults, a cluster's own).
     }
   }

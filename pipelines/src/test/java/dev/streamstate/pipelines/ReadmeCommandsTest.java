@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamstate.localstack.ServerProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every command of the README's quick start and "Replay files" sections, as written: read from
  * README.md itself, run from a copy of {@code examples/} with the launcher's own {@code java}
- * line. A replay must end by itself with a summary that counts exactly the results it wrote;
+ * flags, as a process of the local stack's kind (it ends when this JVM does). A replay must end by itself with a summary that counts exactly the results it wrote;
  * {@code fraud-demo}, endless, must write an alert and then stop within 15 s of SIGTERM with exit
  * code 143 and no stack trace. {@code mvn -B verify} is the run this test is part of.
  */
@@ -59,11 +60,11 @@ class ReadmeCommandsTest {
 
   /** A replay ends by itself, and its summary counts the lines of its output file. */
   private static void runReplay(Path dir, String command) throws Exception {
-    Path log = dir.resolve("replay.log");
-    Process run = start(dir, command, log);
-    assertTrue(run.waitFor(REPLAY_WITHIN.toSeconds(), TimeUnit.SECONDS), command + " did not end; see " + log);
-    String output = Files.readString(log);
-    assertEquals(0, run.exitValue(), command + "\n" + output);
+    ServerProcess run = start(dir, command, "replay-" + command.split(" ")[1]);
+    OptionalInt exit = run.awaitExit(REPLAY_WITHIN);
+    run.kill();
+    String output = Files.readString(run.log());
+    assertEquals(OptionalInt.of(0), exit, command + " (empty: it did not end)\n" + output);
     Matcher summary = SUMMARY.matcher(output);
     assertTrue(summary.find(), "no summary line: " + command + "\n" + output);
     Matcher file = OUTPUT.matcher(command);
@@ -76,43 +77,35 @@ class ReadmeCommandsTest {
 
   /** The demo writes an alert, then stops within 15 s of SIGTERM, exit code 143, no stack trace. */
   private static void runDemo(Path dir, String command) throws Exception {
-    Path log = dir.resolve("fraud-demo.log");
-    Process demo = start(dir, command, log);
+    ServerProcess demo = start(dir, command, "fraud-demo");
     try {
       long deadline = System.nanoTime() + ALERT_WITHIN.toNanos();
-      while (!Files.readString(log).contains("{\"kind\":\"alert\"") && System.nanoTime() < deadline) {
-        assertTrue(demo.isAlive(), "fraud-demo ended; see " + log);
+      while (!Files.readString(demo.log()).contains("{\"kind\":\"alert\"") && System.nanoTime() < deadline) {
+        assertTrue(demo.isAlive(), "fraud-demo ended; see " + demo.log());
         Thread.sleep(500);
       }
-      assertTrue(Files.readString(log).contains("{\"kind\":\"alert\""), "no alert; see " + log);
-      long signalled = Files.size(log);
-      demo.destroy(); // SIGTERM, as a process manager sends it
-      assertTrue(demo.waitFor(DriverCrashes.TERM_WITHIN.toSeconds(), TimeUnit.SECONDS), "still running 15 s after SIGTERM; see " + log);
-      assertEquals(143, demo.exitValue(), "exit code after SIGTERM; see " + log);
-      String after = Files.readString(log).substring((int) signalled);
+      assertTrue(Files.readString(demo.log()).contains("{\"kind\":\"alert\""), "no alert; see " + demo.log());
+      long signalled = Files.size(demo.log());
+      // SIGTERM, as a process manager sends it
+      assertEquals(OptionalInt.of(143), demo.terminate(DriverCrashes.TERM_WITHIN), "exit code after SIGTERM (empty: still running); see " + demo.log());
+      String after = Files.readString(demo.log()).substring((int) signalled);
       assertFalse(after.contains("\tat "), "a stack trace after SIGTERM:\n" + after);
     } finally {
-      demo.destroyForcibly();
-      demo.descendants().forEach(ProcessHandle::destroyForcibly);
+      demo.kill(); // its servers stop by themselves once it is gone
     }
   }
 
-  /** {@code ./streamstate ARGS} as the launcher runs it, from {@code dir}, output to {@code log}. */
-  private static Process start(Path dir, String command, Path log) throws IOException {
+  /** {@code ./streamstate ARGS} as the launcher runs it, from {@code dir}, logging to {@code <dir>/<name>.log}. */
+  private static ServerProcess start(Path dir, String command, String name) {
     assertTrue(command.startsWith("./streamstate "), command);
-    List<String> java =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + ROOT.resolve(".mvn/jvm.config"),
-                "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"),
-                "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                StreamState.class.getName()));
-    java.addAll(List.of(command.substring("./streamstate ".length()).trim().split("\\s+")));
-    ProcessBuilder builder = new ProcessBuilder(java).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
-    return builder.start();
+    return ServerProcess.startWithClasspath(
+        name,
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        List.of("@" + ROOT.resolve(".mvn/jvm.config"), "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties")),
+        StreamState.class.getName(),
+        List.of(command.substring("./streamstate ".length()).trim().split("\\s+")),
+        dir,
+        Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
   }
 
   /** The text of {@code heading}'s section, up to the next heading of any level. */
