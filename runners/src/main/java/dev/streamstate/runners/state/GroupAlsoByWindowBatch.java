@@ -12,7 +12,6 @@ import org.apache.beam.runners.core.ReduceFn;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.StateTags;
 import org.apache.beam.runners.core.SystemReduceFn;
-import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.UnsupportedSideInputReader;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
@@ -165,7 +164,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                     GroupAlsoByWindowsAggregators.class,
                     GroupAlsoByWindowsAggregators.DROPPED_DUE_TO_LATENESS_COUNTER));
     final Coder<TimerData> timerCoder =
-        TimerInternals.TimerDataCoderV2.of(step.windowingStrategy.getWindowFn().windowCoder());
+        new StoredTimerCoder(step.windowingStrategy.getWindowFn().windowCoder());
     final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
 
     Keys(

@@ -3,38 +3,39 @@ package dev.streamstate.runners.state;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
 
 /**
- * What one key keeps between micro-batches: its Beam state cells and its timers (encoded), and
- * where it is filed in the partition's indexes: the processing-time bucket and the event time of
- * its earliest timers, and its watermark hold, the earliest time at which it may still output
- * ({@link TimeIndex#NONE} for none).
+ * What one key keeps between micro-batches: where it is filed in the partition's indexes (the
+ * processing-time bucket and the event time of its earliest timers, and its watermark hold, the
+ * earliest time at which it may still output; {@link TimeIndex#NONE} for none), its Beam state
+ * cells and its timers.
  *
- * <p>Held as one array of bytes: most keys sit idle for many batches, and a table and a list per
- * key would cost several times the bytes they hold. A batch decodes only the keys it touches.
- * Never changed once built: the previous batch's partition state must stay as it was, since Spark
- * may compute a batch again (a lost block, a retried task) from the same previous state.
+ * <p>Kept in the partition as one array of bytes, {@link #stored()}, and read through a view made
+ * when a batch looks the key up: most keys sit idle for many batches, and a table and a list per
+ * key, or even an object around the array, would cost more than the bytes they hold. A batch
+ * decodes only the keys it touches. Never changed once built: the previous batch's partition
+ * state must stay as it was, since Spark may compute a batch again (a lost block, a retried task)
+ * from the same previous state.
  */
-final class KeyState implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+final class KeyState {
   /**
    * Object headers, the key, its hash-trie and index entries around the bytes: a rough constant,
    * used only for Spark's accounting of cached state.
    */
   private static final long OVERHEAD_BYTES = 160;
 
-  private final byte[] encoded;
+  private final byte[] stored;
   private final long processingBucket;
   private final long eventTime;
   private final long hold;
+  /** Where the cells start, after the times. */
+  private final int body;
 
   KeyState(
       Table<String, String, byte[]> cells,
@@ -42,35 +43,37 @@ final class KeyState implements Serializable {
       long processingBucket,
       long eventTime,
       long hold) {
-    this(encode(cells, timers), processingBucket, eventTime, hold);
+    this(encode(processingBucket, eventTime, hold, cells, timers));
   }
 
-  private KeyState(byte[] encoded, long processingBucket, long eventTime, long hold) {
-    this.encoded = encoded;
-    this.processingBucket = processingBucket;
-    this.eventTime = eventTime;
-    this.hold = hold;
+  private KeyState(byte[] stored) {
+    this.stored = stored;
+    Reader in = new Reader(stored);
+    processingBucket = in.readTime();
+    eventTime = in.readTime();
+    hold = in.readTime();
+    body = in.position;
   }
 
-  /** A key's state as {@link #encoded()} gave it. */
-  static KeyState fromEncoded(byte[] encoded, long processingBucket, long eventTime, long hold) {
-    return new KeyState(encoded, processingBucket, eventTime, hold);
+  /** A key's state as {@link #stored()} gave it. */
+  static KeyState fromStored(byte[] stored) {
+    return new KeyState(stored);
   }
 
-  /** The cells, then the timers, each count-prefixed. */
-  byte[] encoded() {
-    return encoded;
+  /** The times, then the cells, then the timers: all a key keeps, as the partition keeps it. */
+  byte[] stored() {
+    return stored;
   }
 
   /** Roughly how much memory this key takes. */
   long approximateBytes() {
-    return OVERHEAD_BYTES + encoded.length;
+    return OVERHEAD_BYTES + stored.length;
   }
 
   /** A new, changeable table of the state cells: namespace, then address, to the encoded value. */
   Table<String, String, byte[]> cells() {
-    Reader in = new Reader(encoded);
-    int count = in.readInt();
+    Reader in = new Reader(stored, body);
+    int count = in.readVarInt();
     Table<String, String, byte[]> cells = HashBasedTable.create(Math.max(1, count), 1);
     for (int i = 0; i < count; i++) {
       cells.put(in.readString(), in.readString(), in.readBytes());
@@ -80,14 +83,14 @@ final class KeyState implements Serializable {
 
   /** The encoded timers. */
   List<byte[]> timers() {
-    Reader in = new Reader(encoded);
-    int cells = in.readInt();
+    Reader in = new Reader(stored, body);
+    int cells = in.readVarInt();
     for (int i = 0; i < cells; i++) {
       in.skip();
       in.skip();
       in.skip();
     }
-    int count = in.readInt();
+    int count = in.readVarInt();
     List<byte[]> timers = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       timers.add(in.readBytes());
@@ -111,71 +114,158 @@ final class KeyState implements Serializable {
   }
 
   /**
-   * The cells, then the timers, each count-prefixed; names in UTF-8 and values length-prefixed,
-   * written straight into an array of the exact size: every key a batch touches is decoded and
-   * encoded again, and streams over arrays cost several times the copying itself (a profile of the
-   * throughput benchmark found a sixth of the keyed step's time in them).
+   * The times, then the cells, then the timers, each count-prefixed; names in UTF-8, values and names
+   * length-prefixed, counts and lengths as varints (one byte each for a key's usual handful of
+   * short cells, where four-byte ints were a quarter of an idle key's bytes), written straight
+   * into an array of the exact size: every key a batch touches is decoded and encoded again, and
+   * streams over arrays cost several times the copying itself (a profile of the throughput
+   * benchmark found a sixth of the keyed step's time in them).
    */
-  private static byte[] encode(Table<String, String, byte[]> cells, List<byte[]> timers) {
+  private static byte[] encode(
+      long processingBucket,
+      long eventTime,
+      long hold,
+      Table<String, String, byte[]> cells,
+      List<byte[]> timers) {
     byte[][] names = new byte[2 * cells.size()][];
-    int size = 2 * Integer.BYTES;
+    int size =
+        timeSize(processingBucket)
+            + timeSize(eventTime)
+            + timeSize(hold)
+            + varIntSize(cells.size())
+            + varIntSize(timers.size());
     int name = 0;
     for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
       names[name] = cell.getRowKey().getBytes(StandardCharsets.UTF_8);
       names[name + 1] = cell.getColumnKey().getBytes(StandardCharsets.UTF_8);
-      size += 3 * Integer.BYTES + names[name].length + names[name + 1].length + cell.getValue().length;
+      size += sizeOf(names[name]) + sizeOf(names[name + 1]) + sizeOf(cell.getValue());
       name += 2;
     }
     for (byte[] timer : timers) {
-      size += Integer.BYTES + timer.length;
+      size += sizeOf(timer);
     }
-    ByteBuffer out = ByteBuffer.allocate(size);
-    out.putInt(cells.size());
+    Writer out = new Writer(size);
+    out.putTime(processingBucket);
+    out.putTime(eventTime);
+    out.putTime(hold);
+    out.putVarInt(cells.size());
     name = 0;
     for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
-      put(out, names[name++]);
-      put(out, names[name++]);
-      put(out, cell.getValue());
+      out.put(names[name++]);
+      out.put(names[name++]);
+      out.put(cell.getValue());
     }
-    out.putInt(timers.size());
+    out.putVarInt(timers.size());
     for (byte[] timer : timers) {
-      put(out, timer);
+      out.put(timer);
     }
-    return out.array();
+    return out.array;
   }
 
-  private static void put(ByteBuffer out, byte[] bytes) {
-    out.putInt(bytes.length).put(bytes);
+  private static int sizeOf(byte[] bytes) {
+    return varIntSize(bytes.length) + bytes.length;
+  }
+
+  /** Bytes of {@code value} as an unsigned varint: seven bits a byte, low bits first. */
+  private static int varIntSize(long value) {
+    return (63 - Long.numberOfLeadingZeros(value)) / 7 + 1;
+  }
+
+  /**
+   * A time as stored: {@link TimeIndex#NONE} as 0 (one byte, for the clocks a key has no timer
+   * in), any other as its zigzag form plus one.
+   */
+  private static long timeCode(long time) {
+    return time == TimeIndex.NONE ? 0 : ((time << 1) ^ (time >> 63)) + 1;
+  }
+
+  private static int timeSize(long time) {
+    return varIntSize(timeCode(time));
+  }
+
+  /** Writes into an array of the size {@link #encode} computed. */
+  private static final class Writer {
+    final byte[] array;
+    private int position;
+
+    Writer(int size) {
+      array = new byte[size];
+    }
+
+    void putVarInt(long value) {
+      while ((value & ~0x7FL) != 0) {
+        array[position++] = (byte) ((value & 0x7F) | 0x80);
+        value >>>= 7;
+      }
+      array[position++] = (byte) value;
+    }
+
+    void putTime(long time) {
+      putVarInt(timeCode(time));
+    }
+
+    void put(byte[] bytes) {
+      putVarInt(bytes.length);
+      System.arraycopy(bytes, 0, array, position, bytes.length);
+      position += bytes.length;
+    }
   }
 
   /** Reads what {@link #encode} wrote, from the start. */
   private static final class Reader {
-    private final ByteBuffer in;
+    private final byte[] array;
+    private int position;
 
-    Reader(byte[] encoded) {
-      in = ByteBuffer.wrap(encoded);
+    Reader(byte[] stored) {
+      this(stored, 0);
     }
 
-    int readInt() {
-      return in.getInt();
+    Reader(byte[] stored, int position) {
+      this.array = stored;
+      this.position = position;
+    }
+
+    long readVarLong() {
+      long value = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte next = array[position++];
+        value |= (long) (next & 0x7F) << shift;
+        if (next >= 0) {
+          return value;
+        }
+      }
+    }
+
+    int readVarInt() {
+      return Math.toIntExact(readVarLong());
+    }
+
+    long readTime() {
+      long code = readVarLong();
+      if (code == 0) {
+        return TimeIndex.NONE;
+      }
+      long zigzag = code - 1;
+      return (zigzag >>> 1) ^ -(zigzag & 1);
     }
 
     String readString() {
-      int length = in.getInt();
-      String string = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
-      in.position(in.position() + length);
+      int length = readVarInt();
+      String string = new String(array, position, length, StandardCharsets.UTF_8);
+      position += length;
       return string;
     }
 
     byte[] readBytes() {
-      byte[] bytes = new byte[in.getInt()];
-      in.get(bytes);
+      int length = readVarInt();
+      byte[] bytes = Arrays.copyOfRange(array, position, position + length);
+      position += length;
       return bytes;
     }
 
     void skip() {
-      int length = in.getInt();
-      in.position(in.position() + length);
+      int length = readVarInt();
+      position += length;
     }
   }
 

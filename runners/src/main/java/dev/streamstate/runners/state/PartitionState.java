@@ -5,6 +5,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.beam.runners.spark.util.ByteArray;
@@ -15,8 +16,8 @@ import scala.collection.immutable.HashMap;
 /**
  * The state of one partition of a keyed-state stream: every key's {@link KeyState}; two indexes
  * of keys by when their earliest timer falls due, one for processing time (by the time bucket, a
- * multiple of the batch interval) and one for event time (by the timer's time); an index of keys
- * by their watermark hold; and the stage's input watermark after the last batch. A micro-batch
+ * multiple of the batch interval) and one for event time (by the timer's time); the keys'
+ * watermark holds; and the stage's input watermark after the last batch. A micro-batch
  * wakes only the keys whose timers are due by its batch time or its watermark instead of visiting
  * every key, and finds the partition's earliest hold without visiting any.
  *
@@ -37,28 +38,28 @@ final class PartitionState implements Serializable {
           new HashMap<>(),
           TimeIndex.EMPTY,
           TimeIndex.EMPTY,
-          TimeIndex.EMPTY,
+          HoldTimes.EMPTY,
           BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(),
           0);
 
-  private final HashMap<ByteArray, KeyState> keys;
+  private final HashMap<ByteArray, byte[]> keys;
   private final TimeIndex processingIndex;
   private final TimeIndex eventIndex;
-  private final TimeIndex holdIndex;
+  private final HoldTimes holds;
   private final long inputWatermark;
   private final long approximateBytes;
 
   private PartitionState(
-      HashMap<ByteArray, KeyState> keys,
+      HashMap<ByteArray, byte[]> keys,
       TimeIndex processingIndex,
       TimeIndex eventIndex,
-      TimeIndex holdIndex,
+      HoldTimes holds,
       long inputWatermark,
       long approximateBytes) {
     this.keys = keys;
     this.processingIndex = processingIndex;
     this.eventIndex = eventIndex;
-    this.holdIndex = holdIndex;
+    this.holds = holds;
     this.inputWatermark = inputWatermark;
     this.approximateBytes = approximateBytes;
   }
@@ -77,7 +78,7 @@ final class PartitionState implements Serializable {
    * this one would never see the end and never write their last pane.
    */
   long outputWatermark() {
-    return inputWatermark >= END_OF_TIME ? inputWatermark : Math.min(inputWatermark, holdIndex.earliest());
+    return inputWatermark >= END_OF_TIME ? inputWatermark : Math.min(inputWatermark, holds.earliest());
   }
 
   private static final long END_OF_TIME = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
@@ -92,7 +93,8 @@ final class PartitionState implements Serializable {
 
   @Nullable
   KeyState get(ByteArray key) {
-    return keys.get(key).getOrElse(() -> null);
+    byte[] stored = keys.get(key).getOrElse(() -> null);
+    return stored == null ? null : KeyState.fromStored(stored);
   }
 
   int size() {
@@ -123,10 +125,10 @@ final class PartitionState implements Serializable {
    * batch out of the indexes at once, then each processed key's new state.
    */
   final class Builder {
-    private HashMap<ByteArray, KeyState> newKeys = keys;
+    private HashMap<ByteArray, byte[]> newKeys = keys;
     private TimeIndex newProcessing;
     private TimeIndex newEvent;
-    private TimeIndex newHolds = holdIndex;
+    private HoldTimes newHolds = holds;
     private final long newWatermark;
     private long newBytes = approximateBytes;
     private final Set<ByteArray> due = new LinkedHashSet<>();
@@ -142,12 +144,12 @@ final class PartitionState implements Serializable {
       // A due key leaves both indexes; it is filed again by its state after the batch.
       for (ByteArray key : processingDue) {
         if (!eventDue.contains(key)) {
-          newEvent = newEvent.without(key, keys.get(key).get().eventTime());
+          newEvent = newEvent.without(key, get(key).eventTime());
         }
       }
       for (ByteArray key : eventDue) {
         if (!processingDue.contains(key)) {
-          newProcessing = newProcessing.without(key, keys.get(key).get().processingBucket());
+          newProcessing = newProcessing.without(key, get(key).processingBucket());
         }
       }
     }
@@ -173,9 +175,9 @@ final class PartitionState implements Serializable {
       long oldHold = previous == null ? TimeIndex.NONE : previous.hold();
       long newHold = next == null ? TimeIndex.NONE : next.hold();
       if (oldHold != newHold) {
-        newHolds = newHolds.without(key, oldHold).with(key, newHold);
+        newHolds = newHolds.without(oldHold).with(newHold);
       }
-      newKeys = next == null ? newKeys.$minus(key) : newKeys.updated(key, next);
+      newKeys = next == null ? newKeys.$minus(key) : newKeys.updated(key, next.stored());
       newBytes += bytesOf(key, next) - bytesOf(key, previous);
     }
 
@@ -199,11 +201,13 @@ final class PartitionState implements Serializable {
 
   /**
    * The serialized form of a {@link PartitionState}: the input watermark, then each key with its
-   * processing-time bucket, its event time, its hold and its encoded state. The indexes are not
+   * stored state ({@link KeyState#stored()}: its times, cells and timers). The indexes are not
    * written; they are rebuilt from the keys' times, which hold exactly the keys they filed.
    */
   private static final class Checkpointed implements Serializable {
-    private static final long serialVersionUID = 3L;
+    // 4: a key is its stored bytes (times first, varint lengths, timers in StoredTimerCoder's
+    // form); a checkpoint of an earlier form is refused by Java serialization instead of misread.
+    private static final long serialVersionUID = 4L;
     private transient PartitionState state;
 
     Checkpointed(PartitionState state) {
@@ -213,37 +217,44 @@ final class PartitionState implements Serializable {
     private void writeObject(ObjectOutputStream out) throws IOException {
       out.writeLong(state.inputWatermark);
       out.writeInt(state.keys.size());
-      scala.collection.Iterator<scala.Tuple2<ByteArray, KeyState>> entries = state.keys.iterator();
-      while (entries.hasNext()) {
-        scala.Tuple2<ByteArray, KeyState> entry = entries.next();
-        KeyState key = entry._2();
-        KeyState.writeBytes(out, entry._1().getValue());
-        out.writeLong(key.processingBucket());
-        out.writeLong(key.eventTime());
-        out.writeLong(key.hold());
-        KeyState.writeBytes(out, key.encoded());
+      try {
+        // Not through the map's iterator: Scala 2.12's hash map keeps the pair its iterator
+        // made in every entry it visits, 24 bytes more for each key of the live state.
+        state.keys.foreachEntry(
+            (key, stored) -> {
+              write(out, key, stored);
+              return null;
+            });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    private static void write(ObjectOutputStream out, ByteArray key, byte[] stored) {
+      try {
+        KeyState.writeBytes(out, key.getValue());
+        KeyState.writeBytes(out, stored);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
 
     private void readObject(ObjectInputStream in) throws IOException {
       long inputWatermark = in.readLong();
       int size = in.readInt();
-      HashMap<ByteArray, KeyState> keys = new HashMap<>();
+      HashMap<ByteArray, byte[]> keys = new HashMap<>();
       TimeIndex processing = TimeIndex.EMPTY;
       TimeIndex event = TimeIndex.EMPTY;
-      TimeIndex holds = TimeIndex.EMPTY;
+      HoldTimes holds = HoldTimes.EMPTY;
       long bytes = 0;
       for (int k = 0; k < size; k++) {
         ByteArray key = new ByteArray(KeyState.readBytes(in));
-        long bucket = in.readLong();
-        long eventTime = in.readLong();
-        long hold = in.readLong();
-        KeyState keyState = KeyState.fromEncoded(KeyState.readBytes(in), bucket, eventTime, hold);
-        keys = keys.updated(key, keyState);
+        KeyState keyState = KeyState.fromStored(KeyState.readBytes(in));
+        keys = keys.updated(key, keyState.stored());
         bytes += bytesOf(key, keyState);
-        processing = processing.with(key, bucket);
-        event = event.with(key, eventTime);
-        holds = holds.with(key, hold);
+        processing = processing.with(key, keyState.processingBucket());
+        event = event.with(key, keyState.eventTime());
+        holds = holds.with(keyState.hold());
       }
       state = new PartitionState(keys, processing, event, holds, inputWatermark, bytes);
     }

@@ -133,7 +133,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     final Instant nextWatermark;
     final DoFnInvoker<KV<K, V>, OutputT> invoker;
     final DoFnRunner<KV<K, V>, OutputT> runner;
-    final Coder<TimerData> timerCoder = TimerInternals.TimerDataCoderV2.of(step.windowCoder);
+    final Coder<TimerData> timerCoder = new StoredTimerCoder(step.windowCoder);
     final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
     @Nullable SparkStateInternals<K> currentState;
     @Nullable KeyTimers currentTimers;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.List;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
-import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -20,7 +19,7 @@ class KeyTimersTest {
   private static final StateNamespace GLOBAL =
       StateNamespaces.window(GlobalWindow.Coder.INSTANCE, GlobalWindow.INSTANCE);
   private static final Coder<TimerData> CODER =
-      TimerInternals.TimerDataCoderV2.of(GlobalWindow.Coder.INSTANCE);
+      new StoredTimerCoder(GlobalWindow.Coder.INSTANCE);
   private static final Instant BATCH = new Instant(10_000);
 
   private static void set(KeyTimers timers, String id, long at) {

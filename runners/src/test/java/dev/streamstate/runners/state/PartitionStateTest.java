@@ -131,6 +131,19 @@ class PartitionStateTest {
         "at the end of time only processing-time timers are left, and an ended stream does not wait for them");
   }
 
+  /** Holds are counted per time, not filed per key: two keys at one time hold until both go. */
+  @Test
+  void keysHoldingAtOneTimeHoldUntilTheLastOfThemMoves() throws Exception {
+    PartitionState state = after(PartitionState.EMPTY, 10_000, A, heldAt(5_000), 9_000);
+    state = after(state, 11_000, B, heldAt(5_000), 9_000);
+    state = after(state, 12_000, A, heldAt(7_000), 9_000);
+    assertEquals(5_000, state.outputWatermark());
+    assertEquals(5_000, roundTrip(state).outputWatermark());
+    state = after(state, 13_000, B, null, 9_000);
+    assertEquals(7_000, state.outputWatermark());
+    assertEquals(7_000, roundTrip(state).outputWatermark());
+  }
+
   private static KeyState heldAt(long millis) {
     return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, TimeIndex.NONE, millis);
   }
