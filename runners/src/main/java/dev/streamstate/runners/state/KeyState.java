@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
+import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
 
 /**
@@ -132,8 +134,8 @@ final class KeyState {
         timeSize(processingBucket)
             + timeSize(eventTime)
             + timeSize(hold)
-            + varIntSize(cells.size())
-            + varIntSize(timers.size());
+            + VarInt.getLength(cells.size())
+            + VarInt.getLength(timers.size());
     int name = 0;
     for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
       names[name] = cell.getRowKey().getBytes(StandardCharsets.UTF_8);
@@ -163,12 +165,7 @@ final class KeyState {
   }
 
   private static int sizeOf(byte[] bytes) {
-    return varIntSize(bytes.length) + bytes.length;
-  }
-
-  /** Bytes of {@code value} as an unsigned varint: seven bits a byte, low bits first. */
-  private static int varIntSize(long value) {
-    return (63 - Long.numberOfLeadingZeros(value)) / 7 + 1;
+    return VarInt.getLength(bytes.length) + bytes.length;
   }
 
   /**
@@ -176,11 +173,21 @@ final class KeyState {
    * in), any other as its zigzag form plus one.
    */
   private static long timeCode(long time) {
-    return time == TimeIndex.NONE ? 0 : ((time << 1) ^ (time >> 63)) + 1;
+    return time == TimeIndex.NONE ? 0 : zigzag(time) + 1;
   }
 
   private static int timeSize(long time) {
-    return varIntSize(timeCode(time));
+    return VarInt.getLength(timeCode(time));
+  }
+
+  /** Small magnitudes of either sign in few varint bytes: 0 in one, -1 in one, 1 in one. */
+  static long zigzag(long value) {
+    return (value << 1) ^ (value >> 63);
+  }
+
+  /** Undoes {@link #zigzag}. */
+  static long unzigzag(long value) {
+    return (value >>> 1) ^ -(value & 1);
   }
 
   /** Writes into an array of the size {@link #encode} computed. */
@@ -245,8 +252,7 @@ final class KeyState {
       if (code == 0) {
         return TimeIndex.NONE;
       }
-      long zigzag = code - 1;
-      return (zigzag >>> 1) ^ -(zigzag & 1);
+      return unzigzag(code - 1);
     }
 
     String readString() {

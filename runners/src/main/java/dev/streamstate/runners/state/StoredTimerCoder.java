@@ -38,8 +38,8 @@ final class StoredTimerCoder extends CustomCoder<TimerData> {
     STRINGS.encode(timer.getTimerFamilyId(), out);
     STRINGS.encode(timer.getNamespace().stringKey(), out);
     long time = timer.getTimestamp().getMillis();
-    VarInt.encode(zigzag(time), out);
-    VarInt.encode(zigzag(timer.getOutputTimestamp().getMillis() - time), out);
+    VarInt.encode(KeyState.zigzag(time), out);
+    VarInt.encode(KeyState.zigzag(timer.getOutputTimestamp().getMillis() - time), out);
     out.write(timer.getDomain().ordinal());
   }
 
@@ -48,8 +48,8 @@ final class StoredTimerCoder extends CustomCoder<TimerData> {
     String id = STRINGS.decode(in);
     String family = STRINGS.decode(in);
     String namespace = STRINGS.decode(in);
-    long time = unzigzag(VarInt.decodeLong(in));
-    long output = time + unzigzag(VarInt.decodeLong(in));
+    long time = KeyState.unzigzag(VarInt.decodeLong(in));
+    long output = time + KeyState.unzigzag(VarInt.decodeLong(in));
     int domain = in.read();
     if (domain < 0 || domain >= DOMAINS.length) {
       throw new CoderException("not a stored timer: time domain " + domain);
@@ -65,13 +65,4 @@ final class StoredTimerCoder extends CustomCoder<TimerData> {
 
   @Override
   public void verifyDeterministic() {}
-
-  /** Small magnitudes of either sign in few bytes: a difference of 0 in one. */
-  private static long zigzag(long value) {
-    return (value << 1) ^ (value >> 63);
-  }
-
-  private static long unzigzag(long value) {
-    return (value >>> 1) ^ -(value & 1);
-  }
 }
