@@ -20,6 +20,7 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.kafka010.ConsumerStrategies;
 import org.apache.spark.streaming.kafka010.KafkaUtils;
 import org.apache.spark.streaming.kafka010.LocationStrategies;
+import org.joda.time.Duration;
 
 /**
  * Running word counts read from a {@link KafkaBacklog} topic at a capped rate, the workload's
@@ -53,6 +54,9 @@ final class KafkaRunningCounts {
                       .withKeyDeserializer(ByteArrayDeserializer.class)
                       .withValueDeserializer(ByteArrayDeserializer.class)
                       .withConsumerConfigUpdates(KafkaBacklog.consumer(bootstrapServers))
+                      // Stamped with the records' create time, as the pipelines' Kafka source is:
+                      // read time would make our runner keep Beam's read (see UnboundedReadEvaluator).
+                      .withCreateTime(Duration.ZERO)
                       .withoutMetadata())
               .apply("MessageValues", Values.create())
               .setCoder(ByteArrayCoder.of())

@@ -19,7 +19,6 @@ import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.runners.spark.metrics.MetricsContainerStepMapAccumulator;
-import org.apache.beam.runners.spark.stateful.SparkStateInternals;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.InstantCoder;
@@ -163,8 +162,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                 MetricName.named(
                     GroupAlsoByWindowsAggregators.class,
                     GroupAlsoByWindowsAggregators.DROPPED_DUE_TO_LATENESS_COUNTER));
-    final Coder<TimerData> timerCoder =
-        new StoredTimerCoder(step.windowingStrategy.getWindowFn().windowCoder());
+    final NamespaceKeys namespaces = new NamespaceKeys(step.windowingStrategy.getWindowFn().windowCoder());
+    final Coder<TimerData> timerCoder = new StoredTimerCoder(namespaces);
     final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
 
     Keys(
@@ -193,7 +192,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
               key,
               step.windowingStrategy,
               trigger,
-              SparkStateInternals.forKeyAndState(key, cells),
+              namespaces.stateInternals(key, cells),
               timers,
               this,
               new UnsupportedSideInputReader("GroupAlsoByWindow"),

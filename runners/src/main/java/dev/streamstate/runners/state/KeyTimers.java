@@ -30,7 +30,7 @@ import org.joda.time.Instant;
  */
 final class KeyTimers implements TimerInternals {
 
-  private final Map<List<String>, TimerData> timers = new LinkedHashMap<>();
+  private final Map<List<Object>, TimerData> timers = new LinkedHashMap<>();
   private final Instant batchTime;
   private final Instant nextWatermark;
   private Instant inputWatermark;
@@ -149,11 +149,15 @@ final class KeyTimers implements TimerInternals {
     return next;
   }
 
-  private static List<String> idOf(StateNamespace namespace, String timerId, String familyId) {
-    return List.of(namespace.stringKey(), timerId, familyId);
+  /**
+   * A timer's identity: the namespace itself, whose equality is its window's, rather than its
+   * string key, which Beam's window namespace encodes anew on every call.
+   */
+  private static List<Object> idOf(StateNamespace namespace, String timerId, String familyId) {
+    return List.of(namespace, timerId, familyId);
   }
 
-  private static List<String> idOf(TimerData timer) {
+  private static List<Object> idOf(TimerData timer) {
     return idOf(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
   }
 

@@ -18,7 +18,6 @@ import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.runners.spark.coders.CoderHelpers;
 import org.apache.beam.runners.spark.metrics.MetricsContainerStepMapAccumulator;
-import org.apache.beam.runners.spark.stateful.SparkStateInternals;
 import org.apache.beam.runners.spark.translation.DoFnRunnerWithMetrics;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.runners.spark.util.SideInputBroadcast;
@@ -133,9 +132,10 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     final Instant nextWatermark;
     final DoFnInvoker<KV<K, V>, OutputT> invoker;
     final DoFnRunner<KV<K, V>, OutputT> runner;
-    final Coder<TimerData> timerCoder = new StoredTimerCoder(step.windowCoder);
+    final NamespaceKeys namespaces = new NamespaceKeys(step.windowCoder);
+    final Coder<TimerData> timerCoder = new StoredTimerCoder(namespaces);
     final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
-    @Nullable SparkStateInternals<K> currentState;
+    @Nullable StateInternals currentState;
     @Nullable KeyTimers currentTimers;
     /** The window collection of the DoFn, acting on the key being processed. */
     final WindowCleanup<KV<K, V>> cleanup =
@@ -181,7 +181,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       K key = KeyedBatch.decode(step.keyCoder, keyBytes.getValue());
       KeyState before = previous.get(keyBytes);
       Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
-      SparkStateInternals<K> state = SparkStateInternals.forKeyAndState(key, cells);
+      StateInternals state = namespaces.stateInternals(key, cells);
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
         timers.addEncoded(before.timers(), timerCoder);

@@ -3,7 +3,6 @@ package dev.streamstate.runners.state;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
@@ -12,6 +11,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.VarInt;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
@@ -27,16 +27,31 @@ final class StoredTimerCoder extends CustomCoder<TimerData> {
   private static final TimeDomain[] DOMAINS = TimeDomain.values();
 
   private final Coder<? extends BoundedWindow> windowCoder;
+  /** Each namespace's key, shared with the state of the task's keys; made again after deserialization. */
+  private transient @Nullable NamespaceKeys namespaces;
 
   StoredTimerCoder(Coder<? extends BoundedWindow> windowCoder) {
     this.windowCoder = windowCoder;
+  }
+
+  /** Timers in the windows of {@code namespaces}, whose keys it works out. */
+  StoredTimerCoder(NamespaceKeys namespaces) {
+    this(namespaces.windowCoder());
+    this.namespaces = namespaces;
+  }
+
+  private NamespaceKeys namespaces() {
+    if (namespaces == null) {
+      namespaces = new NamespaceKeys(windowCoder);
+    }
+    return namespaces;
   }
 
   @Override
   public void encode(TimerData timer, OutputStream out) throws IOException {
     STRINGS.encode(timer.getTimerId(), out);
     STRINGS.encode(timer.getTimerFamilyId(), out);
-    STRINGS.encode(timer.getNamespace().stringKey(), out);
+    STRINGS.encode(namespaces().keyOf(timer.getNamespace()), out);
     long time = timer.getTimestamp().getMillis();
     VarInt.encode(KeyState.zigzag(time), out);
     VarInt.encode(KeyState.zigzag(timer.getOutputTimestamp().getMillis() - time), out);
@@ -57,7 +72,7 @@ final class StoredTimerCoder extends CustomCoder<TimerData> {
     return TimerData.of(
         id,
         family,
-        StateNamespaces.fromString(namespace, windowCoder),
+        namespaces().namespaceOf(namespace),
         new Instant(time),
         new Instant(output),
         DOMAINS[domain]);
