@@ -78,9 +78,6 @@ final class NamespaceKeys {
   }
 
   private Keyed keyed(StateNamespace namespace) {
-    if (namespace instanceof Keyed known) {
-      return known;
-    }
     if (namespace != last) {
       if (keyed.size() >= LIMIT) {
         keyed.clear();
