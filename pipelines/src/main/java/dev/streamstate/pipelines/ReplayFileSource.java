@@ -211,7 +211,11 @@ final class ReplayFileSource extends UnboundedSource<byte[], ReplayFileSource.Po
         return BoundedWindow.TIMESTAMP_MIN_VALUE; // not started
       }
       long next = linesRead < earliestFrom.length ? earliestFrom[(int) linesRead] : NO_TIME;
-      return next == NO_TIME ? BoundedWindow.TIMESTAMP_MAX_VALUE : new Instant(next);
+      if (next != NO_TIME) {
+        return new Instant(next);
+      }
+      // Only malformed lines left, stamped with the latest time: the end comes once they are read.
+      return linesRead < earliestFrom.length - 1 ? new Instant(latest) : BoundedWindow.TIMESTAMP_MAX_VALUE;
     }
 
     @Override

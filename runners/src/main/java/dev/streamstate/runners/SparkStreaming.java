@@ -22,12 +22,14 @@ import scala.Option;
  * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch
  * interval), Spark's metrics (Beam's counters among them) served for Prometheus, and a stop that
  * ends within seconds; a streaming pipeline starts clear of any earlier one's watermarks and
- * source readers in the same JVM.
+ * source readers in the same JVM, and on a local master every stage of a batch reads the same
+ * watermarks ({@link WatermarkBarrier}).
  */
 public final class SparkStreaming {
   private static final double RUNNER_READ_TIME = 0.1;
   private static final double READ_TIME = 0.4;
   private static final String GRACEFUL_STOP_TIMEOUT = "spark.streaming.gracefulStopTimeout";
+  private static final String PLUGINS = "spark.plugins";
   /**
    * The driver's only: an executor starts its metrics system before it has the job's jar (it could
    * not load the servlet, and has no UI to serve it from).
@@ -92,6 +94,14 @@ public final class SparkStreaming {
       // 1.5 batch intervals: a pipeline started within that time of another one's end can be handed
       // that pipeline's reader for its own source.
       forgetSourceReaders();
+    }
+    if (unbounded && spark.getSparkMaster().startsWith("local") && !StreamStateSparkRunner.isOurs(options)) {
+      // Every stage of a batch must read the same watermarks, or a window one GroupByKey fires
+      // reaches the next one as late (WatermarkBarrier). Spark makes its plugins from this property.
+      System.setProperty(PLUGINS, WatermarkBarrier.withThisPlugin(System.getProperty(PLUGINS)));
+      WatermarkBarrier.arm();
+    } else {
+      WatermarkBarrier.disarm();
     }
     if (unbounded && spark.getReadTimePercentage() == RUNNER_READ_TIME) {
       // The runner reads a batch's records for 10 % of the interval (at least 200 ms), through a
