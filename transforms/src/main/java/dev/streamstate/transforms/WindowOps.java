@@ -1,6 +1,7 @@
 package dev.streamstate.transforms;
 
 import java.math.BigDecimal;
+import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.BigDecimalCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -17,6 +18,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * (sum per key). Numbers are exact decimals; unparsable lines go to the dead letters.
  */
 public final class WindowOps {
+  /** Compiled once: {@code String.split} with a regular expression compiles it on every call. */
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private WindowOps() {}
 
   /** How many elements fall in each window (windows without elements produce nothing). */
@@ -99,7 +103,7 @@ public final class WindowOps {
   }
 
   static KV<String, BigDecimal> parseKeyValue(String line) {
-    String[] fields = line.trim().split("\\s+");
+    String[] fields = WHITESPACE.split(line.trim());
     if (fields.length != 2 || fields[0].isEmpty()) {
       throw new IllegalArgumentException("expected '<key> <number>', got " + fields.length + " fields");
     }
