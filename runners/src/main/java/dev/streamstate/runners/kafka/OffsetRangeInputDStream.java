@@ -1,5 +1,6 @@
 package dev.streamstate.runners.kafka;
 
+import dev.streamstate.runners.BatchProgress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.dstream.InputDStream;
+import org.apache.spark.streaming.scheduler.StreamInputInfo;
 import org.apache.spark.streaming.scheduler.StreamingListener;
 import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
 import org.slf4j.Logger;
@@ -38,8 +40,9 @@ import scala.Option;
  * checkpoint with this stream, so a batch recomputed after a crash reads the records it read
  * before: no source state to checkpoint, and none of the runner's per-batch reader checkpoints.
  *
- * <p>Each batch's RDD holds one {@link RangeRead} per partition and is cached: {@link ReadReport}
- * reads it first, for the watermarks, and the pipeline reads the same records from the cache.
+ * <p>Each batch's RDD holds one {@link RangeRead} per partition and is cached: {@link ReadReport},
+ * the batch's first job, reads it for the watermarks, and the pipeline reads the same records from
+ * the cache. Making a batch runs no job (see {@link ReadReport} for why).
  * With {@code commitOffsetsInFinalize()} the group's offsets are committed once a batch completes.
  */
 final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
@@ -58,13 +61,8 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private final long readTimeoutMillis;
   /** The ranges of the batches made recently, by batch time. */
   private final TreeMap<Long, List<OffsetRange>> made = new TreeMap<>();
-  /**
-   * The records the topic held past the latest batch's ranges when they were fixed (its lag), and
-   * that batch's time; not kept in the checkpoint, a recomputed batch has none.
-   */
-  private transient long lag = -1;
-
-  private transient long lagTime;
+  /** The read's name in the pipeline, in what each batch reports to Spark's input tracker. */
+  private final String name;
   /** Each split's next offset and watermark, after the latest batch made and read. */
   private long[] next;
   private final HashMap<Integer, Long> watermarks = new HashMap<>();
@@ -79,10 +77,12 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   OffsetRangeInputDStream(
       org.apache.spark.streaming.StreamingContext context,
       UnboundedSource<T, KafkaCheckpointMark> source,
-      SerializablePipelineOptions options) {
+      SerializablePipelineOptions options,
+      String name) {
     super(context, JavaSparkContext$.MODULE$.fakeClassTag());
     this.source = source;
     this.options = options;
+    this.name = name;
     this.readTimeoutMillis = readTimeoutMillis(KafkaSpec.of(source));
   }
 
@@ -121,6 +121,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     listen();
     long time = validTime.milliseconds();
     List<OffsetRange> ranges = made.get(time);
+    long lag = -1;
     if (ranges == null) {
       if (!made.isEmpty() && time <= made.lastKey()) {
         // Reading the partitions' ends now would give the batch other records than it had.
@@ -128,8 +129,9 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
             "the offset ranges of the batch at " + validTime + " are no longer known (ranges are kept from "
                 + new Time(made.firstKey()) + "): it cannot be recomputed as it ran");
       }
-      ranges = nextRanges();
-      lagTime = time;
+      Fixed next = nextRanges();
+      ranges = next.ranges();
+      lag = next.lag();
       made.put(time, ranges);
       // Recovery recomputes, from their ranges, the batches not yet completed and those back to the
       // last state checkpoint Spark restores. The graph's remember duration (twice the longest
@@ -150,7 +152,28 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       cached = new HashMap<>();
     }
     cached.put(time, reads);
+    report(validTime, ranges, lag);
     return Option.apply(reads.rdd());
+  }
+
+  /**
+   * Tells Spark's input tracker what the batch reads (the UI's input rate, the batch's record
+   * count): the size of its ranges, as Spark's direct Kafka stream counts, known without reading
+   * them; and the topic's {@code lag} past them where the ranges were fixed just now (-1 for a
+   * recomputed batch).
+   */
+  private void report(Time validTime, List<OffsetRange> ranges, long lag) {
+    long records = 0;
+    for (OffsetRange range : ranges) {
+      records += range.size();
+    }
+    scala.collection.immutable.Map<String, Object> description =
+        new scala.collection.immutable.Map.Map1<>(
+            StreamInputInfo.METADATA_KEY_DESCRIPTION(), "Read offsets " + ranges + " from " + name);
+    if (lag >= 0) {
+      description = description.updated(BatchProgress.LAG, lag);
+    }
+    ssc().scheduler().inputInfoTracker().reportInfo(validTime, new StreamInputInfo(id(), records, description));
   }
 
   /** Called by {@link ReadReport} once a batch's ranges are read: where each partition's watermark stands. */
@@ -160,16 +183,14 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     }
   }
 
-  /** The batch's lag, if it is the latest batch made afresh here; -1 otherwise. */
-  synchronized long lagOf(long batchTime) {
-    return batchTime == lagTime ? lag : -1;
-  }
-
   synchronized List<OffsetRange> rangesOf(long batchTime) {
     return made.get(batchTime);
   }
 
-  private List<OffsetRange> nextRanges() {
+  /** A new batch's ranges, and the records the topic held past them when they were fixed. */
+  private record Fixed(List<OffsetRange> ranges, long lag) {}
+
+  private Fixed nextRanges() {
     if (splits == null) {
       splits = splitPerPartition();
       partitions = new ArrayList<>(splits.size());
@@ -180,7 +201,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     }
     Map<TopicPartition, Long> ends = consumer().endOffsets(partitions);
     long cap = perPartitionCap();
-    long behind = 0;
+    long lag = 0;
     List<OffsetRange> ranges = new ArrayList<>(splits.size());
     for (int split = 0; split < splits.size(); split++) {
       TopicPartition partition = partitions.get(split);
@@ -192,10 +213,9 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       long watermark = watermarks.getOrDefault(split, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
       ranges.add(new OffsetRange(split, partition.topic(), partition.partition(), from, until, watermark));
       next[split] = until;
-      behind += Math.max(0, ends.get(partition) - until);
+      lag += Math.max(0, ends.get(partition) - until);
     }
-    lag = behind;
-    return ranges;
+    return new Fixed(ranges, lag);
   }
 
   private ArrayList<UnboundedSource<T, KafkaCheckpointMark>> splitPerPartition() {

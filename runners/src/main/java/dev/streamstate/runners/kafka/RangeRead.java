@@ -11,10 +11,10 @@ import org.apache.beam.sdk.values.WindowedValue;
 record RangeRead<T>(OffsetRange range, List<WindowedValue<T>> records, long watermarkMillis)
     implements Serializable {
 
-  /** The driver's view of it: how many records, and the watermarks before and after. */
+  /** The driver's view of it: the partition's watermarks before and after. */
   Summary summary() {
-    return new Summary(records.size(), range.watermarkMillis(), watermarkMillis);
+    return new Summary(range.watermarkMillis(), watermarkMillis);
   }
 
-  record Summary(long records, long watermarkBefore, long watermarkAfter) implements Serializable {}
+  record Summary(long watermarkBefore, long watermarkAfter) implements Serializable {}
 }

@@ -1,81 +1,51 @@
 package dev.streamstate.runners.kafka;
 
-import dev.streamstate.runners.BatchProgress;
 import java.util.List;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder.SparkWatermarks;
-import org.apache.spark.api.java.JavaSparkContext$;
-import org.apache.spark.rdd.RDD;
-import org.apache.spark.streaming.Duration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.streaming.Time;
-import org.apache.spark.streaming.dstream.DStream;
-import org.apache.spark.streaming.scheduler.StreamInputInfo;
 import org.joda.time.Instant;
-import scala.Option;
-import scala.runtime.BoxedUnit;
 
 /**
- * Reads each batch's ranges when the batch is made, as the Spark runner does for its own reads, and
- * reports them: the source's watermarks to the runner's watermark holder, under the input stream's
- * id, where stages find them; and the record count to Spark's input tracker (the UI's input rate).
+ * The first output operation of each batch that reads Kafka by offset ranges: reads the batch's
+ * ranges (into the cache the pipeline then reads from) and reports where the source's watermark
+ * stands after them, to the runner's watermark holder under the input stream's id, where stages
+ * find it once the batch completes.
+ *
+ * <p>A job of the batch, not of the batch's making: Spark makes batches, and writes the job's
+ * checkpoints, on one thread. A job run there waits for the running batch's tasks, so while the
+ * driver is behind (catching up after a restart) every batch made would wait for one run, the
+ * thread would fall many batches behind, and the checkpoints it wrote would carry a batch time
+ * older than the state they hold, from which a restart cannot recompute. The record count, which
+ * Spark needs when the batch is made, comes from the ranges ({@link OffsetRangeInputDStream}).
  *
  * <p>The source's watermark is the <em>slowest</em> partition's, the way KafkaIO's reader combines
  * the partitions it reads (the runner's own read takes the fastest split's, so a lagging
- * partition's records can arrive late). Registered as an output stream so that it runs for every
- * batch, before the pipeline's outputs, and produces no job of its own.
+ * partition's records can arrive late).
  */
-final class ReadReport<T> extends DStream<BoxedUnit> {
+final class ReadReport<T> implements VoidFunction2<JavaRDD<RangeRead<T>>, Time> {
   private static final long serialVersionUID = 1L;
 
   private final OffsetRangeInputDStream<T> input;
-  private final String name;
 
-  ReadReport(OffsetRangeInputDStream<T> input, String name) {
-    super(input.ssc(), JavaSparkContext$.MODULE$.fakeClassTag());
+  ReadReport(OffsetRangeInputDStream<T> input) {
     this.input = input;
-    this.name = name;
   }
 
   @Override
-  public Duration slideDuration() {
-    return input.slideDuration();
-  }
-
-  @Override
-  public scala.collection.immutable.List<DStream<?>> dependencies() {
-    return scala.collection.immutable.List$.MODULE$.<DStream<?>>empty().$colon$colon(input);
-  }
-
-  @Override
-  public Option<RDD<BoxedUnit>> compute(Time validTime) {
-    Option<RDD<RangeRead<T>>> reads = input.getOrCompute(validTime);
-    if (reads.isEmpty()) {
-      return Option.empty();
-    }
-    List<RangeRead.Summary> summaries = reads.get().toJavaRDD().map(RangeRead::summary).collect();
-    List<OffsetRange> ranges = input.rangesOf(validTime.milliseconds());
-    input.read(summaries, ranges);
-    long count = 0;
+  public void call(JavaRDD<RangeRead<T>> reads, Time time) {
+    List<RangeRead.Summary> summaries = reads.map(RangeRead::summary).collect();
+    input.read(summaries, input.rangesOf(time.milliseconds()));
     long before = Long.MAX_VALUE;
     long after = Long.MAX_VALUE;
     for (RangeRead.Summary summary : summaries) {
-      count += summary.records();
       before = Math.min(before, summary.watermarkBefore());
       // A partition's watermark never goes back, even from a reader opened anew.
       after = Math.min(after, Math.max(summary.watermarkBefore(), summary.watermarkAfter()));
     }
-    SparkWatermarks watermarks =
-        new SparkWatermarks(new Instant(before), new Instant(after), new Instant(validTime.milliseconds()));
-    GlobalWatermarkHolder.add(input.id(), watermarks);
-    scala.collection.immutable.Map<String, Object> description =
-        new scala.collection.immutable.Map.Map1<>(
-            StreamInputInfo.METADATA_KEY_DESCRIPTION(),
-            "Read " + count + " records of " + ranges + " with watermarks " + watermarks + " from " + name);
-    long lag = input.lagOf(validTime.milliseconds());
-    if (lag >= 0) {
-      description = description.updated(BatchProgress.LAG, lag);
-    }
-    ssc().scheduler().inputInfoTracker().reportInfo(validTime, new StreamInputInfo(input.id(), count, description));
-    return Option.empty();
+    GlobalWatermarkHolder.add(
+        input.id(), new SparkWatermarks(new Instant(before), new Instant(after), new Instant(time.milliseconds())));
   }
 }

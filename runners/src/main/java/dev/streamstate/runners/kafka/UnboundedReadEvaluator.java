@@ -55,11 +55,15 @@ public final class UnboundedReadEvaluator<T>
     @SuppressWarnings("unchecked")
     UnboundedSource<T, KafkaCheckpointMark> kafka = (UnboundedSource<T, KafkaCheckpointMark>) source;
     OffsetRangeInputDStream<T> input =
-        new OffsetRangeInputDStream<>(context.getStreamingContext().ssc(), kafka, context.getSerializableOptions());
-    new ReadReport<>(input, context.getCurrentTransform().getFullName()).register();
-    JavaDStream<WindowedValue<T>> records =
-        JavaDStream.fromDStream(input, JavaSparkContext$.MODULE$.<RangeRead<T>>fakeClassTag())
-            .flatMap(read -> read.records().iterator());
+        new OffsetRangeInputDStream<>(
+            context.getStreamingContext().ssc(),
+            kafka,
+            context.getSerializableOptions(),
+            context.getCurrentTransform().getFullName());
+    JavaDStream<RangeRead<T>> reads = JavaDStream.fromDStream(input, JavaSparkContext$.MODULE$.fakeClassTag());
+    // Registered before the pipeline's outputs: the batch's first job.
+    reads.foreachRDD(new ReadReport<>(input));
+    JavaDStream<WindowedValue<T>> records = reads.flatMap(read -> read.records().iterator());
     context.putDataset(transform, new UnboundedDataset<>(records, List.of(input.id())));
   }
 
