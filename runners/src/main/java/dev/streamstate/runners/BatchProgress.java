@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder.SparkWatermarks;
@@ -39,6 +40,8 @@ public final class BatchProgress implements StreamingListener {
   public static final String LAG = "streamstate.lag";
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchProgress.class);
+  /** How long {@link #attach} waits for the job's context: a restart's rescheduling can take minutes. */
+  private static final long ACTIVE_WITHIN_NANOS = TimeUnit.MINUTES.toNanos(10);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
   private final String pipeline;
@@ -53,20 +56,43 @@ public final class BatchProgress implements StreamingListener {
   }
 
   /**
-   * Logs where the running job's Spark UI and Prometheus metrics are, and from now on a line per
+   * Logs where the running job's Spark UI and Prometheus metrics are, and from then on a line per
    * batch; {@code counters} are the job's counters by name, each line saying what the batch added.
+   *
+   * <p>Once the job's streaming context is active: the runner starts it on a thread of its own, and
+   * a job restarted from its checkpoint becomes active only once the batches it missed are
+   * scheduled again, which can take a while: those are the batches an operator watches.
    */
   public static void attach(String pipeline, long batchMillis, Supplier<Map<String, Long>> counters) {
-    Option<StreamingContext> active = StreamingContext.getActive();
-    if (active.isEmpty()) {
-      return;
-    }
-    Option<String> ui = active.get().sparkContext().uiWebUrl();
+    Thread waiting =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + ACTIVE_WITHIN_NANOS;
+              while (StreamingContext.getActive().isEmpty() && System.nanoTime() < deadline) {
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              Option<StreamingContext> active = StreamingContext.getActive();
+              if (active.isDefined()) {
+                attach(active.get(), pipeline, batchMillis, counters);
+              }
+            },
+            pipeline + "-batch-progress");
+    waiting.setDaemon(true);
+    waiting.start();
+  }
+
+  private static void attach(
+      StreamingContext active, String pipeline, long batchMillis, Supplier<Map<String, Long>> counters) {
+    Option<String> ui = active.sparkContext().uiWebUrl();
     if (ui.isDefined()) {
       LOG.info("{}: Spark UI at {}, metrics for Prometheus at {}{}", pipeline, ui.get(), ui.get(), SparkStreaming.PROMETHEUS_PATH);
     }
     if (LOG.isInfoEnabled()) {
-      active.get().addStreamingListener(new BatchProgress(pipeline, batchMillis, counters));
+      active.addStreamingListener(new BatchProgress(pipeline, batchMillis, counters));
     }
   }
 
