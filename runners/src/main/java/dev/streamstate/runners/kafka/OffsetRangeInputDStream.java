@@ -68,6 +68,8 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private final HashMap<Integer, Long> watermarks = new HashMap<>();
   /** The time of the latest batch completed, before which ranges are forgotten. */
   private long completed = Long.MIN_VALUE;
+  /** The time of the latest checkpoint Spark wrote of this stream. */
+  private long checkpointedAt = Long.MAX_VALUE;
 
   /** The cached reads of the batches not yet completed, unpersisted once their batch completes. */
   private transient Map<Long, JavaRDD<?>> cached;
@@ -133,13 +135,18 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       ranges = next.ranges();
       lag = next.lag();
       made.put(time, ranges);
-      // Recovery recomputes, from their ranges, the batches not yet completed and those back to the
-      // last state checkpoint Spark restores. The graph's remember duration (twice the longest
-      // state checkpoint interval) behind the latest completed batch was measured too short: a
-      // restart of the fraud kill -9 test asked for a batch 4 s older. Twice that is kept; the
-      // ranges are a few numbers a batch.
+      // Recovery recomputes, from their ranges, the batches since the checkpoint's time and those
+      // back to the last state checkpoint Spark restores. The graph's remember duration (twice the
+      // longest state checkpoint interval) behind the latest completed batch was measured too
+      // short: a restart of the fraud kill -9 test asked for a batch 4 s older. Twice that is kept,
+      // behind the latest completed batch or the latest checkpoint's time where that is older (see
+      // KeyedStateDStream#updateCheckpointData); the ranges are a few numbers a batch.
       if (completed != Long.MIN_VALUE) {
-        made.headMap(completed - 2 * rememberDuration().milliseconds() - slideDuration().milliseconds()).clear();
+        made.headMap(
+                Math.min(completed, checkpointedAt)
+                    - 2 * rememberDuration().milliseconds()
+                    - slideDuration().milliseconds())
+            .clear();
       }
     }
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(context().sparkContext());
@@ -174,6 +181,13 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       description = description.updated(BatchProgress.LAG, lag);
     }
     ssc().scheduler().inputInfoTracker().reportInfo(validTime, new StreamInputInfo(id(), records, description));
+  }
+
+  /** Notes the time of the checkpoint Spark is about to write: a restart recomputes from there. */
+  @Override
+  public synchronized void updateCheckpointData(Time currentTime) {
+    checkpointedAt = currentTime.milliseconds();
+    super.updateCheckpointData(currentTime);
   }
 
   /** Called by {@link ReadReport} once a batch's ranges are read: where each partition's watermark stands. */

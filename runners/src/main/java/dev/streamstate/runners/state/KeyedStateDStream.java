@@ -57,6 +57,8 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
   private final @Nullable BatchWatermarks sourceWatermarks;
   private final List<KeyedStateDStream> upstream;
   private transient @Nullable KryoSerializer shuffleSerializer;
+  /** The time of the latest checkpoint Spark wrote of this stream, see {@link #updateCheckpointData}. */
+  private long checkpointedAt = Long.MAX_VALUE;
 
   /**
    * A stream whose batches run {@code batch} on {@code partitions} partitions. Its input watermark
@@ -242,14 +244,30 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
    * reads directly take the watermark (the end of time where it reads none, so that only the
    * upstream stages count).
    */
-  private KeyedBatch.Clock clockFor(long batchMillis) {
+  KeyedBatch.Clock clockFor(long batchMillis) {
     if (sourceWatermarks == null) {
       long end = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
       return new KeyedBatch.Clock(batchMillis, end, end);
     }
     Duration remembered = rememberDuration();
     long kept = Math.max(remembered == null ? 0 : remembered.milliseconds(), slideDuration().milliseconds());
-    return sourceWatermarks.clockFor(batchMillis, batchMillis - kept);
+    return sourceWatermarks.clockFor(batchMillis, Math.min(batchMillis, checkpointedAt) - kept);
+  }
+
+  /**
+   * Notes the time of the checkpoint Spark is about to write. A restart recomputes from that time,
+   * back to the state checkpoint before it, so the batches' clocks are kept from there: Spark
+   * stamps a checkpoint with the time of the event it handles, which lags the batches being made
+   * when a job runs while they are made (Beam's own read does), and clocks kept only for the
+   * remember duration behind the newest batch were gone. Recomputed with the watermarks of the
+   * restart instead, a stage fired its windows in later batches than it had, after the state
+   * checkpoint of the stage after it, which counted them twice (the fraud kill -9 test's running
+   * totals, once in a full build).
+   */
+  @Override
+  public void updateCheckpointData(Time currentTime) {
+    checkpointedAt = currentTime.milliseconds();
+    super.updateCheckpointData(currentTime);
   }
 
   /** A partition's state before a batch, with the batch's clock for it. */

@@ -3,12 +3,15 @@ package dev.streamstate.runners.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedList;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
+import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
@@ -16,14 +19,7 @@ import scala.Tuple2;
 class KeyedStateDStreamTest {
   @Test
   void theStateIsCachedAsObjectsAndCheckpointedTenBatchesApart() {
-    SparkConf conf =
-        new SparkConf()
-            .setMaster("local[1]")
-            .setAppName("keyed-state-dstream-test")
-            .set("spark.driver.bindAddress", "127.0.0.1")
-            .set("spark.driver.host", "127.0.0.1")
-            .set("spark.ui.enabled", "false");
-    JavaStreamingContext streaming = new JavaStreamingContext(conf, Durations.seconds(1));
+    JavaStreamingContext streaming = new JavaStreamingContext(conf(), Durations.seconds(1));
     try {
       Queue<JavaRDD<Tuple2<ByteArray, byte[]>>> batches = new LinkedList<>();
       KeyedStateDStream state =
@@ -32,7 +28,7 @@ class KeyedStateDStreamTest {
               2,
               null,
               null,
-              java.util.List.of(),
+              List.of(),
               KeyedStateDStream.checkpointInterval(Durations.seconds(1), null));
       // Kept serialized (Spark's default for a checkpointed stream), every batch would serialize
       // the whole state into the cache and deserialize it again.
@@ -41,6 +37,44 @@ class KeyedStateDStreamTest {
     } finally {
       streaming.stop(true, false);
     }
+  }
+
+  @Test
+  void batchClocksAreKeptBackToTheCheckpointBeingWrittenHoweverFarBehindItIs() {
+    JavaStreamingContext streaming = new JavaStreamingContext(conf(), Durations.seconds(1));
+    try {
+      AtomicLong runner = new AtomicLong();
+      KeyedStateDStream state =
+          new KeyedStateDStream(
+              streaming.queueStream(new LinkedList<JavaRDD<Tuple2<ByteArray, byte[]>>>()).dstream(),
+              2,
+              null,
+              new BatchWatermarks(batchMillis -> new long[] {runner.get(), runner.get()}),
+              List.of(),
+              KeyedStateDStream.checkpointInterval(Durations.seconds(1), null));
+      for (long batch = 1_000; batch <= 40_000; batch += 1_000) {
+        runner.set(batch);
+        state.clockFor(batch);
+        if (batch == 5_000) {
+          // The checkpoint of the batch at 5 s, written while batches up to 40 s are being made.
+          state.updateCheckpointData(new Time(batch));
+        }
+      }
+      // A restart from that checkpoint recomputes the batch at 5 s with its first clock.
+      runner.set(Long.MIN_VALUE / 2);
+      assertEquals(new KeyedBatch.Clock(5_000, 4_000, 5_000), state.clockFor(5_000));
+    } finally {
+      streaming.stop(true, false);
+    }
+  }
+
+  private static SparkConf conf() {
+    return new SparkConf()
+        .setMaster("local[1]")
+        .setAppName("keyed-state-dstream-test")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.ui.enabled", "false");
   }
 
   @Test
