@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 
 /** The sources every pipeline can read, chosen by {@code --source}: one implementation for all. */
 enum Sources {
@@ -160,9 +159,8 @@ enum Sources {
           pipeline
               .apply(
                   "Generate",
-                  GenerateSequence.from(0)
-                      .withRate(options.getEventsPerSecond(), Duration.standardSeconds(1))
-                      .withTimestampFn(index -> Instant.now()))
+                  // Stamped with the time each is made: GenerateSequence's default.
+                  GenerateSequence.from(0).withRate(options.getEventsPerSecond(), Duration.standardSeconds(1)))
               .apply("MakePayloads", MapElements.into(TypeDescriptors.strings()).via(generator::payload));
       return Outputs.of(payloads); // generated records are always readable
     }

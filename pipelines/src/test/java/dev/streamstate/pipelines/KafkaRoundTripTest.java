@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.testing.JobsOutsideBatches;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
 import java.io.IOException;

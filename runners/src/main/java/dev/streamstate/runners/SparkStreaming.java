@@ -120,7 +120,8 @@ public final class SparkStreaming {
       // recovery recomputes from an older checkpoint reads other records than it did: state then
       // counts records whose results were never written. A source stream checkpointed every batch
       // holds each batch's records, so recovery recomputes exactly what ran. Our runner reads Kafka
-      // by fixed offset ranges and sets this for its other sources only (UnboundedReadEvaluator).
+      // by fixed offset ranges and GenerateSequence by the numbers due, and sets this for its
+      // other sources only (UnboundedReadEvaluator).
       spark.setCheckpointDurationMillis(batchInterval.getMillis());
     }
     if (unbounded) {

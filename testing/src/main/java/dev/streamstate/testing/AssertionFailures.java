@@ -21,12 +21,7 @@ public final class AssertionFailures extends SparkListener {
 
   /** Makes every Spark context started from now on in this JVM report its failed assertions here. */
   static void listen() {
-    String listeners = System.getProperty("spark.extraListeners", "");
-    if (!listeners.contains(AssertionFailures.class.getName())) {
-      System.setProperty(
-          "spark.extraListeners",
-          listeners.isEmpty() ? AssertionFailures.class.getName() : listeners + "," + AssertionFailures.class.getName());
-    }
+    ExtraListeners.add(AssertionFailures.class);
   }
 
   static synchronized void clear() {

@@ -1,5 +1,6 @@
 package dev.streamstate.runners.kafka;
 
+import dev.streamstate.runners.counting.CountingRead;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
@@ -16,7 +17,8 @@ import org.apache.spark.streaming.api.java.JavaDStream;
 
 /**
  * Our runner's unbounded reads: KafkaIO's source by offset ranges fixed per batch ({@link
- * OffsetRangeInputDStream}); every other source by the runner's own read. That read takes each
+ * OffsetRangeInputDStream}); {@code GenerateSequence} with a rate by the numbers due by each
+ * batch's time ({@link CountingRead}); every other source by the runner's own read. That read takes each
  * batch's records for a while rather than up to a recorded position, so a batch recomputed from an
  * older checkpoint would read other records: in a job that resumes from its checkpoint, its stream
  * is checkpointed every batch (unless {@code --checkpointDurationMillis} says otherwise), which
@@ -44,6 +46,10 @@ public final class UnboundedReadEvaluator<T>
   @Override
   public void evaluate(SplittableParDo.PrimitiveUnboundedRead<T> transform, EvaluationContext context) {
     UnboundedSource<T, ?> source = transform.getSource();
+    if (CountingRead.takes(source)) {
+      context.putDataset(transform, CountingRead.read(source, context));
+      return;
+    }
     if (!KafkaSpec.isKafka(source) || KafkaSpec.stampsWithReadTime(source)) {
       SparkPipelineOptions options = context.getOptions().as(SparkPipelineOptions.class);
       if (resumable.test(options) && options.getCheckpointDurationMillis() <= 0) {

@@ -18,7 +18,7 @@ import org.apache.beam.sdk.util.construction.PTransformTranslation;
  * TranslationSelector} for ParDo that takes stateful ParDos ({@link
  * IndexedStatefulParDoEvaluator}), one for GroupByKey ({@link IndexedGroupByKeyEvaluator}), one for
  * the combine a GroupByKey did itself ({@link CombinedValuesEvaluator}) and one for unbounded reads
- * ({@link UnboundedReadEvaluator}: Kafka by offset ranges).
+ * ({@link UnboundedReadEvaluator}: Kafka by offset ranges, GenerateSequence by the numbers due).
  *
  * <p>Why reflection: the runner builds its streaming translator inside its own final classes
  * ({@code SparkRunner} and its streaming-context factory hard-code the translator), and keeps the

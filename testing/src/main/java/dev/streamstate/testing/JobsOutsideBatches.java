@@ -1,4 +1,4 @@
-package dev.streamstate.pipelines;
+package dev.streamstate.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,29 +24,23 @@ public final class JobsOutsideBatches extends SparkListener {
    * Runs {@code run} with every Spark context it starts reporting here, and returns where the jobs
    * outside output operations were called from, or throws what {@code run} threw.
    */
-  static List<String> during(ThrowingRunnable run) throws Exception {
-    String listeners = System.getProperty("spark.extraListeners");
+  public static List<String> during(ThrowingRunnable run) throws Exception {
     synchronized (CALLERS) {
       CALLERS.clear();
     }
-    System.setProperty(
-        "spark.extraListeners",
-        listeners == null ? JobsOutsideBatches.class.getName() : listeners + "," + JobsOutsideBatches.class.getName());
+    String before = ExtraListeners.add(JobsOutsideBatches.class);
     try {
       run.run();
     } finally {
-      if (listeners == null) {
-        System.clearProperty("spark.extraListeners");
-      } else {
-        System.setProperty("spark.extraListeners", listeners);
-      }
+      ExtraListeners.restore(before);
     }
     synchronized (CALLERS) {
       return new ArrayList<>(CALLERS);
     }
   }
 
-  interface ThrowingRunnable {
+  /** What {@link #during} runs. */
+  public interface ThrowingRunnable {
     void run() throws Exception;
   }
 
