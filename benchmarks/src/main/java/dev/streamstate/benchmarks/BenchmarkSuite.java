@@ -25,7 +25,7 @@ import org.joda.time.Duration;
  * {@code joinKeys} (sizes for the windowed-join workload, 10000,100000), {@code joinLoad} (keyed
  * records a batch on each of its two streams, 5000), {@code joinWindowSeconds} (10), {@code
  * joinSlideSeconds} (5),
- * {@code rates} (events a second of the throughput workload, 25000,50000,100000,200000), {@code
+ * {@code rates} (events a second of the throughput workload, 25000,50000,100000,150000,200000), {@code
  * throughputBatches} (its measured batches, 15), {@code throughputKeys} (its distinct words,
  * 100000), {@code tests} (direct,spark), {@code testClasses} (regex, .*Test), {@code testClassesDir}
  * (transforms/target/test-classes), {@code only} (workloads to
@@ -61,7 +61,7 @@ public final class BenchmarkSuite {
           Map.entry("joinLoad", "5000"),
           Map.entry("joinWindowSeconds", "10"),
           Map.entry("joinSlideSeconds", "5"),
-          Map.entry("rates", "25000,50000,100000,200000"),
+          Map.entry("rates", "25000,50000,100000,150000,200000"),
           Map.entry("throughputBatches", "15"),
           Map.entry("throughputKeys", "100000"),
           Map.entry("tests", "direct,spark"),

@@ -72,7 +72,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private long checkpointedAt = Long.MAX_VALUE;
 
   /** The cached reads of the batches not yet completed, unpersisted once their batch completes. */
-  private transient Map<Long, JavaRDD<?>> cached;
+  private transient TreeMap<Long, JavaRDD<?>> cached;
   private transient Consumer<?, ?> consumer;
   private transient StreamingListener committer;
 
@@ -156,7 +156,7 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
             .map(new ReadRange<>(uid, splits, options, readTimeoutMillis))
             .cache();
     if (cached == null) {
-      cached = new HashMap<>();
+      cached = new TreeMap<>();
     }
     cached.put(time, reads);
     report(validTime, ranges, lag);
@@ -297,13 +297,19 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     public void onBatchCompleted(StreamingListenerBatchCompleted batch) {
       long time = batch.batchInfo().batchTime().milliseconds();
       List<OffsetRange> ranges;
-      JavaRDD<?> read;
+      List<JavaRDD<?>> done = new ArrayList<>();
       synchronized (OffsetRangeInputDStream.this) {
         completed = Math.max(completed, time);
         ranges = made.get(time);
-        read = cached == null ? null : cached.remove(time);
+        if (cached != null) {
+          // This batch's reads, and those of older batches a restart read only as the lineage of
+          // its first batches, which never complete in this driver.
+          Map<Long, JavaRDD<?>> older = cached.headMap(time, true);
+          done.addAll(older.values());
+          older.clear();
+        }
       }
-      if (read != null) {
+      for (JavaRDD<?> read : done) {
         // Its records have been through the whole batch: held for the stream's remember duration
         // (20 batches with state), a batch's records as objects would fill the heap. A recomputation
         // reads the range again.

@@ -20,7 +20,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.ShuffledRDD;
-import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.storage.StorageLevel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.spark.streaming.Duration;
@@ -56,7 +55,6 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
   private final KeyedBatch batch;
   private final @Nullable BatchWatermarks sourceWatermarks;
   private final List<KeyedStateDStream> upstream;
-  private transient @Nullable KryoSerializer shuffleSerializer;
   /** The time of the latest checkpoint Spark wrote of this stream, see {@link #updateCheckpointData}. */
   private long checkpointedAt = Long.MAX_VALUE;
 
@@ -190,15 +188,13 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
    * serializer (Java serialization unless the user chose otherwise): the pairs hold nothing but
    * arrays of bytes, which Java serialization wrapped in an object header and a class handle each,
    * a tenth of the time per event of the throughput benchmark. Beam's translation keeps Spark's
-   * default, as its own state would not survive Kryo.
+   * default, as its own state would not survive Kryo. The serializer is the JVM's ({@link
+   * SharedKryo}), not one made anew with each task.
    */
   private JavaPairRDD<ByteArray, byte[]> partitioned(JavaPairRDD<ByteArray, byte[]> keyed) {
-    if (shuffleSerializer == null) {
-      shuffleSerializer = new KryoSerializer(context().sparkContext().getConf());
-    }
     ShuffledRDD<ByteArray, byte[], byte[]> shuffled =
         new ShuffledRDD<>(keyed.rdd(), new HashPartitioner(partitions), KEY, BYTES, BYTES);
-    shuffled.setSerializer(shuffleSerializer);
+    shuffled.setSerializer(new SharedKryo());
     return JavaPairRDD.fromRDD(shuffled, KEY, BYTES);
   }
 

@@ -1,12 +1,9 @@
 package dev.streamstate.runners.counting;
 
+import static dev.streamstate.runners.TestAids.copy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.runners.counting.Sequence.Slice;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,15 +103,5 @@ class SequenceTest {
         });
     assertEquals(1, sources.size());
     return sources.get(0);
-  }
-
-  private static Sequence copy(Sequence sequence) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(sequence);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (Sequence) in.readObject();
-    }
   }
 }

@@ -1,11 +1,8 @@
 package dev.streamstate.runners.state;
 
+import static dev.streamstate.runners.TestAids.copy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.spark.util.GlobalWatermarkHolder.SparkWatermarks;
@@ -26,7 +23,7 @@ class BatchWatermarksTest {
     RUNNER.set(50_000);
     assertEquals(new KeyedBatch.Clock(10_000, 49_000, 50_000), watermarks.clockFor(10_000, 0));
 
-    BatchWatermarks restored = roundTrip(watermarks);
+    BatchWatermarks restored = copy(watermarks);
     RUNNER.set(Long.MIN_VALUE / 2);
     assertEquals(new KeyedBatch.Clock(10_000, 49_000, 50_000), restored.clockFor(10_000, 0));
   }
@@ -87,15 +84,5 @@ class BatchWatermarksTest {
     watermarks.clockFor(20_000, 15_000);
     RUNNER.set(90_000);
     assertEquals(new KeyedBatch.Clock(10_000, 89_000, 90_000), watermarks.clockFor(10_000, 0));
-  }
-
-  private static BatchWatermarks roundTrip(BatchWatermarks watermarks) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(watermarks);
-    }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (BatchWatermarks) in.readObject();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.streamstate.runners.state;
 
+import static dev.streamstate.runners.TestAids.localSpark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedList;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.spark.util.ByteArray;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Durations;
@@ -19,7 +19,7 @@ import scala.Tuple2;
 class KeyedStateDStreamTest {
   @Test
   void theStateIsCachedAsObjectsAndCheckpointedTenBatchesApart() {
-    JavaStreamingContext streaming = new JavaStreamingContext(conf(), Durations.seconds(1));
+    JavaStreamingContext streaming = new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.seconds(1));
     try {
       Queue<JavaRDD<Tuple2<ByteArray, byte[]>>> batches = new LinkedList<>();
       KeyedStateDStream state =
@@ -41,7 +41,7 @@ class KeyedStateDStreamTest {
 
   @Test
   void batchClocksAreKeptBackToTheCheckpointBeingWrittenHoweverFarBehindItIs() {
-    JavaStreamingContext streaming = new JavaStreamingContext(conf(), Durations.seconds(1));
+    JavaStreamingContext streaming = new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.seconds(1));
     try {
       AtomicLong runner = new AtomicLong();
       KeyedStateDStream state =
@@ -68,14 +68,6 @@ class KeyedStateDStreamTest {
     }
   }
 
-  private static SparkConf conf() {
-    return new SparkConf()
-        .setMaster("local[1]")
-        .setAppName("keyed-state-dstream-test")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.ui.enabled", "false");
-  }
 
   @Test
   void theStateIsCheckpointedTenBatchesApartOrAsConfiguredWhereThatIsLonger() {
