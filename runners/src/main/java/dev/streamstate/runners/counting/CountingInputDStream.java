@@ -85,8 +85,8 @@ final class CountingInputDStream extends InputDStream<WindowedValue<Long>> {
    * stands before and after the batch at {@code time}: stages find it there once the batch completes.
    */
   synchronized void report(Time time) {
-    Slice batch = sliceOf(time.milliseconds());
     long millis = time.milliseconds();
+    Slice batch = sliceOf(millis);
     Instant before = sequence.watermark(batch.from(), startedAt, millis - slideDuration().milliseconds());
     Instant after = sequence.watermark(batch.until(), startedAt, millis);
     GlobalWatermarkHolder.add(

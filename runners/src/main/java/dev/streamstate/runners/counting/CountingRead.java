@@ -18,22 +18,22 @@ import org.apache.spark.streaming.api.java.JavaDStream;
 public final class CountingRead {
   private CountingRead() {}
 
-  /** Whether this read takes {@code source}: GenerateSequence's, with a rate. */
-  public static boolean takes(UnboundedSource<?, ?> source) {
-    return Sequence.of(source).isPresent();
-  }
-
-  /** {@code source}'s numbers, as the current transform's output. */
-  public static UnboundedDataset<Long> read(UnboundedSource<?, ?> source, EvaluationContext context) {
-    Optional<Sequence> sequence = Sequence.of(source);
-    CountingInputDStream input =
-        new CountingInputDStream(
-            context.getStreamingContext().ssc(),
-            sequence.orElseThrow(() -> new IllegalArgumentException("not a GenerateSequence with a rate: " + source)),
-            context.getCurrentTransform().getFullName());
-    JavaDStream<WindowedValue<Long>> numbers = JavaDStream.fromDStream(input, JavaSparkContext$.MODULE$.fakeClassTag());
-    // Registered before the pipeline's outputs: the batch's first output operation.
-    numbers.foreachRDD((rdd, time) -> input.report(time));
-    return new UnboundedDataset<>(numbers, List.of(input.id()));
+  /**
+   * {@code source}'s numbers, as the current transform's output, if {@code source} is
+   * GenerateSequence's with a rate; empty for any other source.
+   */
+  public static Optional<UnboundedDataset<Long>> read(UnboundedSource<?, ?> source, EvaluationContext context) {
+    return Sequence.of(source)
+        .map(
+            sequence -> {
+              CountingInputDStream input =
+                  new CountingInputDStream(
+                      context.getStreamingContext().ssc(), sequence, context.getCurrentTransform().getFullName());
+              JavaDStream<WindowedValue<Long>> numbers =
+                  JavaDStream.fromDStream(input, JavaSparkContext$.MODULE$.fakeClassTag());
+              // Registered before the pipeline's outputs: the batch's first output operation.
+              numbers.foreachRDD((rdd, time) -> input.report(time));
+              return new UnboundedDataset<>(numbers, List.of(input.id()));
+            });
   }
 }

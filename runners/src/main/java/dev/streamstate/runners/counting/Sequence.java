@@ -26,7 +26,12 @@ import org.joda.time.Instant;
  * read here. If a Beam upgrade changes them, this fails at translation with one line saying so.
  */
 record Sequence(
-    long start, long stride, long elementsPerPeriod, long periodMillis, SerializableFunction<Long, Instant> timestampFn)
+    long start,
+    long stride,
+    long elementsPerPeriod,
+    long periodMillis,
+    SerializableFunction<Long, Instant> timestampFn,
+    boolean stampedWhenDue)
     implements Serializable {
 
   private static final String SOURCE = "org.apache.beam.sdk.io.CountingSource$UnboundedCountingSource";
@@ -58,6 +63,11 @@ record Sequence(
               + " dev.streamstate.runners.counting",
           e);
     }
+  }
+
+  /** A sequence stamped when due where {@code timestampFn} is Beam's default, the time a number is read. */
+  Sequence(long start, long stride, long elementsPerPeriod, long periodMillis, SerializableFunction<Long, Instant> timestampFn) {
+    this(start, stride, elementsPerPeriod, periodMillis, timestampFn, timestampFn.getClass().getName().equals(READ_TIME));
   }
 
   private static Object field(Object source, String name) throws ReflectiveOperationException {
@@ -110,7 +120,7 @@ record Sequence(
 
   /** The timestamp of the {@code index}-th number of a read started at {@code startedAt}. */
   Instant timestamp(long index, long startedAt) {
-    return stampedWhenDue() ? new Instant(startedAt + dueMillis(index)) : timestampFn.apply(number(index));
+    return stampedWhenDue ? new Instant(startedAt + dueMillis(index)) : timestampFn.apply(number(index));
   }
 
   /**
@@ -119,11 +129,7 @@ record Sequence(
    * Beam's reader reports it, or for numbers stamped when due the batch's time.
    */
   Instant watermark(long count, long startedAt, long batchMillis) {
-    return stampedWhenDue() ? new Instant(batchMillis) : timestampFn.apply(number(count - 1));
-  }
-
-  private boolean stampedWhenDue() {
-    return timestampFn.getClass().getName().equals(READ_TIME);
+    return stampedWhenDue ? new Instant(batchMillis) : timestampFn.apply(number(count - 1));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.streamstate.runners.kafka;
 
 import dev.streamstate.runners.counting.CountingRead;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.translation.EvaluationContext;
@@ -46,8 +47,9 @@ public final class UnboundedReadEvaluator<T>
   @Override
   public void evaluate(SplittableParDo.PrimitiveUnboundedRead<T> transform, EvaluationContext context) {
     UnboundedSource<T, ?> source = transform.getSource();
-    if (CountingRead.takes(source)) {
-      context.putDataset(transform, CountingRead.read(source, context));
+    Optional<UnboundedDataset<Long>> numbers = CountingRead.read(source, context);
+    if (numbers.isPresent()) {
+      context.putDataset(transform, numbers.get());
       return;
     }
     if (!KafkaSpec.isKafka(source) || KafkaSpec.stampsWithReadTime(source)) {
