@@ -1,5 +1,6 @@
 package dev.streamstate.benchmarks;
 
+import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.EventTimeWindows;
 import dev.streamstate.transforms.Metered;
 import dev.streamstate.transforms.WordCounts;
@@ -49,7 +50,7 @@ final class BeamSlidingCounts {
     Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
     pipeline
         .apply("Words", Read.from(new WorkloadSource(workload)))
-        .apply("CountWords", WordCounts.in(EventTimeWindows.sliding(size, slide)))
+        .apply("CountWords", WordCounts.in(windows(runner, size, slide)))
         .apply("WindowStats", ParDo.of(new WindowStatsFn()));
     PipelineResult result = pipeline.run();
     // A window comes out once the watermark has passed its end: wait for the last full ones.
@@ -57,6 +58,12 @@ final class BeamSlidingCounts {
     Map<Long, WindowStats> windows = windows(result);
     result.cancel();
     return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, windows);
+  }
+
+  /** The pipeline's windows: with their slide sums in a ring per key where the runner has event-time timers. */
+  private static EventTimeWindows windows(Class<? extends PipelineRunner<?>> runner, Duration size, Duration slide) {
+    EventTimeWindows windows = EventTimeWindows.sliding(size, slide);
+    return SparkStreaming.hasEventTimeTimers(runner) ? windows.withEventTimeTimers() : windows;
   }
 
   private static Map<Long, WindowStats> windows(PipelineResult result) {

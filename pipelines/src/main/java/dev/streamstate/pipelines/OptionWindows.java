@@ -1,5 +1,6 @@
 package dev.streamstate.pipelines;
 
+import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.EventTimeWindows;
 import org.joda.time.Duration;
 
@@ -13,15 +14,20 @@ final class OptionWindows {
         .withAllowedLateness(allowedLateness(options));
   }
 
-  /** Sliding windows of {@code --windowSeconds} every {@code --slideSeconds}. */
+  /**
+   * Sliding windows of {@code --windowSeconds} every {@code --slideSeconds}; their sums kept per
+   * slide in a ring per key where the runner has event-time timers.
+   */
   static EventTimeWindows sliding(WindowOptions options) {
     Duration size = Seconds.positive("windowSeconds", options.getWindowSeconds());
     Duration slide = Seconds.positive("slideSeconds", options.getSlideSeconds());
+    EventTimeWindows windows;
     try {
-      return EventTimeWindows.sliding(size, slide).withAllowedLateness(allowedLateness(options));
+      windows = EventTimeWindows.sliding(size, slide).withAllowedLateness(allowedLateness(options));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--windowSeconds and --slideSeconds: " + e.getMessage());
     }
+    return SparkStreaming.hasEventTimeTimers(options) ? windows.withEventTimeTimers() : windows;
   }
 
   private static Duration allowedLateness(StreamStateOptions options) {

@@ -66,7 +66,11 @@ public final class SparkStreaming {
    * (apache/beam#23129). Ours and the DirectRunner have them.
    */
   public static boolean hasEventTimeTimers(PipelineOptions options) {
-    Class<? extends PipelineRunner<?>> runner = options.getRunner();
+    return hasEventTimeTimers(options.getRunner());
+  }
+
+  /** Whether {@code runner} fires event-time timers in streaming (see above). */
+  public static boolean hasEventTimeTimers(Class<? extends PipelineRunner<?>> runner) {
     return !SparkRunner.class.isAssignableFrom(runner) && !TestSparkRunner.class.isAssignableFrom(runner);
   }
 

@@ -1,6 +1,9 @@
 package dev.streamstate.transforms;
 
 import java.io.Serializable;
+import java.util.Collection;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -10,9 +13,11 @@ import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.NonMergingWindowFn;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.transforms.windowing.WindowMappingFn;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -32,8 +37,9 @@ public final class EventTimeWindows implements Serializable {
   private final Duration size;
   private final Duration period;
   private final Duration allowedLateness;
+  private final boolean eventTimeTimers;
 
-  private EventTimeWindows(Duration size, Duration period, Duration allowedLateness) {
+  private EventTimeWindows(Duration size, Duration period, Duration allowedLateness, boolean eventTimeTimers) {
     if (!size.isLongerThan(Duration.ZERO) || !period.isLongerThan(Duration.ZERO)) {
       throw new IllegalArgumentException("window size and slide must be positive");
     }
@@ -43,11 +49,12 @@ public final class EventTimeWindows implements Serializable {
     this.size = size;
     this.period = period;
     this.allowedLateness = allowedLateness;
+    this.eventTimeTimers = eventTimeTimers;
   }
 
   /** Tumbling windows of {@code size}: every element in exactly one window. */
   public static EventTimeWindows fixed(Duration size) {
-    return new EventTimeWindows(size, size, Duration.ZERO);
+    return new EventTimeWindows(size, size, Duration.ZERO, false);
   }
 
   /**
@@ -55,12 +62,21 @@ public final class EventTimeWindows implements Serializable {
    * 0): overlapping where the size is longer than the period, with gaps between them where shorter.
    */
   public static EventTimeWindows sliding(Duration size, Duration period) {
-    return new EventTimeWindows(size, period, Duration.ZERO);
+    return new EventTimeWindows(size, period, Duration.ZERO, false);
   }
 
   /** The same windows, keeping each open for late data for {@code lateness} past its end. */
   public EventTimeWindows withAllowedLateness(Duration lateness) {
-    return new EventTimeWindows(size, period, lateness);
+    return new EventTimeWindows(size, period, lateness, eventTimeTimers);
+  }
+
+  /**
+   * The same windows, for a runner with event-time timers: sums over sliding windows then keep a
+   * ring of slide sums per key (see {@link WindowedSums}) instead of an accumulator in every
+   * window a slide falls in. Beam's Spark runner has no event-time timers in streaming mode.
+   */
+  public EventTimeWindows withEventTimeTimers() {
+    return new EventTimeWindows(size, period, allowedLateness, true);
   }
 
   public Duration size() {
@@ -73,6 +89,11 @@ public final class EventTimeWindows implements Serializable {
 
   public Duration allowedLateness() {
     return allowedLateness;
+  }
+
+  /** Whether the runner fires event-time timers ({@link #withEventTimeTimers}). */
+  public boolean hasEventTimeTimers() {
+    return eventTimeTimers;
   }
 
   public boolean isSliding() {
@@ -137,6 +158,15 @@ public final class EventTimeWindows implements Serializable {
     return this.<T>into(FixedWindows.of(period)).discardingFiredPanes();
   }
 
+  /**
+   * The window of {@code size} that ends right after each element's timestamp, firing like {@link
+   * #windowInto}: for results already summed per window and stamped with their window's last
+   * instant ({@link SlideSumRing}), each back in its sliding window.
+   */
+  <T> Window<T> windowEndingAtTimestamp() {
+    return this.<T>into(new EndingAtTimestamp(size)).accumulatingFiredPanes();
+  }
+
   private <T> Window<T> into(WindowFn<? super T, IntervalWindow> windowFn) {
     return Window.<T>into(windowFn)
         .triggering(
@@ -147,5 +177,45 @@ public final class EventTimeWindows implements Serializable {
 
   private WindowFn<Object, IntervalWindow> windowFn() {
     return isSliding() ? SlidingWindows.of(size).every(period) : FixedWindows.of(size);
+  }
+
+  /** Assigns an element stamped {@code t} the window {@code [t + 1 ms - size, t + 1 ms)}. */
+  private static final class EndingAtTimestamp extends NonMergingWindowFn<Object, IntervalWindow> {
+    private final Duration size;
+
+    EndingAtTimestamp(Duration size) {
+      this.size = size;
+    }
+
+    @Override
+    public Collection<IntervalWindow> assignWindows(AssignContext context) {
+      Instant end = context.timestamp().plus(Duration.millis(1));
+      return List.of(new IntervalWindow(end.minus(size), end));
+    }
+
+    @Override
+    public boolean isCompatible(WindowFn<?, ?> other) {
+      return equals(other);
+    }
+
+    @Override
+    public Coder<IntervalWindow> windowCoder() {
+      return IntervalWindow.getCoder();
+    }
+
+    @Override
+    public WindowMappingFn<IntervalWindow> getDefaultWindowMappingFn() {
+      throw new UnsupportedOperationException("windows ending at each result's timestamp cannot be side inputs");
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof EndingAtTimestamp that && size.equals(that.size);
+    }
+
+    @Override
+    public int hashCode() {
+      return size.hashCode();
+    }
   }
 }

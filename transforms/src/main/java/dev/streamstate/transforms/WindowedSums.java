@@ -1,12 +1,16 @@
 package dev.streamstate.transforms;
 
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableBiFunction;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -19,6 +23,12 @@ import org.apache.beam.sdk.values.PCollection;
  * window. An element is thus combined once, not once per window it falls in (size ÷ slide times,
  * 14 400 for a 10-day window sliding every minute). Late data flows through both steps as deltas,
  * so a late pane corrects its windows without counting anything twice.
+ *
+ * <p>Added up in sliding windows, each slide sum still sits in an accumulator of every window it
+ * falls in, with that window's trigger state and holds. Where the runner has event-time timers
+ * ({@link EventTimeWindows#withEventTimeTimers}), the second step keeps a ring of slide sums per
+ * key instead ({@link SlideSumRing}), as Spark keeps a window's batches, and puts each window's sum
+ * back in its window, with the same panes, lateness and drops.
  */
 public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> {
 
@@ -57,9 +67,26 @@ public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, 
           values
               .apply("IntoSlides", windows.<KV<K, V>>slidePanes())
               .apply("SumPerSlide", Combine.perKey(add));
+      if (windows.hasEventTimeTimers()) {
+        return sumSlidesInRing(input);
+      }
     }
     return input
         .apply("IntoWindows", windows.<KV<K, V>>windowInto())
+        .apply("SumPerWindow", Combine.perKey(add));
+  }
+
+  /**
+   * Adds slide sums up per window in a ring per key ({@link SlideSumRing}), then puts each
+   * window's sum back in its window, where late corrections are added up as late panes.
+   */
+  private PCollection<KV<K, V>> sumSlidesInRing(PCollection<KV<K, V>> slideSums) {
+    Coder<V> valueCoder = ((KvCoder<K, V>) slideSums.getCoder()).getValueCoder();
+    return slideSums
+        .apply("AllSlidesOfAKey", Window.<KV<K, V>>into(new GlobalWindows()))
+        .apply("SumSlidesPerWindow", ParDo.of(new SlideSumRing<K, V>(windows, add, valueCoder)))
+        .setCoder(slideSums.getCoder())
+        .apply("IntoWindows", windows.<KV<K, V>>windowEndingAtTimestamp())
         .apply("SumPerWindow", Combine.perKey(add));
   }
 }

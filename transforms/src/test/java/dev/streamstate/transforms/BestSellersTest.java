@@ -15,6 +15,7 @@ import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BestSellersTest {
 
@@ -65,8 +66,9 @@ class BestSellersTest {
   }
 
   @ParameterizedTest
-  @EnumSource(TestRunner.class)
-  void bestSellerPerSlidingWindowWithTiesAndLateSales(TestRunner runner) {
+  @MethodSource("dev.streamstate.transforms.SlideSums#onEveryRunner")
+  void bestSellerPerSlidingWindowWithTiesAndLateSales(TestRunner runner, SlideSums sums) {
+    EventTimeWindows windows = sums.of(TWENTY_EVERY_TEN);
     Pipeline p = runner.newPipeline();
     WithFailures.Result<PCollection<KV<String, Long>>, DeadLetter> sales =
         p.apply(
@@ -79,7 +81,7 @@ class BestSellersTest {
                     .add(25, "pen,1") // late: pen leads [10,30) again
                     .end())
             .apply(BestSellers.parseSales());
-    PCollection<KV<String, Long>> best = sales.output().apply(BestSellers.overWindows(TWENTY_EVERY_TEN));
+    PCollection<KV<String, Long>> best = sales.output().apply(BestSellers.overWindows(windows));
 
     PAssert.that(best).inWindow(window(-10, 10)).containsInAnyOrder(KV.of("book", 2L));
     PAssert.that(best).inOnTimePane(window(0, 20)).containsInAnyOrder(KV.of("book", 3L));

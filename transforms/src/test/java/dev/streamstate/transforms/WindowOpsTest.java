@@ -18,6 +18,7 @@ import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class WindowOpsTest {
 
@@ -26,8 +27,9 @@ class WindowOpsTest {
           .withAllowedLateness(Duration.standardSeconds(10));
 
   @ParameterizedTest
-  @EnumSource(TestRunner.class)
-  void countsLinesAndValuesPerWindow(TestRunner runner) {
+  @MethodSource("dev.streamstate.transforms.SlideSums#onEveryRunner")
+  void countsLinesAndValuesPerWindow(TestRunner runner, SlideSums sums) {
+    EventTimeWindows windows = sums.of(TEN_EVERY_FIVE);
     Pipeline p = runner.newPipeline();
     PCollection<String> lines =
         p.apply(
@@ -40,8 +42,8 @@ class WindowOpsTest {
                 .add(7, "ok") // late into [0,10) and [5,15)
                 .end());
 
-    PCollection<Long> lineCounts = lines.apply(WindowOps.countByWindow(TEN_EVERY_FIVE));
-    PCollection<KV<String, Long>> valueCounts = lines.apply(WindowOps.countByValueAndWindow(TEN_EVERY_FIVE));
+    PCollection<Long> lineCounts = lines.apply(WindowOps.countByWindow(windows));
+    PCollection<KV<String, Long>> valueCounts = lines.apply(WindowOps.countByValueAndWindow(windows));
 
     PAssert.that(lineCounts).inWindow(window(-5, 5)).containsInAnyOrder(1L);
     PAssert.that(lineCounts).inOnTimePane(window(0, 10)).containsInAnyOrder(3L);

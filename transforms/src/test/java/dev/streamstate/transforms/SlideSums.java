@@ -1,0 +1,36 @@
+package dev.streamstate.transforms;
+
+import dev.streamstate.testing.TestRunner;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * The two ways {@link WindowedSums} adds slide sums up into sliding windows, for the tests that
+ * expect the same results from both: {@code @MethodSource("dev.streamstate.transforms.SlideSums#onEveryRunner")}.
+ */
+enum SlideSums {
+  /** In Beam's sliding windows, every runner. */
+  IN_SLIDING_WINDOWS {
+    @Override
+    EventTimeWindows of(EventTimeWindows windows) {
+      return windows;
+    }
+  },
+  /** In a ring per key ({@link SlideSumRing}): needs event-time timers, which Beam's Spark runner refuses. */
+  IN_A_RING {
+    @Override
+    EventTimeWindows of(EventTimeWindows windows) {
+      return windows.withEventTimeTimers();
+    }
+  };
+
+  /** The windows, summed this way. */
+  abstract EventTimeWindows of(EventTimeWindows windows);
+
+  /** Every runner with each way. */
+  static Stream<Arguments> onEveryRunner() {
+    return Arrays.stream(TestRunner.values())
+        .flatMap(runner -> Arrays.stream(values()).map(sums -> Arguments.of(runner, sums)));
+  }
+}
