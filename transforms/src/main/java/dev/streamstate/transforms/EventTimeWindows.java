@@ -91,8 +91,8 @@ public final class EventTimeWindows implements Serializable {
     return allowedLateness;
   }
 
-  /** Whether the runner fires event-time timers ({@link #withEventTimeTimers}). */
-  public boolean hasEventTimeTimers() {
+  /** Whether these windows are for a runner with event-time timers ({@link #withEventTimeTimers}). */
+  boolean hasEventTimeTimers() {
     return eventTimeTimers;
   }
 

@@ -1,5 +1,6 @@
 package dev.streamstate.transforms;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
@@ -119,13 +120,12 @@ final class SlideSumRing<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
     setNext(nextEnd, ring, end);
   }
 
-  /** Sets the timer to the end of the earliest window after {@code fired} that holds a slide. */
+  /**
+   * Sets the timer to the end of the earliest window after {@code fired} that holds a slide of
+   * {@code ring}, which is not empty.
+   */
   private void setNext(Timer nextEnd, Map<Long, V> ring, @Nullable Long fired) {
-    long earliestSlide = Long.MAX_VALUE;
-    for (long slide : ring.keySet()) {
-      earliestSlide = Math.min(earliestSlide, slide);
-    }
-    long end = earliestSlide + period;
+    long end = Collections.min(ring.keySet()) + period;
     if (fired != null) {
       end = Math.max(end, fired + period);
     }
