@@ -22,7 +22,11 @@ import org.apache.beam.sdk.values.PCollection;
  * (tumbling windows of one slide, discarding panes), then the slide sums are added up per sliding
  * window. An element is thus combined once, not once per window it falls in (size ÷ slide times,
  * 14 400 for a 10-day window sliding every minute). Late data flows through both steps as deltas,
- * so a late pane corrects its windows without counting anything twice.
+ * so a late pane corrects its windows without counting anything twice. Unlike Beam's sliding
+ * windows, which judge a late element window by window, the first step judges it by its slide,
+ * which closes with the element's first window: later than that, it is dropped from all of them.
+ * (The slides cannot stay open longer: {@code Window} keeps the larger of its input's allowed
+ * lateness and its own, so every window downstream would stay open as long.)
  *
  * <p>Added up in sliding windows, each slide sum still sits in an accumulator of every window it
  * falls in, with that window's trigger state and holds. Where the runner has event-time timers

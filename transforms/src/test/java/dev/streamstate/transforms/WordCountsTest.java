@@ -108,7 +108,10 @@ class WordCountsTest {
                     .add(3, "a") // late for [-5,5), on time for [0,10)
                     .watermark(16) // [0,10) and [5,15) fire on time
                     .watermark(17)
-                    .add(4, "a") // later than its slide [0,5) may be (until 15 s): dropped
+                    // Later than its slide [0,5) may be (until 15 s): dropped from all its windows,
+                    // [0,10) too, though open until 20 s (Beam's sliding windows would count it
+                    // there): the slides cannot stay open longer, see WindowedSums.
+                    .add(4, "a")
                     .add(9, "a") // late for [0,10) and [5,15), both fired
                     .add(8, "b") // late for [0,10), fired, and [5,15), which b had no record in
                     .end())
