@@ -23,6 +23,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on Beam's Spark runner; {@code sessions} on ours, where it is a stateful DoFn with an event-time
  * timer per user: our translation checkpoints state and timers every 10 batches and recovers the
  * batches since from the source's checkpointed records, with the watermarks they had.
+ *
+ * <p>{@code sessions} runs on batches of 2 s, as {@code FraudCrashRecoveryTest} does: beside the
+ * build's other tests an empty batch of it took 0.4-2.4 s, so a restarted driver on 1-second
+ * batches ran one missed batch after another (scheduling delay up to 29 s) and the test took 6-7
+ * minutes. Its state is still checkpointed every 10 batches, so a stop 3-10 s after progress still
+ * makes the restart recompute batches from an older state checkpoint.
  */
 @ExtendWith(RealServers.class)
 class CrashRecoveryTest {
@@ -44,7 +50,7 @@ class CrashRecoveryTest {
           DriverCrashes.crashAndRestart(
               "sessions",
               runner,
-              List.of("--gapSeconds=" + gap.toSeconds()),
+              List.of("--gapSeconds=" + gap.toSeconds(), "--batchSeconds=2"),
               List.of(DriverCrashes.Stop.KILL, DriverCrashes.Stop.TERM, DriverCrashes.Stop.KILL),
               topic,
               ledger.events.size(),
