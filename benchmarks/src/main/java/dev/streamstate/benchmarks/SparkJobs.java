@@ -58,6 +58,7 @@ final class SparkJobs {
             .set("spark.ui.enabled", "false")
             .set("spark.driver.bindAddress", "127.0.0.1")
             .set("spark.driver.host", "127.0.0.1");
+    SparkStreaming.SPARK_SETTINGS.forEach(conf::setIfMissing); // as the Beam jobs beside it have them
     settings.forEach(conf::set);
     JavaStreamingContext streaming = new JavaStreamingContext(conf, Durations.milliseconds(BATCH.getMillis()));
     streaming.checkpoint(checkpoints.toAbsolutePath().toString());

@@ -28,6 +28,7 @@ public final class StreamStateSparkRunner extends PipelineRunner<SparkPipelineRe
   /** Called by Beam for {@code --runner=StreamStateSparkRunner}. */
   public static StreamStateSparkRunner fromOptions(PipelineOptions options) {
     installTranslation();
+    SparkStreaming.useSparkSettings();
     return new StreamStateSparkRunner(SparkRunner.fromOptions(options));
   }
 

@@ -20,6 +20,7 @@ public final class TestStreamStateSparkRunner extends PipelineRunner<SparkPipeli
   /** Called by Beam for {@code --runner=TestStreamStateSparkRunner}. */
   public static TestStreamStateSparkRunner fromOptions(PipelineOptions options) {
     StreamStateSparkRunner.installTranslation();
+    SparkStreaming.useSparkSettings();
     return new TestStreamStateSparkRunner(TestSparkRunner.fromOptions(options));
   }
 

@@ -9,6 +9,7 @@ import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.spark.SparkConf;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,35 @@ class SparkStreamingTest {
         PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class);
     SparkStreaming.configure(throwaway, Duration.standardSeconds(2), true);
     assertEquals(-1L, throwaway.getCheckpointDurationMillis());
+  }
+
+  @Test
+  void broadcastBlocksStayUnderHalfTheSmallestG1RegionUnlessToldOtherwise() {
+    String key = "spark.broadcast.blockSize";
+    String before = System.getProperty(key);
+    try {
+      System.clearProperty(key);
+      SparkStreaming.configure(
+          PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class),
+          Duration.standardSeconds(1),
+          true);
+      // G1's regions are 1 MB or more; an array of half a region or more is humongous. 4m: Spark's default.
+      long kb = new SparkConf().getSizeAsKb(key, "4m");
+      assertTrue(kb < 512, kb + " KB");
+
+      System.setProperty(key, "4m");
+      SparkStreaming.configure(
+          PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class),
+          Duration.standardSeconds(1),
+          true);
+      assertEquals("4m", new SparkConf().get(key));
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.streamstate.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.runners.TestStreamStateSparkRunner;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,7 @@ public enum TestRunner {
     options.setStopPipelineWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
     options.setTestTimeoutSeconds(180L);
     options.setEnableSparkMetricSinks(false);
+    SparkStreaming.useSparkSettings(); // Beam's runner as our jobs run it; ours sets them itself
     AssertionFailures.listen();
     return options;
   }
