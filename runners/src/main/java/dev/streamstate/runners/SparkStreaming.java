@@ -48,7 +48,7 @@ public final class SparkStreaming {
    * G1 treats as humongous (half a region or more) on heaps up to 16 GB (regions of 1-8 MB), and
    * humongous allocations start concurrent collections: an idle {@code sessions} job on 1-second
    * batches ran 55-72 of them a minute, with 0.9 of the two cores busy and a median batch of
-   * 295-321 ms. At 256 KB, under half the smallest region: 4-5 a minute, 0.6 cores, 199 ms.
+   * 295-321 ms. At 256 KB, under half the smallest region: 4-5 a minute, 0.6 cores, 199-209 ms.
    */
   public static final Map<String, String> SPARK_SETTINGS = Map.of("spark.broadcast.blockSize", "256k");
 
