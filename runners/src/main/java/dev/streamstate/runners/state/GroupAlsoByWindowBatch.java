@@ -204,9 +204,12 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
           for (byte[] value : values) {
             windowed.add(KeyedBatch.decode(step.windowedValueCoder, value));
           }
-          runner.processElements(
-              LateDataUtils.dropExpiredWindows(
-                  key, windowed, timers, step.windowingStrategy, droppedDueToLateness));
+          // Copied once: the filter is lazy and counts a drop each time it is iterated, and the
+          // ReduceFnRunner iterates its input two or three times.
+          List<WindowedValue<V>> inTime = new ArrayList<>(windowed.size());
+          LateDataUtils.dropExpiredWindows(key, windowed, timers, step.windowingStrategy, droppedDueToLateness)
+              .forEach(inTime::add);
+          runner.processElements(inTime);
         }
         timers.advanceWatermark();
         for (int round = 0; round < TIMER_ROUNDS; round++) {
