@@ -121,6 +121,15 @@ public enum TestRunner {
     return options;
   }
 
+  /**
+   * Whether this runner fires event-time timers in streaming, as the pipelines judge it ({@link
+   * SparkStreaming#hasEventTimeTimers}): what they never choose on a runner, a test need not run
+   * there either.
+   */
+  public boolean hasEventTimeTimers() {
+    return SparkStreaming.hasEventTimeTimers(options().getRunner());
+  }
+
   /** A new pipeline for this runner. */
   public Pipeline newPipeline() {
     return Pipeline.create(options());

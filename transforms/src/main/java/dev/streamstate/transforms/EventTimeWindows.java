@@ -73,7 +73,7 @@ public final class EventTimeWindows implements Serializable {
   /**
    * The same windows, for a runner with event-time timers: sums over sliding windows then keep a
    * ring of slide sums per key (see {@link WindowedSums}) instead of an accumulator in every
-   * window a slide falls in. Beam's Spark runner has no event-time timers in streaming mode.
+   * window an element falls in. Beam's Spark runner has no event-time timers in streaming mode.
    */
   public EventTimeWindows withEventTimeTimers() {
     return new EventTimeWindows(size, period, allowedLateness, true);
@@ -100,10 +100,7 @@ public final class EventTimeWindows implements Serializable {
     return !size.equals(period);
   }
 
-  /**
-   * Whether each window is a whole number of slides, so that sums per slide ({@link #slidePanes})
-   * add up to the window's.
-   */
+  /** Whether each window is a whole number of slides, so that sums per slide add up to the window's. */
   public boolean isWholeSlides() {
     return size.getMillis() % period.getMillis() == 0;
   }
@@ -147,15 +144,6 @@ public final class EventTimeWindows implements Serializable {
         inNoWindow.inc();
       }
     }
-  }
-
-  /**
-   * Tumbling windows of one slide, firing like {@link #windowInto} but discarding: each pane
-   * carries only what is new since the last one, so panes can be summed again downstream without
-   * counting anything twice.
-   */
-  public <T> Window<T> slidePanes() {
-    return this.<T>into(FixedWindows.of(period)).discardingFiredPanes();
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.streamstate.transforms;
 
-import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -17,22 +16,15 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Sums values per key and event-time window: the engine behind every windowed count and reduce.
  *
- * <p>Sliding windows are summed in two steps, the way Spark's {@code reduceByKeyAndWindow} with
- * an inverse function avoids re-reducing a whole window: first each slide's values are summed once
- * (tumbling windows of one slide, discarding panes), then the slide sums are added up per sliding
- * window. An element is thus combined once, not once per window it falls in (size ÷ slide times,
- * 14 400 for a 10-day window sliding every minute). Late data flows through both steps as deltas,
- * so a late pane corrects its windows without counting anything twice. Unlike Beam's sliding
- * windows, which judge a late element window by window, the first step judges it by its slide,
- * which closes with the element's first window: later than that, it is dropped from all of them.
- * (The slides cannot stay open longer: {@code Window} keeps the larger of its input's allowed
- * lateness and its own, so every window downstream would stay open as long.)
- *
- * <p>Added up in sliding windows, each slide sum still sits in an accumulator of every window it
- * falls in, with that window's trigger state and holds. Where the runner has event-time timers
- * ({@link EventTimeWindows#withEventTimeTimers}), the second step keeps a ring of slide sums per
- * key instead ({@link SlideSumRing}), as Spark keeps a window's batches, and puts each window's sum
- * back in its window, with the same panes, lateness and drops.
+ * <p>In sliding windows, Beam keeps an accumulator per key in every window an element falls in
+ * (size ÷ slide of them: 12 for a minute every 5 s, 14 400 for 10 days every minute), each with
+ * its trigger state and watermark hold. Where the runner has event-time timers ({@link
+ * EventTimeWindows#withEventTimeTimers}) and a window is a whole number of slides, the sums are
+ * kept instead as Spark's {@code reduceByKeyAndWindow} keeps a window's batches: a bundle first
+ * adds its values up per key and slide ({@link SumPerSlideInBundle}), then a ring per key holds one
+ * sum per slide and emits each window's sum when the watermark passes its end ({@link
+ * SlideSumRing}), which is put back in its window, with the same panes, late corrections and drops
+ * as Beam's sliding windows, window by window. Elsewhere the values are summed in Beam's windows.
  */
 public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> {
 
@@ -65,31 +57,27 @@ public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, 
 
   @Override
   public PCollection<KV<K, V>> expand(PCollection<KV<K, V>> values) {
-    PCollection<KV<K, V>> input = values;
-    if (windows.isSliding() && windows.isWholeSlides()) {
-      input =
-          values
-              .apply("IntoSlides", windows.<KV<K, V>>slidePanes())
-              .apply("SumPerSlide", Combine.perKey(add));
-      if (windows.hasEventTimeTimers()) {
-        return sumSlidesInRing(input);
-      }
+    if (windows.isSliding() && windows.isWholeSlides() && windows.hasEventTimeTimers()) {
+      return sumInRing(values);
     }
-    return input
+    return values
         .apply("IntoWindows", windows.<KV<K, V>>windowInto())
         .apply("SumPerWindow", Combine.perKey(add));
   }
 
   /**
-   * Adds slide sums up per window in a ring per key ({@link SlideSumRing}), then puts each
-   * window's sum back in its window, where late corrections are added up as late panes.
+   * Adds values up per slide in each bundle, then per window in a ring per key ({@link
+   * SlideSumRing}), then puts each window's sum back in its window, where late corrections are
+   * added up as late panes.
    */
-  private PCollection<KV<K, V>> sumSlidesInRing(PCollection<KV<K, V>> slideSums) {
-    Coder<V> valueCoder = ((KvCoder<K, V>) slideSums.getCoder()).getValueCoder();
-    return slideSums
+  private PCollection<KV<K, V>> sumInRing(PCollection<KV<K, V>> values) {
+    KvCoder<K, V> coder = (KvCoder<K, V>) values.getCoder();
+    return values
         .apply("AllSlidesOfAKey", Window.<KV<K, V>>into(new GlobalWindows()))
-        .apply("SumSlidesPerWindow", ParDo.of(new SlideSumRing<K, V>(windows, add, valueCoder)))
-        .setCoder(slideSums.getCoder())
+        .apply("SumPerSlideInBundle", ParDo.of(new SumPerSlideInBundle<K, V>(windows, coder.getKeyCoder(), add)))
+        .setCoder(coder)
+        .apply("SumSlidesPerWindow", ParDo.of(new SlideSumRing<K, V>(windows, add, coder.getKeyCoder(), coder.getValueCoder())))
+        .setCoder(coder)
         .apply("IntoWindows", windows.<KV<K, V>>windowEndingAtTimestamp())
         .apply("SumPerWindow", Combine.perKey(add));
   }
