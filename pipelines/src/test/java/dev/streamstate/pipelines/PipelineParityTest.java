@@ -348,6 +348,8 @@ class PipelineParityTest {
         PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args, spec.defaults()))
             .as(spec.optionsType());
     Pipeline p = runner.newPipeline();
+    // The pipeline chooses its transforms for the runner it runs on, as a job does.
+    options.setRunner(p.getOptions().getRunner());
     PCollectionTuple out = spec.logic().apply(p.apply(payloads), options);
     PAssert.that(out.get(Outputs.MAIN)).containsInAnyOrder(results);
     if (out.has(DeadLetter.TAG)) {
