@@ -16,6 +16,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -211,14 +214,35 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** A port free on 127.0.0.1 right now. */
+  /**
+   * Where {@link #freePort} looks: below the ports the system hands out to outgoing connections
+   * (Linux 32768-60999, macOS 49152-65535). A port the system chose is free only until a server
+   * binds it, seconds later for Cassandra, and in between an outgoing connection of another server
+   * starting at the same time could take it as its own end ("Address already in use").
+   */
+  static final int FIRST_PORT = 20_000;
+
+  static final int LAST_PORT = 32_767;
+
+  /** The ports {@link #freePort} gave, so that this process never gives one twice. */
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
+  /** A port free on 127.0.0.1 right now, that no outgoing connection will take, given once. */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
+      if (!GIVEN.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        socket.setReuseAddress(true);
+        return port;
+      } catch (IOException taken) {
+        // in use by another server: try another
+      }
     }
+    throw new IllegalStateException(
+        "no free port on 127.0.0.1 between " + FIRST_PORT + " and " + LAST_PORT + " after 1000 tries");
   }
 
   static String resource(String name) {
