@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.util.ByteArray;
@@ -264,6 +265,38 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
   public void updateCheckpointData(Time currentTime) {
     checkpointedAt = currentTime.milliseconds();
     super.updateCheckpointData(currentTime);
+  }
+
+  /**
+   * Forgets old batches as Spark does, then also drops from the cache every batch older than the
+   * newest one whose checkpoint is written. Spark keeps a batch cached until it forgets it, twice
+   * the checkpoint interval later (20 batches), but a cached record holds a version of its
+   * partition's state (sharing what did not change, yet with every key the batch touched written
+   * anew) and the batch's outputs: in the sliding-windows benchmark at 100 k words, 279 MB held
+   * with 20 batches cached, 56 MB with those since the checkpoint (Spark's own sliding windows, 34
+   * MB). Nothing reads the older ones any more: the next batch reads the newest record,
+   * and a batch recomputed (a lost block, a retried task) starts from the checkpoint. The
+   * checkpointed batch itself stays cached, so that the batch after it does not read its state
+   * back from files.
+   */
+  @Override
+  public void clearMetadata(Time time) {
+    super.clearMetadata(time);
+    Map<Time, RDD<PartitionRecord>> batches = JavaConverters.mapAsJavaMap(generatedRDDs());
+    Time checkpointed = null;
+    for (Map.Entry<Time, RDD<PartitionRecord>> batch : batches.entrySet()) {
+      if (batch.getValue().isCheckpointed() && (checkpointed == null || batch.getKey().greater(checkpointed))) {
+        checkpointed = batch.getKey();
+      }
+    }
+    for (Map.Entry<Time, RDD<PartitionRecord>> batch : batches.entrySet()) {
+      RDD<PartitionRecord> records = batch.getValue();
+      if (checkpointed != null
+          && batch.getKey().less(checkpointed)
+          && !records.getStorageLevel().equals(StorageLevel.NONE())) {
+        records.unpersist(false);
+      }
+    }
   }
 
   /** A partition's state before a batch, with the batch's clock for it. */
