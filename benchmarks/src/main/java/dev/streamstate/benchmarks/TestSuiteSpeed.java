@@ -94,8 +94,10 @@ final class TestSuiteSpeed {
     String check =
         tests == 0
             ? "no test found in " + testClasses + " (built by test-compile)"
-            : summary.getTestsFailedCount() > 0 || summary.getTestsAbortedCount() > 0
-                ? summary.getTestsFailedCount() + " of " + tests + " tests failed, " + summary.getTestsAbortedCount() + " aborted: "
+            // A test aborted by its assumption is one the runner cannot run (Beam's SparkRunner
+            // refuses event-time timers in streaming): skipped with its reason, as in the build.
+            : summary.getTestsFailedCount() > 0
+                ? summary.getTestsFailedCount() + " of " + tests + " tests failed: "
                     + summary.getFailures().stream()
                         .map(failure -> failure.getTestIdentifier().getLegacyReportingName() + " (" + failure.getException() + ")")
                         .collect(java.util.stream.Collectors.joining("; "))
