@@ -24,9 +24,15 @@ public final class TestAids {
     }
   }
 
-  /** One-core local Spark on the loopback address, without its web UI. */
+  /**
+   * One-core local Spark on the loopback address, without its web UI and without the plugins a
+   * test before it in the JVM configured: {@code SparkStreaming} names the {@code
+   * WatermarkBarrier} in the system property Spark reads its plugins from, and armed for Beam's
+   * runner it holds each batch's tasks up to 30 s for watermarks a plain stream never advances.
+   */
   public static SparkConf localSpark(String appName) {
     return new SparkConf()
+        .remove("spark.plugins")
         .setMaster("local[1]")
         .setAppName(appName)
         .set("spark.driver.bindAddress", "127.0.0.1")

@@ -277,11 +277,16 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
    * MB). Nothing reads the older ones any more: the next batch reads the newest record,
    * and a batch recomputed (a lost block, a retried task) starts from the checkpoint. The
    * checkpointed batch itself stays cached, so that the batch after it does not read its state
-   * back from files.
+   * back from files. With {@code spark.streaming.concurrentJobs} above 1, a batch before the
+   * checkpointed one may still be running: its tasks then recompute its record from the checkpoint
+   * before it, as after a lost block.
    */
   @Override
   public void clearMetadata(Time time) {
     super.clearMetadata(time);
+    if (!context().conf().getBoolean("spark.streaming.unpersist", true)) {
+      return; // the user keeps every remembered batch cached, as Spark then does
+    }
     Map<Time, RDD<PartitionRecord>> batches = JavaConverters.mapAsJavaMap(generatedRDDs());
     Time checkpointed = null;
     for (Map.Entry<Time, RDD<PartitionRecord>> batch : batches.entrySet()) {
