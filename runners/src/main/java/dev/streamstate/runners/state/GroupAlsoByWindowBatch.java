@@ -3,6 +3,7 @@ package dev.streamstate.runners.state;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,18 +25,25 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.Never;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.util.WindowedValueReceiver;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.HashBasedTable;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 import scala.Tuple2;
 
@@ -96,6 +104,12 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     /** The combine the state keeps accumulators of, with their coder (see {@link CombineLifting}); {@code null} to group. */
     Combine.@Nullable CombineFn<V, ?, ?> combineFn;
     Coder<?> accumulatorCoder;
+    /**
+     * Whether a key new to the state whose windows all close in its batch has its panes combined
+     * straight from the batch's values (see {@link #closesOnceAtItsEnd}); {@code false} puts every
+     * key through Beam's {@code ReduceFnRunner}.
+     */
+    boolean closingWindowsAtOnce;
 
     /** Keeps each window's values in a bag and outputs them, or with a combine its accumulator and the result. */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -107,6 +121,35 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
           SystemReduceFn.combining(
               keyCoder, AppliedCombineFn.withAccumulatorCoder((Combine.CombineFn) combineFn, (Coder) accumulatorCoder));
     }
+  }
+
+  /**
+   * The one pane of a window that fires only when the watermark passes its end, which is also its
+   * garbage collection: Beam's {@code ReduceFnRunner} gives it as first, last and on time.
+   */
+  private static final PaneInfo ONLY_PANE = PaneInfo.createPane(true, true, PaneInfo.Timing.ON_TIME, 0, 0);
+
+  /**
+   * Whether, in {@code windowing}, a window fires exactly once, on time, with all its values, and
+   * nothing of it is kept afterwards: a trigger that fires when the watermark passes the window's
+   * end and never early, no allowed lateness (so that firing is the window's garbage collection
+   * too, the only pane it ever has, since any later element is dropped as expired), windows that
+   * do not merge, and outputs stamped at the window's end. Then a combine's pane for a key with no
+   * state, whose windows all close in the batch its values arrive in, is the combine of those
+   * values: a window's end of the sliding windows summed in a ring ({@code WindowedSums}), of
+   * fixed windows shorter than a batch.
+   */
+  static boolean closesOnceAtItsEnd(WindowingStrategy<?, ?> windowing) {
+    Trigger trigger = windowing.getTrigger();
+    boolean onlyAtTheEnd =
+        trigger instanceof DefaultTrigger
+            || trigger instanceof AfterWatermark.FromEndOfWindow
+            || (trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate watermark
+                && (watermark.getEarlyTrigger() == null || watermark.getEarlyTrigger() instanceof Never.NeverTrigger));
+    return onlyAtTheEnd
+        && windowing.getAllowedLateness().equals(Duration.ZERO)
+        && windowing.getWindowFn().isNonMerging()
+        && windowing.getTimestampCombiner() == TimestampCombiner.END_OF_WINDOW;
   }
 
   private final Step<K, V, W> step;
@@ -182,6 +225,15 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     void process(ByteArray keyBytes, List<byte[]> values) {
       K key = KeyedBatch.decode(step.keyCoder, keyBytes.getValue());
       KeyState before = previous.get(keyBytes);
+      List<WindowedValue<V>> windowed = new ArrayList<>(values.size());
+      for (byte[] value : values) {
+        windowed.add(KeyedBatch.decode(step.windowedValueCoder, value));
+      }
+      if (before == null && step.closingWindowsAtOnce && !windowed.isEmpty() && allCloseInThisBatch(windowed)) {
+        combineOnlyPanes(key, windowed);
+        next.put(keyBytes, null, null);
+        return;
+      }
       Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
@@ -199,11 +251,7 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
               reduceFn,
               step.options.get());
       try {
-        if (!values.isEmpty()) {
-          List<WindowedValue<V>> windowed = new ArrayList<>(values.size());
-          for (byte[] value : values) {
-            windowed.add(KeyedBatch.decode(step.windowedValueCoder, value));
-          }
+        if (!windowed.isEmpty()) {
           // Copied once: the filter is lazy and counts a drop each time it is iterated, and the
           // ReduceFnRunner iterates its input two or three times.
           List<WindowedValue<V>> inTime = new ArrayList<>(windowed.size());
@@ -235,6 +283,46 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                 holdOf(cells));
       }
       next.put(keyBytes, before, after);
+    }
+
+    /**
+     * Whether every window of {@code values} is still open at the previous batch's watermark (none
+     * of the values is dropped as late) and fires by this batch's (its end-of-window timer is due).
+     */
+    private boolean allCloseInThisBatch(List<WindowedValue<V>> values) {
+      for (WindowedValue<V> value : values) {
+        for (BoundedWindow window : value.getWindows()) {
+          Instant end = window.maxTimestamp();
+          if (end.isBefore(watermark) || !end.isBefore(nextWatermark)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Outputs each window's only pane ({@link #ONLY_PANE}) from {@code values}: what the {@code
+     * ReduceFnRunner} would output after adding them to the window's accumulator, firing at the
+     * window's end and clearing it, without writing the accumulator, the hold and the timer to the
+     * key's state and reading them back.
+     */
+    @SuppressWarnings("unchecked")
+    private void combineOnlyPanes(K key, List<WindowedValue<V>> values) {
+      Combine.CombineFn<V, Object, Object> fn = (Combine.CombineFn<V, Object, Object>) step.combineFn;
+      Map<BoundedWindow, Object> accumulators = new LinkedHashMap<>();
+      for (WindowedValue<V> value : values) {
+        for (BoundedWindow window : value.getWindows()) {
+          Object accumulator = accumulators.get(window);
+          accumulators.put(
+              window, fn.addInput(accumulator == null ? fn.createAccumulator() : accumulator, value.getValue()));
+        }
+      }
+      accumulators.forEach(
+          (window, accumulator) ->
+              output(
+                  WindowedValues.of(
+                      KV.of(key, fn.extractOutput(accumulator)), window.maxTimestamp(), window, ONLY_PANE)));
     }
 
     /** The earliest watermark hold in a key's state cells, {@link TimeIndex#NONE} for none. */

@@ -103,6 +103,7 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
     step.bucketMillis = grouping.bucketMillis;
     step.combineFn = new CombineLifting.MergeAccumulators<>(combined.fn());
     step.accumulatorCoder = combined.accumulatorCoder();
+    step.closingWindowsAtOnce = GroupAlsoByWindowBatch.closesOnceAtItsEnd(step.windowingStrategy);
     JavaDStream<WindowedValue<KV<K, AccumT>>> accumulators =
         elements.mapPartitions(
             new CombineLifting.CombineBeforeShuffle<>(
