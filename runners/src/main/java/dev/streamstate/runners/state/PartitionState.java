@@ -141,15 +141,21 @@ final class PartitionState implements Serializable {
       newEvent = eventIndex.takeBefore(watermarkMillis, eventDue);
       due.addAll(processingDue);
       due.addAll(eventDue);
-      // A due key leaves both indexes; it is filed again by its state after the batch.
-      for (ByteArray key : processingDue) {
-        if (!eventDue.contains(key)) {
-          newEvent = newEvent.without(key, get(key).eventTime());
+      // A due key leaves both indexes; it is filed again by its state after the batch. Its state
+      // is looked up only if the other index has keys: a stage with timers of one clock (every
+      // window's end at a slide) would look up every due key for nothing.
+      if (!newEvent.isEmpty()) {
+        for (ByteArray key : processingDue) {
+          if (!eventDue.contains(key)) {
+            newEvent = newEvent.without(key, get(key).eventTime());
+          }
         }
       }
-      for (ByteArray key : eventDue) {
-        if (!processingDue.contains(key)) {
-          newProcessing = newProcessing.without(key, get(key).processingBucket());
+      if (!newProcessing.isEmpty()) {
+        for (ByteArray key : eventDue) {
+          if (!processingDue.contains(key)) {
+            newProcessing = newProcessing.without(key, get(key).processingBucket());
+          }
         }
       }
     }
