@@ -35,6 +35,15 @@ final class KeyTimers implements TimerInternals {
   private final Instant nextWatermark;
   private Instant inputWatermark;
 
+  /**
+   * The stored timers not decoded yet ({@link #addStored}), {@code null} once decoded or when
+   * there are none: while set, {@link #timers} is empty and nothing has changed them.
+   */
+  private @Nullable List<byte[]> stored;
+
+  private @Nullable Coder<TimerData> storedCoder;
+  private boolean storedMayBeDue;
+
   /** No timers yet, the input watermark at {@code watermark} until advanced to {@code nextWatermark}. */
   KeyTimers(Instant batchTime, Instant watermark, Instant nextWatermark) {
     this.batchTime = batchTime;
@@ -54,6 +63,37 @@ final class KeyTimers implements TimerInternals {
     return this;
   }
 
+  /**
+   * Adds timers as stored between batches, decoded only when something needs them: a timer set
+   * or deleted, a question about their times, or {@code mayBeDue}, whether any of them can be due
+   * in this batch (from the key's filed times). A key whose timers are not due and not changed,
+   * which at most batches is most keys with timers, keeps them as stored ({@link #isAsStored}),
+   * neither decoded nor encoded again.
+   */
+  KeyTimers addStored(List<byte[]> encoded, Coder<TimerData> timerCoder, boolean mayBeDue) {
+    materialize();
+    if (!encoded.isEmpty()) {
+      stored = encoded;
+      storedCoder = timerCoder;
+      storedMayBeDue = mayBeDue;
+    }
+    return this;
+  }
+
+  /** Whether these are still the timers as stored, untouched: {@link #encode} gives the stored bytes. */
+  boolean isAsStored() {
+    return stored != null;
+  }
+
+  /** Decodes the stored timers, if not done yet. */
+  private void materialize() {
+    List<byte[]> encoded = stored;
+    if (encoded != null) {
+      stored = null;
+      addEncoded(encoded, storedCoder);
+    }
+  }
+
   /** Moves the input watermark to this batch's. */
   void advanceWatermark() {
     inputWatermark = nextWatermark;
@@ -61,6 +101,9 @@ final class KeyTimers implements TimerInternals {
 
   /** These timers in the form kept in the state between batches. */
   List<byte[]> encode(Coder<TimerData> timerCoder) {
+    if (stored != null) {
+      return stored;
+    }
     List<byte[]> encoded = new ArrayList<>(timers.size());
     for (TimerData timer : timers.values()) {
       try {
@@ -73,7 +116,7 @@ final class KeyTimers implements TimerInternals {
   }
 
   boolean isEmpty() {
-    return timers.isEmpty();
+    return stored == null && timers.isEmpty();
   }
 
   /**
@@ -84,6 +127,12 @@ final class KeyTimers implements TimerInternals {
    */
   @Nullable
   TimerData pollDue() {
+    if (stored != null) {
+      if (!storedMayBeDue) {
+        return null;
+      }
+      materialize();
+    }
     TimerData earliest = null;
     for (TimerData timer : timers.values()) {
       if (isDue(timer) && (earliest == null || timer.compareTo(earliest) < 0)) {
@@ -130,6 +179,7 @@ final class KeyTimers implements TimerInternals {
    * the end of time and holds nothing.
    */
   long earliestOutputMillis() {
+    materialize();
     long earliest = Long.MAX_VALUE;
     for (TimerData timer : timers.values()) {
       if (!timer.getOutputTimestamp().isAfter(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
@@ -140,6 +190,7 @@ final class KeyTimers implements TimerInternals {
   }
 
   private long nextMillis(boolean inEventTime) {
+    materialize();
     long next = Long.MAX_VALUE;
     for (TimerData timer : timers.values()) {
       if ((timer.getDomain() == TimeDomain.EVENT_TIME) == inEventTime) {
@@ -174,12 +225,14 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public void setTimer(TimerData timer) {
+    materialize();
     timers.put(idOf(timer), timer);
   }
 
   @Override
   public void deleteTimer(
       StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+    materialize();
     TimerData existing = timers.get(idOf(namespace, timerId, timerFamilyId));
     if (existing != null && existing.getDomain() == timeDomain) {
       timers.remove(idOf(existing));
@@ -188,11 +241,13 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+    materialize();
     timers.remove(idOf(namespace, timerId, timerFamilyId));
   }
 
   @Override
   public void deleteTimer(TimerData timer) {
+    materialize();
     timers.remove(idOf(timer));
   }
 
@@ -218,6 +273,7 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public String toString() {
+    materialize();
     return "KeyTimers" + Objects.toString(timers.values());
   }
 }

@@ -184,7 +184,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       StateInternals state = namespaces.stateInternals(key, cells);
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
-        timers.addEncoded(before.timers(), timerCoder);
+        timers.addStored(before.timers(), timerCoder, mayBeDue(before));
       }
       currentState = state;
       currentTimers = timers;
@@ -213,14 +213,28 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       KeyState after = null;
       if (!cells.isEmpty() || !timers.isEmpty()) {
         after =
-            new KeyState(
-                cells,
-                timers.encode(timerCoder),
-                PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
-                timers.nextEventMillis(),
-                timers.earliestOutputMillis());
+            timers.isAsStored()
+                ? new KeyState(
+                    cells, timers.encode(timerCoder), before.processingBucket(), before.eventTime(), before.hold())
+                : new KeyState(
+                    cells,
+                    timers.encode(timerCoder),
+                    PartitionState.bucketOf(timers.nextDueMillis(), step.bucketMillis),
+                    timers.nextEventMillis(),
+                    timers.earliestOutputMillis());
       }
       next.put(keyBytes, before, after);
+    }
+
+    /**
+     * Whether any of {@code key}'s stored timers can be due in this batch, from its filed times:
+     * its earliest event-time timer before the batch's watermark, or its earliest processing-time
+     * timer, which lies in the bucket's last interval, before the batch time.
+     */
+    private boolean mayBeDue(KeyState key) {
+      return key.eventTime() < nextWatermark.getMillis()
+          || (key.processingBucket() != TimeIndex.NONE
+              && key.processingBucket() - step.bucketMillis < batchTime.getMillis());
     }
 
     @Override

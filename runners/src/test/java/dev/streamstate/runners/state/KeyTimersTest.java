@@ -1,7 +1,10 @@
 package dev.streamstate.runners.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.beam.runners.core.StateNamespace;
@@ -120,5 +123,32 @@ class KeyTimersTest {
 
   private static KeyTimers timersAt(Instant batch) {
     return new KeyTimers(batch, BoundedWindow.TIMESTAMP_MIN_VALUE, BoundedWindow.TIMESTAMP_MIN_VALUE);
+  }
+
+  /**
+   * Stored timers that cannot be due and are not touched stay as they were stored: the key's state
+   * is written with the same bytes, none decoded. Touched, or possibly due, they are decoded.
+   */
+  @Test
+  void storedTimersStayAsStoredUntilTouchedOrPossiblyDue() {
+    KeyTimers before = timersAt(BATCH);
+    set(before, "later", 12_000);
+    List<byte[]> stored = before.encode(CODER);
+
+    KeyTimers untouched = timersAt(BATCH).addStored(stored, CODER, false);
+    assertNull(untouched.pollDue());
+    assertTrue(untouched.isAsStored());
+    assertSame(stored, untouched.encode(CODER));
+
+    KeyTimers touched = timersAt(BATCH).addStored(stored, CODER, false);
+    set(touched, "sooner", 9_000);
+    assertFalse(touched.isAsStored());
+    assertEquals("sooner", touched.pollDue().getTimerId());
+    assertNull(touched.pollDue());
+    assertEquals(12_000, touched.nextDueMillis());
+
+    KeyTimers possiblyDue = timersAt(new Instant(13_000)).addStored(stored, CODER, true);
+    assertEquals("later", possiblyDue.pollDue().getTimerId());
+    assertTrue(possiblyDue.isEmpty());
   }
 }
