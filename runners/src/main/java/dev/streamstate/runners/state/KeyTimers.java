@@ -66,7 +66,7 @@ final class KeyTimers implements TimerInternals {
   /**
    * Adds timers as stored between batches, decoded only when something needs them: a timer set
    * or deleted, a question about their times, or {@code mayBeDue}, whether any of them can be due
-   * in this batch (from the key's filed times). A key whose timers are not due and not changed,
+   * in this batch (the key is due in its partition's time indexes). A key whose timers are not due and not changed,
    * which at most batches is most keys with timers, keeps them as stored ({@link #isAsStored}),
    * neither decoded nor encoded again.
    */
@@ -273,7 +273,7 @@ final class KeyTimers implements TimerInternals {
 
   @Override
   public String toString() {
-    materialize();
-    return "KeyTimers" + Objects.toString(timers.values());
+    // Not decoded here: looking at these timers must not change what the batch writes back.
+    return stored != null ? "KeyTimers[" + stored.size() + " as stored]" : "KeyTimers" + Objects.toString(timers.values());
   }
 }

@@ -184,7 +184,8 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
       StateInternals state = namespaces.stateInternals(key, cells);
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
-        timers.addStored(before.timers(), timerCoder, mayBeDue(before));
+        // Due or not as the partition's time indexes file the key: what woke it, if not its elements.
+        timers.addStored(before.timers(), timerCoder, next.dueKeys().contains(keyBytes));
       }
       currentState = state;
       currentTimers = timers;
@@ -224,17 +225,6 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
                     timers.earliestOutputMillis());
       }
       next.put(keyBytes, before, after);
-    }
-
-    /**
-     * Whether any of {@code key}'s stored timers can be due in this batch, from its filed times:
-     * its earliest event-time timer before the batch's watermark, or its earliest processing-time
-     * timer, which lies in the bucket's last interval, before the batch time.
-     */
-    private boolean mayBeDue(KeyState key) {
-      return key.eventTime() < nextWatermark.getMillis()
-          || (key.processingBucket() != TimeIndex.NONE
-              && key.processingBucket() - step.bucketMillis < batchTime.getMillis());
     }
 
     @Override
