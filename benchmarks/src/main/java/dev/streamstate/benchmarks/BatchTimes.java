@@ -6,10 +6,10 @@ import org.apache.spark.streaming.api.java.JavaStreamingListener;
 import org.apache.spark.streaming.api.java.JavaStreamingListenerBatchCompleted;
 
 /**
- * Batch processing times and input records as Spark's own streaming listener reports them (what
- * the Spark UI's Streaming tab shows), for native DStream jobs and Beam jobs on the Spark runner
- * alike. The records tell when a workload's load is in and which batches carried data, so every
- * contender is measured on the same part of the workload whatever its pace.
+ * Batch processing times and input records as Spark's own streaming listener reports them (what the
+ * Spark UI's Streaming tab shows), for native DStream jobs and Beam jobs on the Spark runner alike.
+ * The records tell when a workload's load is in and which batches carried data, so every contender
+ * is measured on the same part of the workload whatever its pace.
  */
 public final class BatchTimes extends JavaStreamingListener {
   private final List<Long> millis = new ArrayList<>();
@@ -45,9 +45,9 @@ public final class BatchTimes extends JavaStreamingListener {
   }
 
   /**
-   * At most {@code count} batches that carried records, after the batch
-   * that completed the first {@code loadRecords} records and {@code settle} batches with records
-   * after it (a window filling up, say), in order.
+   * At most {@code count} batches that carried records, after the batch that completed the first
+   * {@code loadRecords} records and {@code settle} batches with records after it (a window filling
+   * up, say), in order.
    */
   public synchronized List<Batch> steady(long loadRecords, int settle, int count) {
     return steadyBatches(loadRecords, settle, count).stream()

@@ -7,10 +7,9 @@ import dev.streamstate.transforms.RunningTotals;
 import dev.streamstate.transforms.RunningWordCounts;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -32,7 +31,10 @@ public final class BeamRunningCounts {
 
   private BeamRunningCounts() {}
 
-  /** The running count without a timeout on {@code runner}, as {@code running-word-count --idleTimeoutSeconds=0}. */
+  /**
+   * The running count without a timeout on {@code runner}, as {@code running-word-count
+   * --idleTimeoutSeconds=0}.
+   */
   static Contender.Job<RunningTally> plain(Class<? extends PipelineRunner<?>> runner) {
     return (workload, settle, batches, checkpoints) ->
         run(workload, settle, batches, checkpoints, runner, RunningTotals.perKey());
@@ -44,21 +46,39 @@ public final class BeamRunningCounts {
    */
   static Contender.Job<RunningTally> withIdleTimeout(Class<? extends PipelineRunner<?>> runner) {
     return (workload, settle, batches, checkpoints) ->
-        run(workload, settle, batches, checkpoints, runner, RunningTotals.perKey().withIdleTimeout(Duration.standardHours(1)));
+        run(
+            workload,
+            settle,
+            batches,
+            checkpoints,
+            runner,
+            RunningTotals.perKey().withIdleTimeout(Duration.standardHours(1)));
   }
 
   /**
    * The running count with an event-time timeout longer than the run: one event-time timer per key,
    * re-set by every update from the update's time, pending all run.
    */
-  static Contender.Job<RunningTally> withEventTimeTimeout(Class<? extends PipelineRunner<?>> runner) {
+  static Contender.Job<RunningTally> withEventTimeTimeout(
+      Class<? extends PipelineRunner<?>> runner) {
     return (workload, settle, batches, checkpoints) ->
-        run(workload, settle, batches, checkpoints, runner, RunningTotals.perKey().withEventTimeTimeout(Duration.standardHours(1)));
+        run(
+            workload,
+            settle,
+            batches,
+            checkpoints,
+            runner,
+            RunningTotals.perKey().withEventTimeTimeout(Duration.standardHours(1)));
   }
 
   private static Measured<RunningTally> run(
-      Workload workload, int settle, int batches, Path checkpoints, Class<? extends PipelineRunner<?>> runner,
-      RunningTotals runningCount) throws Exception {
+      Workload workload,
+      int settle,
+      int batches,
+      Path checkpoints,
+      Class<? extends PipelineRunner<?>> runner,
+      RunningTotals runningCount)
+      throws Exception {
     BatchTimes times = new BatchTimes();
     Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
     PCollection<String> lines = pipeline.apply("Words", Read.from(new WorkloadSource(workload)));
@@ -70,8 +90,13 @@ public final class BeamRunningCounts {
    * runningCount}; runs the pipeline and cancels it once every record went through.
    */
   static Measured<RunningTally> count(
-      PCollection<String> lines, RunningTotals runningCount, BatchTimes times, Workload workload, int settle,
-      int batches) throws Exception {
+      PCollection<String> lines,
+      RunningTotals runningCount,
+      BatchTimes times,
+      Workload workload,
+      int settle,
+      int batches)
+      throws Exception {
     lines
         .apply("RunningCount", RunningWordCounts.with(runningCount))
         .apply("Tally", ParDo.of(new TallyFn()));
@@ -82,7 +107,8 @@ public final class BeamRunningCounts {
     return new Measured<>(
         times.steady(workload.loadRecords(), settle, batches),
         finish,
-        new RunningTally(counters.getOrDefault(COUNTED, 0L), counters.getOrDefault(EMITTED_SUM, 0L)));
+        new RunningTally(
+            counters.getOrDefault(COUNTED, 0L), counters.getOrDefault(EMITTED_SUM, 0L)));
   }
 
   /**

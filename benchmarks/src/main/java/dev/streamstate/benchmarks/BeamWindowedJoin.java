@@ -30,8 +30,8 @@ import org.joda.time.Duration;
  * Our windowed join on a Spark runner in streaming mode: {@link WindowedJoin} (inner) in {@link
  * EventTimeWindows#sliding} windows of two sources, each carrying the {@link Workload} as keyed
  * records, whose event times make every window hold the same records in every run. Each window's
- * pairs go into two Beam distributions named after the window's end, of the left and of the
- * right record numbers: their count is the pairs, their least and greatest the run of records.
+ * pairs go into two Beam distributions named after the window's end, of the left and of the right
+ * record numbers: their count is the pairs, their least and greatest the run of records.
  */
 final class BeamWindowedJoin {
   private static final String LEFT_PREFIX = "join_left_window_ending_";
@@ -45,52 +45,69 @@ final class BeamWindowedJoin {
    */
   static Contender.Job<Map<Long, JoinStats>> job(
       Class<? extends PipelineRunner<?>> runner, Duration size, Duration slide) {
-    return (workload, settle, batches, checkpoints) -> run(runner, workload, size, slide, settle, batches, checkpoints);
+    return (workload, settle, batches, checkpoints) ->
+        run(runner, workload, size, slide, settle, batches, checkpoints);
   }
 
   private static Measured<Map<Long, JoinStats>> run(
-      Class<? extends PipelineRunner<?>> runner, Workload workload, Duration size, Duration slide, int settle,
-      int batches, Path checkpoints) throws Exception {
+      Class<? extends PipelineRunner<?>> runner,
+      Workload workload,
+      Duration size,
+      Duration slide,
+      int settle,
+      int batches,
+      Path checkpoints)
+      throws Exception {
     BatchTimes times = new BatchTimes();
     Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
     PCollection<KV<String, Long>> left = keyedRecords(pipeline, "Left", workload);
     PCollection<KV<String, Long>> right = keyedRecords(pipeline, "Right", workload);
-    left.apply("Join", WindowedJoin.of(right, EventTimeWindows.sliding(size, slide), JoinType.INNER))
+    left.apply(
+            "Join", WindowedJoin.of(right, EventTimeWindows.sliding(size, slide), JoinType.INNER))
         .apply("JoinStats", ParDo.of(new JoinStatsFn()));
     PipelineResult result = pipeline.run();
     // A window comes out once the watermark has passed its end: wait for the last full ones.
-    SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 2, (int) (slide.getStandardSeconds() + 2));
+    SparkJobs.Finish finish =
+        SparkJobs.awaitAll(times, workload, 2, (int) (slide.getStandardSeconds() + 2));
     Map<Long, JoinStats> windows = windows(result);
     result.cancel();
     return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, windows);
   }
 
   /** One side: a source of its own, its lines parsed as the native job parses them. */
-  private static PCollection<KV<String, Long>> keyedRecords(Pipeline pipeline, String side, Workload workload) {
+  private static PCollection<KV<String, Long>> keyedRecords(
+      Pipeline pipeline, String side, Workload workload) {
     return pipeline
         .apply(side, Read.from(new WorkloadSource(workload, Workload.Lines.KEYED_RECORDS)))
         .apply(
             side + "Keyed",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                 .via(
                     line -> {
                       int space = line.indexOf(' ');
-                      return KV.of(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
+                      return KV.of(
+                          line.substring(0, space), Long.parseLong(line.substring(space + 1)));
                     }));
   }
 
   private static Map<Long, JoinStats> windows(PipelineResult result) {
     Map<Long, JoinStats> windows = new TreeMap<>();
-    MetricsFilter ours = MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(Metered.NAMESPACE)).build();
+    MetricsFilter ours =
+        MetricsFilter.builder()
+            .addNameFilter(MetricNameFilter.inNamespace(Metered.NAMESPACE))
+            .build();
     JoinStats none = JoinStats.none();
-    for (MetricResult<DistributionResult> window : result.metrics().queryMetrics(ours).getDistributions()) {
+    for (MetricResult<DistributionResult> window :
+        result.metrics().queryMetrics(ours).getDistributions()) {
       String name = window.getName().getName();
       DistributionResult side = window.getAttempted();
       // Every pair goes into both sides' distributions: the pairs are counted once, on the left.
       if (name.startsWith(LEFT_PREFIX)) {
         windows.merge(
             Long.parseLong(name.substring(LEFT_PREFIX.length())),
-            new JoinStats(side.getCount(), side.getMin(), side.getMax(), none.rightMin(), none.rightMax()),
+            new JoinStats(
+                side.getCount(), side.getMin(), side.getMax(), none.rightMin(), none.rightMax()),
             JoinStats::plus);
       } else if (name.startsWith(RIGHT_PREFIX)) {
         windows.merge(
@@ -103,8 +120,8 @@ final class BeamWindowedJoin {
   }
 
   /**
-   * The job's output: each pair's record numbers go into its window's distributions, summed up
-   * over the bundle first (one update a window and bundle, not one a pair).
+   * The job's output: each pair's record numbers go into its window's distributions, summed up over
+   * the bundle first (one update a window and bundle, not one a pair).
    */
   private static final class JoinStatsFn extends DoFn<KV<String, KV<Long, Long>>, Void> {
     private transient Map<Long, JoinStats> bundle;
@@ -117,7 +134,8 @@ final class BeamWindowedJoin {
     @ProcessElement
     public void process(@Element KV<String, KV<Long, Long>> pair, BoundedWindow window) {
       long end = window.maxTimestamp().getMillis() + 1;
-      bundle.merge(end, JoinStats.of(pair.getValue().getKey(), pair.getValue().getValue()), JoinStats::plus);
+      bundle.merge(
+          end, JoinStats.of(pair.getValue().getKey(), pair.getValue().getValue()), JoinStats::plus);
     }
 
     @FinishBundle

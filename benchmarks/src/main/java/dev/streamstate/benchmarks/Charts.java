@@ -37,7 +37,11 @@ final class Charts {
   private static final int WIDTH = 900;
   private static final int HEIGHT = 560;
   private static final Color[] LINES = {
-    new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)
+    new Color(0xd62728),
+    new Color(0x1f77b4),
+    new Color(0x2ca02c),
+    new Color(0x9467bd),
+    new Color(0xff7f0e)
   };
   private static final Pattern HEADING = Pattern.compile("(?m)^## (.+) \\(`([a-z-]+)\\.csv`\\)$");
 
@@ -108,11 +112,7 @@ final class Charts {
       lines.setSeriesStroke(i, new BasicStroke(2.5f));
     }
     XYPlot plot =
-        new XYPlot(
-            data,
-            axis(sizeUnit, sizes),
-            axis("median batch time, ms", medians),
-            lines);
+        new XYPlot(data, axis(sizeUnit, sizes), axis("median batch time, ms", medians), lines);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(0xdddddd));
     plot.setRangeGridlinePaint(new Color(0xdddddd));

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 record Contender<T>(String name, boolean ours, Job<T> job, long maxSize, String whyNotLarger) {
   Contender {
     if (name.contains(",")) {
-      throw new IllegalArgumentException("a contender's name is a CSV column of its own: no commas in '" + name + "'");
+      throw new IllegalArgumentException(
+          "a contender's name is a CSV column of its own: no commas in '" + name + "'");
     }
   }
 

@@ -13,9 +13,14 @@ import java.util.function.Predicate;
  * every streaming benchmark shares.
  */
 record Contest<T>(
-    String workload, List<Contender<T>> contenders, Predicate<String> chosen, BiFunction<Workload, T, String> check) {
+    String workload,
+    List<Contender<T>> contenders,
+    Predicate<String> chosen,
+    BiFunction<Workload, T, String> check) {
 
-  /** Runs every chosen contender on {@code load}; one row each, {@code size} being the row's size. */
+  /**
+   * Runs every chosen contender on {@code load}; one row each, {@code size} being the row's size.
+   */
   List<Results.Row> run(long size, Workload load, int settle, int batches) throws Exception {
     Path checkpoints = Files.createTempDirectory(workload);
     List<Results.Row> rows = new ArrayList<>();
@@ -24,14 +29,24 @@ record Contest<T>(
         continue;
       }
       if (size > contender.maxSize()) {
-        rows.add(Results.Row.of(workload, size, contender, List.of(), -1, "not run at this size: " + contender.whyNotLarger()));
+        rows.add(
+            Results.Row.of(
+                workload,
+                size,
+                contender,
+                List.of(),
+                -1,
+                "not run at this size: " + contender.whyNotLarger()));
         continue;
       }
       long started = System.nanoTime();
       long heapBefore = Heap.inUseAfterGc();
       Path checkpointDir = checkpoints.resolve(rows.size() + "");
       Measured<T> measured =
-          CostBreakdown.run(workload, size, contender.name(),
+          CostBreakdown.run(
+              workload,
+              size,
+              contender.name(),
               () -> contender.job().run(load, settle, batches, checkpointDir));
       String verdict =
           measured.complete()
@@ -42,8 +57,11 @@ record Contest<T>(
       // leave something behind.
       long baseline = Math.min(heapBefore, Heap.inUseAfterGc());
       long held = Math.max(0, measured.finish().heapBytes() - baseline);
-      Results.Row row = Results.Row.of(workload, size, contender, measured.batchMillis(), held, verdict);
-      System.err.printf("benchmark %s (%d s)%n", row, (System.nanoTime() - started) / 1_000_000_000L); // a long run's progress
+      Results.Row row =
+          Results.Row.of(workload, size, contender, measured.batchMillis(), held, verdict);
+      System.err.printf(
+          "benchmark %s (%d s)%n",
+          row, (System.nanoTime() - started) / 1_000_000_000L); // a long run's progress
       rows.add(row);
     }
     return rows;

@@ -20,12 +20,12 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where a contender's time goes, per event: a Java Flight Recorder profile taken while it runs,
- * of which only the samples of Spark's task threads during its measured batches count, each
- * sample put under one step of the job (source read, keyed state, shuffle, checkpoint writes, …)
- * and, apart, under one kind of work (coders, Java serialization, state maps, DoFn invocation,
- * …), divided by the records those batches read. Ours and the native job in the same run, side
- * by side, show which costs ours adds and which it only makes larger.
+ * Where a contender's time goes, per event: a Java Flight Recorder profile taken while it runs, of
+ * which only the samples of Spark's task threads during its measured batches count, each sample put
+ * under one step of the job (source read, keyed state, shuffle, checkpoint writes, …) and, apart,
+ * under one kind of work (coders, Java serialization, state maps, DoFn invocation, …), divided by
+ * the records those batches read. Ours and the native job in the same run, side by side, show which
+ * costs ours adds and which it only makes larger.
  *
  * <p>A sample is taken every {@link #SAMPLE_PERIOD} of a running thread's time, so a category's
  * samples times the period is the CPU time its code took, in Java; time in native code and in the
@@ -54,55 +54,85 @@ final class CostBreakdown {
   private static final List<Rule> STEPS =
       List.of(
           rule("checkpoint writes", "ReliableCheckpointRDD|ReliableRDDCheckpointData"),
-          rule("source read: Kafka fetch, records into the job",
+          rule(
+              "source read: Kafka fetch, records into the job",
               "KafkaUnboundedReader|MicrobatchSource|SourceRDD|dev\\.streamstate\\.runners\\.kafka\\."
                   + "|streaming\\.kafka010|KafkaRDD"),
-          rule("source checkpoint marks: Beam's reader state", "beam\\.runners\\.spark\\.stateful\\.StateSpecFunctions"),
-          rule("keyed state step",
+          rule(
+              "source checkpoint marks: Beam's reader state",
+              "beam\\.runners\\.spark\\.stateful\\.StateSpecFunctions"),
+          rule(
+              "keyed state step",
               "dev\\.streamstate\\.runners\\.state\\.|MapWithStateRDD|StateMap|StateDStream|updateStateByKey"),
-          rule("steps before the shuffle: decode, split words, key them", "SparkInputDataProcessor|MultiDoFnFunction|DoFnFunction|JavaDStreamLike"
-              + "|dev\\.streamstate\\.benchmarks\\.WorkloadStream"),
+          rule(
+              "steps before the shuffle: decode, split words, key them",
+              "SparkInputDataProcessor|MultiDoFnFunction|DoFnFunction|JavaDStreamLike"
+                  + "|dev\\.streamstate\\.benchmarks\\.WorkloadStream"),
           rule("shuffle write", "ShuffleWriter|ShuffleMapTask|ExternalSorter"),
-          rule("task and closure deserialization", "JavaSerializerInstance\\.deserialize|TaskRunner\\.run$"),
+          rule(
+              "task and closure deserialization",
+              "JavaSerializerInstance\\.deserialize|TaskRunner\\.run$"),
           // Below the step that pulls them, which the stack no longer shows: the shuffle's and the
           // cache's reads, with the job's serializer.
           rule("shuffle or cached blocks read, deserialized", "DeserializationStream"),
-          rule("the job's output: counting what it emitted", "dev\\.streamstate\\.benchmarks\\.|RDD\\.\\$anonfun\\$fold"));
+          rule(
+              "the job's output: counting what it emitted",
+              "dev\\.streamstate\\.benchmarks\\.|RDD\\.\\$anonfun\\$fold"));
 
   /** Kinds of work, whatever the step. */
   private static final List<Rule> OPERATIONS =
       List.of(
           rule("Kafka client: fetch and parse records", "^org\\.apache\\.kafka\\."),
-          rule("Java serialization", "^java\\.io\\.Object(Input|Output)Stream|^java\\.io\\.ObjectStreamClass"
-              + "|\\.readObject$|\\.writeObject$"),
+          rule(
+              "Java serialization",
+              "^java\\.io\\.Object(Input|Output)Stream|^java\\.io\\.ObjectStreamClass"
+                  + "|\\.readObject$|\\.writeObject$"),
           rule("compression", "lz4|zstd|snappy|Inflater|Deflater"),
-          rule("Beam coders and WindowedValues, to and from bytes",
+          rule(
+              "Beam coders and WindowedValues, to and from bytes",
               "^org\\.apache\\.beam\\.sdk\\.coders\\.|WindowedValueCoder|CoderUtils|CoderHelpers|KafkaRecordCoder"
                   + "|^java\\.io\\.Data(Input|Output)Stream|^java\\.io\\.ByteArray(Input|Output)Stream"
                   + "|ExposedByteArray|UnownedOutputStream|VarInt"),
-          rule("state maps and cells",
+          rule(
+              "state maps and cells",
               "dev\\.streamstate\\.runners\\.state\\.(KeyState|PartitionState|KeyedBatch|TimeIndex|KeyTimers)"
                   + "|scala\\.collection\\.immutable\\.HashMap|runners\\.core\\.(InMemory|StateNamespaces|StateTags)"
                   + "|SparkStateInternals|HashBasedTable|StandardTable|StateMap|OpenHashMap|OpenHashSet"),
-          rule("DoFn invocation and output", "SimpleDoFnRunner|DoFnInvoker|OutputReceiver|WindowedValues\\$"
-              + "|DoFnRunnerWithMetrics|StatefulDoFnRunner|ThreadLocal"),
-          rule("the workload's own code: split, count", "^dev\\.streamstate\\.transforms\\.|^dev\\.streamstate\\.benchmarks\\."
-              + "|^java\\.util\\.regex\\.|^java\\.lang\\.String"),
+          rule(
+              "DoFn invocation and output",
+              "SimpleDoFnRunner|DoFnInvoker|OutputReceiver|WindowedValues\\$"
+                  + "|DoFnRunnerWithMetrics|StatefulDoFnRunner|ThreadLocal"),
+          rule(
+              "the workload's own code: split, count",
+              "^dev\\.streamstate\\.transforms\\.|^dev\\.streamstate\\.benchmarks\\."
+                  + "|^java\\.util\\.regex\\.|^java\\.lang\\.String"),
           rule("Spark's task and iterator machinery", "^org\\.apache\\.spark\\.|^scala\\."));
 
   /**
    * One figure: a category's cost per event of a contender's run of a workload at a size; {@code
    * kind} is "step", "operation" or "total".
    */
-  record Entry(String workload, long size, String contender, String kind, String category, double micros) {
+  record Entry(
+      String workload, long size, String contender, String kind, String category, double micros) {
     String csv() {
-      return String.join(",", workload, Long.toString(size), quoted(contender), kind, quoted(category),
+      return String.join(
+          ",",
+          workload,
+          Long.toString(size),
+          quoted(contender),
+          kind,
+          quoted(category),
           String.format(Locale.ROOT, "%.3f", micros));
     }
 
     static Entry ofCsv(String line) {
       List<String> fields = splitCsv(line);
-      return new Entry(fields.get(0), Long.parseLong(fields.get(1)), fields.get(2), fields.get(3), fields.get(4),
+      return new Entry(
+          fields.get(0),
+          Long.parseLong(fields.get(1)),
+          fields.get(2),
+          fields.get(3),
+          fields.get(4),
           Double.parseDouble(fields.get(5)));
     }
   }
@@ -120,7 +150,8 @@ final class CostBreakdown {
   }
 
   /** Runs {@code job}, under a profile if its workload is profiled, and keeps its breakdown. */
-  static <T> Measured<T> run(String workload, long size, String contender, Callable<Measured<T>> job) throws Exception {
+  static <T> Measured<T> run(
+      String workload, long size, String contender, Callable<Measured<T>> job) throws Exception {
     if (!profiled.contains(workload)) {
       return job.call();
     }
@@ -146,7 +177,8 @@ final class CostBreakdown {
   }
 
   /** The breakdown of one run's measured {@code batches} from its recording. */
-  static List<Entry> read(Path recording, List<BatchTimes.Batch> batches, String workload, long size, String contender)
+  static List<Entry> read(
+      Path recording, List<BatchTimes.Batch> batches, String workload, long size, String contender)
       throws IOException {
     long events = batches.stream().mapToLong(BatchTimes.Batch::records).sum();
     Map<String, Long> steps = counts(STEPS);
@@ -160,7 +192,9 @@ final class CostBreakdown {
       String type = event.getEventType().getName();
       if (type.equals("jdk.GarbageCollection")) {
         paused = paused.plus(event.getDuration("sumOfPauses"));
-      } else if (type.equals("jdk.ExecutionSample") && isTaskThread(event) && event.getStackTrace() != null) {
+      } else if (type.equals("jdk.ExecutionSample")
+          && isTaskThread(event)
+          && event.getStackTrace() != null) {
         List<String> frames =
             event.getStackTrace().getFrames().stream().map(CostBreakdown::frame).toList();
         steps.merge(classify(frames, STEPS), 1L, Long::sum);
@@ -173,12 +207,30 @@ final class CostBreakdown {
       return entries;
     }
     double microsPerSample = SAMPLE_PERIOD.toNanos() / 1000.0;
-    steps.forEach((category, count) ->
-        entries.add(new Entry(workload, size, contender, "step", category, count * microsPerSample / events)));
-    operations.forEach((category, count) ->
-        entries.add(new Entry(workload, size, contender, "operation", category, count * microsPerSample / events)));
-    entries.add(new Entry(workload, size, contender, "total", TOTAL, samples * microsPerSample / events));
-    entries.add(new Entry(workload, size, contender, "total", GC, paused.toNanos() / 1000.0 / events));
+    steps.forEach(
+        (category, count) ->
+            entries.add(
+                new Entry(
+                    workload,
+                    size,
+                    contender,
+                    "step",
+                    category,
+                    count * microsPerSample / events)));
+    operations.forEach(
+        (category, count) ->
+            entries.add(
+                new Entry(
+                    workload,
+                    size,
+                    contender,
+                    "operation",
+                    category,
+                    count * microsPerSample / events)));
+    entries.add(
+        new Entry(workload, size, contender, "total", TOTAL, samples * microsPerSample / events));
+    entries.add(
+        new Entry(workload, size, contender, "total", GC, paused.toNanos() / 1000.0 / events));
     return entries;
   }
 
@@ -195,7 +247,11 @@ final class CostBreakdown {
     ENTRIES.forEach(entry -> rerun.add(entry.workload()));
     List<Entry> all = new ArrayList<>();
     if (Files.exists(csv)) {
-      Files.readAllLines(csv).stream().skip(1).map(Entry::ofCsv).filter(e -> !rerun.contains(e.workload())).forEach(all::add);
+      Files.readAllLines(csv).stream()
+          .skip(1)
+          .map(Entry::ofCsv)
+          .filter(e -> !rerun.contains(e.workload()))
+          .forEach(all::add);
     }
     all.addAll(ENTRIES);
     List<String> lines = new ArrayList<>();
@@ -206,20 +262,32 @@ final class CostBreakdown {
     Files.writeString(out.resolve(REPORT), markdown(all));
   }
 
-  /** The report: per workload and size, a table of each category's cost per event, contender by contender. */
+  /**
+   * The report: per workload and size, a table of each category's cost per event, contender by
+   * contender.
+   */
   static String markdown(List<Entry> entries) {
-    StringBuilder md = new StringBuilder("# Cost breakdown: where the time of a measured batch goes, per event\n\n");
-    md.append(String.format(Locale.ROOT,
-        "From a Java Flight Recorder profile of each contender's measured batches (`profile=` of the benchmark suite):"
-            + " CPU microseconds per event read, on Spark's task threads, in Java code, one sample every %d ms of a"
-            + " running thread. Each sample is filed under the innermost frame a rule matches (`%s`): by step of the"
-            + " job, then, apart, by kind of work. Garbage-collection pauses stop every thread; they are given per event"
-            + " apart from the total. Figures below 0.05 µs are left out.%n",
-        SAMPLE_PERIOD.toMillis(), CostBreakdown.class.getSimpleName() + ".java"));
+    StringBuilder md =
+        new StringBuilder(
+            "# Cost breakdown: where the time of a measured batch goes, per event\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "From a Java Flight Recorder profile of each contender's measured batches (`profile=` of the benchmark suite):"
+                + " CPU microseconds per event read, on Spark's task threads, in Java code, one sample every %d ms of a"
+                + " running thread. Each sample is filed under the innermost frame a rule matches (`%s`): by step of the"
+                + " job, then, apart, by kind of work. Garbage-collection pauses stop every thread; they are given per event"
+                + " apart from the total. Figures below 0.05 µs are left out.%n",
+            SAMPLE_PERIOD.toMillis(),
+            CostBreakdown.class.getSimpleName() + ".java"));
     Map<String, List<Entry>> tables = new LinkedHashMap<>();
-    entries.forEach(entry ->
-        tables.computeIfAbsent(entry.workload() + " at " + String.format(Locale.ROOT, "%,d", entry.size()),
-            key -> new ArrayList<>()).add(entry));
+    entries.forEach(
+        entry ->
+            tables
+                .computeIfAbsent(
+                    entry.workload() + " at " + String.format(Locale.ROOT, "%,d", entry.size()),
+                    key -> new ArrayList<>())
+                .add(entry));
     tables.forEach((title, rows) -> md.append('\n').append(table(title, rows)));
     return md.toString();
   }
@@ -232,18 +300,29 @@ final class CostBreakdown {
     md.append('\n');
     for (String kind : List.of("total", "step", "operation")) {
       Map<String, Map<String, Double>> byCategory = new LinkedHashMap<>();
-      rows.stream().filter(r -> r.kind().equals(kind)).forEach(r ->
-          byCategory.computeIfAbsent(r.category(), key -> new LinkedHashMap<>()).put(r.contender(), r.micros()));
-      byCategory.forEach((category, figures) -> {
-        if (figures.values().stream().allMatch(micros -> micros < 0.05)) {
-          return;
-        }
-        String label = kind.equals("total") ? "**" + category + "**" : kind + ": " + category;
-        md.append("| ").append(label);
-        contenders.forEach(c -> md.append(" | ").append(figures.containsKey(c)
-            ? String.format(Locale.ROOT, "%.1f", figures.get(c)) : "–"));
-        md.append(" |\n");
-      });
+      rows.stream()
+          .filter(r -> r.kind().equals(kind))
+          .forEach(
+              r ->
+                  byCategory
+                      .computeIfAbsent(r.category(), key -> new LinkedHashMap<>())
+                      .put(r.contender(), r.micros()));
+      byCategory.forEach(
+          (category, figures) -> {
+            if (figures.values().stream().allMatch(micros -> micros < 0.05)) {
+              return;
+            }
+            String label = kind.equals("total") ? "**" + category + "**" : kind + ": " + category;
+            md.append("| ").append(label);
+            contenders.forEach(
+                c ->
+                    md.append(" | ")
+                        .append(
+                            figures.containsKey(c)
+                                ? String.format(Locale.ROOT, "%.1f", figures.get(c))
+                                : "–"));
+            md.append(" |\n");
+          });
     }
     return md.toString();
   }
@@ -273,12 +352,15 @@ final class CostBreakdown {
 
   private static boolean isTaskThread(RecordedEvent event) {
     var thread = event.getThread("sampledThread");
-    return thread != null && thread.getJavaName() != null && thread.getJavaName().startsWith(TASK_THREAD);
+    return thread != null
+        && thread.getJavaName() != null
+        && thread.getJavaName().startsWith(TASK_THREAD);
   }
 
   private static boolean inAny(Instant time, List<BatchTimes.Batch> batches) {
     long millis = time.toEpochMilli();
-    return batches.stream().anyMatch(batch -> batch.startMillis() <= millis && millis <= batch.endMillis());
+    return batches.stream()
+        .anyMatch(batch -> batch.startMillis() <= millis && millis <= batch.endMillis());
   }
 
   private static String quoted(String field) {

@@ -41,10 +41,10 @@ import org.joda.time.Instant;
  * {@code keys} keys (a round is every key once on the left and once on the right, right after it,
  * one second of event time) through {@link WindowedJoin} (sliding windows of two rounds, every
  * round) or {@link IntervalJoin} (a right record matches the left records of its key up to half a
- * round before it), inner, on {@link StreamStateSparkRunner} in streaming mode, and samples, once
- * a batch, how many keys the join's keyed state holds (state or timers). The stream then goes on
- * with event time only, so the watermark passes every window's end (and its allowed lateness, 0)
- * and every left record's interval; once it has, none should be left.
+ * round before it), inner, on {@link StreamStateSparkRunner} in streaming mode, and samples, once a
+ * batch, how many keys the join's keyed state holds (state or timers). The stream then goes on with
+ * event time only, so the watermark passes every window's end (and its allowed lateness, 0) and
+ * every left record's interval; once it has, none should be left.
  *
  * <p>The pairs are counted and checked against a count made here from the records alone. Run:
  * {@code JoinStateFootprint [keys] [rounds] [windowed|interval]} (default 10 000 keys, 4 rounds,
@@ -52,6 +52,7 @@ import org.joda.time.Instant;
  */
 public final class JoinStateFootprint {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
   /** The event time of a round: every key once on each side. */
   private static final Duration ROUND = Duration.standardSeconds(1);
 
@@ -68,8 +69,15 @@ public final class JoinStateFootprint {
    * at peak and once the watermark had passed every record's last chance to match.
    */
   public record Footprint(
-      Join join, long keys, long records, long pairs, long expectedPairs, long peakStateKeys, long finalStateKeys,
-      String leftBehind, long seconds) {
+      Join join,
+      long keys,
+      long records,
+      long pairs,
+      long expectedPairs,
+      long peakStateKeys,
+      long finalStateKeys,
+      String leftBehind,
+      long seconds) {
     /** Every pair out, and no key left. */
     public boolean ok() {
       return pairs == expectedPairs && finalStateKeys == 0;
@@ -81,8 +89,15 @@ public final class JoinStateFootprint {
           Locale.ROOT,
           "%s join: %,d records over %,d keys -> %,d pairs (%,d expected) in %d s;"
               + " keys in the join's state: peak %,d, after the watermark passed the last window/interval %,d%s",
-          join.name().toLowerCase(Locale.ROOT), records, keys, pairs, expectedPairs, seconds, peakStateKeys,
-          finalStateKeys, leftBehind.isEmpty() ? "" : " (" + leftBehind + ")");
+          join.name().toLowerCase(Locale.ROOT),
+          records,
+          keys,
+          pairs,
+          expectedPairs,
+          seconds,
+          peakStateKeys,
+          finalStateKeys,
+          leftBehind.isEmpty() ? "" : " (" + leftBehind + ")");
     }
   }
 
@@ -92,7 +107,9 @@ public final class JoinStateFootprint {
     long keys = args.length > 0 ? Long.parseLong(args[0]) : 10_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     List<Join> joins =
-        args.length > 2 ? List.of(Join.valueOf(args[2].toUpperCase(Locale.ROOT))) : List.of(Join.values());
+        args.length > 2
+            ? List.of(Join.valueOf(args[2].toUpperCase(Locale.ROOT)))
+            : List.of(Join.values());
     boolean ok = true;
     for (Join join : joins) {
       Footprint footprint = measure(join, keys, rounds);
@@ -102,10 +119,13 @@ public final class JoinStateFootprint {
     System.exit(ok ? 0 : 1); // Spark's and Beam's non-daemon threads outlive the cancelled jobs
   }
 
-  /** Runs the stream until every pair is out and the state has been sampled after its last chance. */
+  /**
+   * Runs the stream until every pair is out and the state has been sampled after its last chance.
+   */
   public static Footprint measure(Join join, long keys, int rounds) {
     if (keys <= 0 || rounds <= 0) {
-      throw new IllegalArgumentException("keys and rounds must be positive, got " + keys + " and " + rounds);
+      throw new IllegalArgumentException(
+          "keys and rounds must be positive, got " + keys + " and " + rounds);
     }
     Records records = new Records(keys, rounds);
     long expectedPairs = join == Join.WINDOWED ? records.windowedPairs() : records.intervalPairs();
@@ -161,7 +181,10 @@ public final class JoinStateFootprint {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "not every pair came out within 10 minutes, or the watermark did not pass the last window: "
-                  + pairs + " of " + expectedPairs + " pairs");
+                  + pairs
+                  + " of "
+                  + expectedPairs
+                  + " pairs");
         }
         sleep(Duration.standardSeconds(1));
         stateKeys = probe.keys();
@@ -182,7 +205,15 @@ public final class JoinStateFootprint {
         throw new java.io.UncheckedIOException(e);
       }
       return new Footprint(
-          join, keys, 2 * keys * rounds, pairs, expectedPairs, peak, stateKeys.orElse(-1), leftBehind, seconds);
+          join,
+          keys,
+          2 * keys * rounds,
+          pairs,
+          expectedPairs,
+          peak,
+          stateKeys.orElse(-1),
+          leftBehind,
+          seconds);
     } finally {
       spark.stop();
     }
@@ -191,12 +222,16 @@ public final class JoinStateFootprint {
   private static final String PAIRS = "join_pairs";
   private static final String PAST_LAST_CHANCE = "past_last_chance";
 
-  /** What the first of the keys still in state holds (of the first hundred), to say what was not freed. */
+  /**
+   * What the first of the keys still in state holds (of the first hundred), to say what was not
+   * freed.
+   */
   private static String leftBehind(StateProbe probe, long keys) {
     for (long k = 0; k < Math.min(keys, 100); k++) {
       String key = Records.key(k);
       try {
-        Optional<String> holdings = probe.holdings(CoderUtils.encodeToByteArray(StringUtf8Coder.of(), key));
+        Optional<String> holdings =
+            probe.holdings(CoderUtils.encodeToByteArray(StringUtf8Coder.of(), key));
         if (holdings.isPresent()) {
           return "key " + key + " still holds " + holdings.get();
         }
@@ -218,9 +253,9 @@ public final class JoinStateFootprint {
 
   /**
    * The generated numbers as records: number {@code n < 2 * keys * rounds} is, in round {@code n /
-   * (2 keys)}, a left record of key {@code n % (2 keys) / 2} where {@code n} is even, the right
-   * one where odd; later numbers are no record and only move event time on. Event time advances a
-   * round every {@code 2 keys} numbers.
+   * (2 keys)}, a left record of key {@code n % (2 keys) / 2} where {@code n} is even, the right one
+   * where odd; later numbers are no record and only move event time on. Event time advances a round
+   * every {@code 2 keys} numbers.
    */
   private record Records(long keys, int rounds) implements java.io.Serializable {
     static final int LEFT = 0;
@@ -237,9 +272,8 @@ public final class JoinStateFootprint {
     }
 
     /**
-     * After the last record's last chance to match: a round after the end of the last window
-     * (which ends a round after the last record's round), itself after the last left record's
-     * interval.
+     * After the last record's last chance to match: a round after the end of the last window (which
+     * ends a round after the last record's round), itself after the last left record's interval.
      */
     Instant lastChancePassed() {
       return T0.plus(ROUND.multipliedBy(rounds + 2));
@@ -268,18 +302,22 @@ public final class JoinStateFootprint {
       for (long n = 0; n < count(); n++) {
         long t = eventTime(n).getMillis();
         for (long start = Math.floorDiv(t, period) * period; start > t - size; start -= period) {
-          sides.computeIfAbsent(n % (2 * keys) / 2 + "@" + start, k -> new long[2])[(int) (n % 2)]++;
+          sides
+              .computeIfAbsent(n % (2 * keys) / 2 + "@" + start, k -> new long[2])[(int) (n % 2)]++;
         }
       }
       return sides.values().stream().mapToLong(s -> s[LEFT] * s[RIGHT]).sum();
     }
 
-    /** What the interval join gives: per key, the rights at or up to {@link #WITHIN} after a left. */
+    /**
+     * What the interval join gives: per key, the rights at or up to {@link #WITHIN} after a left.
+     */
     long intervalPairs() {
       Map<Long, List<Long>> lefts = new HashMap<>();
       Map<Long, List<Long>> rights = new HashMap<>();
       for (long n = 0; n < count(); n++) {
-        (n % 2 == LEFT ? lefts : rights).computeIfAbsent(n % (2 * keys) / 2, k -> new ArrayList<>())
+        (n % 2 == LEFT ? lefts : rights)
+            .computeIfAbsent(n % (2 * keys) / 2, k -> new ArrayList<>())
             .add(eventTime(n).getMillis());
       }
       long pairs = 0;
@@ -308,7 +346,8 @@ public final class JoinStateFootprint {
     }
 
     @ProcessElement
-    public void process(@Element Long n, @Timestamp Instant time, OutputReceiver<KV<String, Long>> out) {
+    public void process(
+        @Element Long n, @Timestamp Instant time, OutputReceiver<KV<String, Long>> out) {
       KV<String, Long> record = records.record(n, side);
       if (record != null) {
         out.output(record);

@@ -15,10 +15,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * A {@link Workload} as a Kafka topic, written in full before any job reads it: one word a record
  * (so events, records and words are the same number), record {@code i} in partition {@code i mod}
- * {@link #PARTITIONS}. A job that has read the whole topic has read exactly the workload's
- * records, whatever share of each partition its batches took, so its counts are checked against
- * the workload as a generated stream's are. Every job reads from the earliest offset as a consumer
- * group of its own, so one topic serves every contender.
+ * {@link #PARTITIONS}. A job that has read the whole topic has read exactly the workload's records,
+ * whatever share of each partition its batches took, so its counts are checked against the workload
+ * as a generated stream's are. Every job reads from the earliest offset as a consumer group of its
+ * own, so one topic serves every contender.
  */
 final class KafkaBacklog {
   /** One partition a core of local[2]: both cores read. */
@@ -31,7 +31,10 @@ final class KafkaBacklog {
     return "words-" + workload.eventsPerBatch() + "-a-batch";
   }
 
-  /** Creates the workload's topic and writes every record of it, waiting until the broker has them all. */
+  /**
+   * Creates the workload's topic and writes every record of it, waiting until the broker has them
+   * all.
+   */
   static void write(EmbeddedKafka kafka, Workload workload) {
     String topic = topic(workload);
     kafka.createTopic(topic, PARTITIONS);
@@ -39,11 +42,15 @@ final class KafkaBacklog {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
                 // Large batches: millions of short records in seconds.
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
-                ProducerConfig.ACKS_CONFIG, "1"),
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                1 << 20,
+                ProducerConfig.ACKS_CONFIG,
+                "1"),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       for (long i = 0; i < workload.total() && failed.get() == null; i++) {
@@ -59,13 +66,14 @@ final class KafkaBacklog {
       producer.flush();
     }
     if (failed.get() != null) {
-      throw new IllegalStateException("cannot write the backlog to " + topic + ": " + failed.get(), failed.get());
+      throw new IllegalStateException(
+          "cannot write the backlog to " + topic + ": " + failed.get(), failed.get());
     }
   }
 
   /**
-   * A new reader's consumer settings: its own group, from the earliest offset, nothing committed
-   * (a later job must read the same records again).
+   * A new reader's consumer settings: its own group, from the earliest offset, nothing committed (a
+   * later job must read the same records again).
    */
   static Map<String, Object> consumer(String bootstrapServers) {
     Map<String, Object> config = new HashMap<>();

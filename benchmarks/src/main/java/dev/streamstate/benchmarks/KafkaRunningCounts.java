@@ -33,17 +33,24 @@ import org.joda.time.Duration;
 final class KafkaRunningCounts {
   private KafkaRunningCounts() {}
 
-  /** A run's counts, and the fewest records any of its measured batches read (-1 if none was measured). */
+  /**
+   * A run's counts, and the fewest records any of its measured batches read (-1 if none was
+   * measured).
+   */
   record Read(RunningTally tally, long fewestPerBatch) {}
 
   /** Our running count on {@code runner}, reading through {@code KafkaIO}. */
-  static Contender.Job<Read> beam(Class<? extends PipelineRunner<?>> runner, String bootstrapServers) {
+  static Contender.Job<Read> beam(
+      Class<? extends PipelineRunner<?>> runner, String bootstrapServers) {
     return (workload, settle, batches, checkpoints) -> {
       BatchTimes times = new BatchTimes();
       Pipeline pipeline = SparkJobs.beamPipeline(checkpoints, times, runner);
       // The runner divides the cap among the topic's readers, and reads for a share of the
       // interval only (--readTimePercentage): a batch may read less.
-      pipeline.getOptions().as(SparkPipelineOptions.class).setMaxRecordsPerBatch((long) workload.eventsPerBatch());
+      pipeline
+          .getOptions()
+          .as(SparkPipelineOptions.class)
+          .setMaxRecordsPerBatch((long) workload.eventsPerBatch());
       PCollection<String> lines =
           pipeline
               .apply(
@@ -55,28 +62,37 @@ final class KafkaRunningCounts {
                       .withValueDeserializer(ByteArrayDeserializer.class)
                       .withConsumerConfigUpdates(KafkaBacklog.consumer(bootstrapServers))
                       // Stamped with the records' create time, as the pipelines' Kafka source is:
-                      // read time would make our runner keep Beam's read (see UnboundedReadEvaluator).
+                      // read time would make our runner keep Beam's read (see
+                      // UnboundedReadEvaluator).
                       .withCreateTime(Duration.ZERO)
                       .withoutMetadata())
               .apply("MessageValues", Values.create())
               .setCoder(ByteArrayCoder.of())
-              .apply("DecodeUtf8", MapElements.into(TypeDescriptors.strings()).via((byte[] value) -> utf8(value)));
-      return read(BeamRunningCounts.count(lines, RunningTotals.perKey(), times, workload, settle, batches));
+              .apply(
+                  "DecodeUtf8",
+                  MapElements.into(TypeDescriptors.strings()).via((byte[] value) -> utf8(value)));
+      return read(
+          BeamRunningCounts.count(lines, RunningTotals.perKey(), times, workload, settle, batches));
     };
   }
 
-  /** Native {@code mapWithState}, reading through Spark's direct Kafka stream, without backpressure. */
+  /**
+   * Native {@code mapWithState}, reading through Spark's direct Kafka stream, without backpressure.
+   */
   static Contender.Job<Read> mapWithState(String bootstrapServers) {
     return (workload, settle, batches, checkpoints) -> {
       BatchTimes times = new BatchTimes();
       JavaStreamingContext streaming =
           SparkJobs.nativeContext(
-              "native-kafka-map-with-state", checkpoints, times,
+              "native-kafka-map-with-state",
+              checkpoints,
+              times,
               Map.of(
                   // Records a second per partition: the batch interval is one second.
                   "spark.streaming.kafka.maxRatePerPartition",
                   Long.toString(workload.eventsPerBatch() / KafkaBacklog.PARTITIONS),
-                  "spark.streaming.backpressure.enabled", "false"));
+                  "spark.streaming.backpressure.enabled",
+                  "false"));
       Map<String, Object> consumer = KafkaBacklog.consumer(bootstrapServers);
       consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -84,11 +100,17 @@ final class KafkaRunningCounts {
           KafkaUtils.createDirectStream(
                   streaming,
                   LocationStrategies.PreferConsistent(),
-                  ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(KafkaBacklog.topic(workload)), consumer))
+                  ConsumerStrategies.<byte[], byte[]>Subscribe(
+                      List.of(KafkaBacklog.topic(workload)), consumer))
               .map(record -> utf8(record.value()));
       return read(
           NativeRunningCounts.count(
-              NativeRunningCounts.Kind.MAP_WITH_STATE, streaming, WorkloadStream.wordOnes(lines), times, workload, settle,
+              NativeRunningCounts.Kind.MAP_WITH_STATE,
+              streaming,
+              WorkloadStream.wordOnes(lines),
+              times,
+              workload,
+              settle,
               batches));
     };
   }
@@ -100,6 +122,7 @@ final class KafkaRunningCounts {
   /** The run's figures with its counts and the fewest records a measured batch read. */
   private static Measured<Read> read(Measured<RunningTally> counted) {
     long fewest = counted.batches().stream().mapToLong(BatchTimes.Batch::records).min().orElse(-1);
-    return new Measured<>(counted.batches(), counted.finish(), new Read(counted.computed(), fewest));
+    return new Measured<>(
+        counted.batches(), counted.finish(), new Read(counted.computed(), fewest));
   }
 }

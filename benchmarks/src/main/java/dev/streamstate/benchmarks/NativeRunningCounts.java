@@ -12,8 +12,8 @@ import org.apache.spark.streaming.api.java.JavaStreamingContext;
 
 /**
  * The hand-written DStream jobs our users would otherwise write, {@code StatefulNetworkWordCount}:
- * a running count per word with {@code mapWithState} and with {@code updateStateByKey}, on a
- * {@link Workload}, local[2]. Each job's output operation folds what it computed into a {@link
+ * a running count per word with {@code mapWithState} and with {@code updateStateByKey}, on a {@link
+ * Workload}, local[2]. Each job's output operation folds what it computed into a {@link
  * RunningTally} (one pass over the batch's output, as the {@code count()} a benchmark would do).
  */
 public final class NativeRunningCounts {
@@ -25,12 +25,23 @@ public final class NativeRunningCounts {
     UPDATE_STATE_BY_KEY
   }
 
-  /** Runs the workload through; the times of {@code batches} steady batches after {@code settle}. */
-  public static Measured<RunningTally> run(Kind kind, Workload workload, int settle, int batches, Path checkpoints)
+  /**
+   * Runs the workload through; the times of {@code batches} steady batches after {@code settle}.
+   */
+  public static Measured<RunningTally> run(
+      Kind kind, Workload workload, int settle, int batches, Path checkpoints)
       throws InterruptedException {
     BatchTimes times = new BatchTimes();
-    JavaStreamingContext streaming = SparkJobs.nativeContext("native-" + kind.name().toLowerCase(), checkpoints, times);
-    return count(kind, streaming, WorkloadStream.wordOnes(streaming, workload), times, workload, settle, batches);
+    JavaStreamingContext streaming =
+        SparkJobs.nativeContext("native-" + kind.name().toLowerCase(), checkpoints, times);
+    return count(
+        kind,
+        streaming,
+        WorkloadStream.wordOnes(streaming, workload),
+        times,
+        workload,
+        settle,
+        batches);
   }
 
   /**
@@ -38,8 +49,14 @@ public final class NativeRunningCounts {
    * {@code kind}; starts the job and stops it once every record went through.
    */
   static Measured<RunningTally> count(
-      Kind kind, JavaStreamingContext streaming, JavaPairDStream<String, Long> ones, BatchTimes times, Workload workload,
-      int settle, int batches) throws InterruptedException {
+      Kind kind,
+      JavaStreamingContext streaming,
+      JavaPairDStream<String, Long> ones,
+      BatchTimes times,
+      Workload workload,
+      int settle,
+      int batches)
+      throws InterruptedException {
     Tally tally = new Tally();
     if (kind == Kind.MAP_WITH_STATE) {
       ones.mapWithState(
@@ -53,14 +70,17 @@ public final class NativeRunningCounts {
     } else {
       ones.updateStateByKey(
               (List<Long> increments, Optional<Long> count) ->
-                  Optional.of(count.orElse(0L) + increments.stream().mapToLong(Long::longValue).sum()))
+                  Optional.of(
+                      count.orElse(0L) + increments.stream().mapToLong(Long::longValue).sum()))
           // The whole state after each batch: what emitting every count from 1 up would add up to.
-          .foreachRDD(state -> tally.set(sum(state.values().map(c -> new long[] {c, c * (c + 1) / 2}))));
+          .foreachRDD(
+              state -> tally.set(sum(state.values().map(c -> new long[] {c, c * (c + 1) / 2}))));
     }
     streaming.start();
     SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 0);
     streaming.stop(true, false);
-    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, tally.get());
+    return new Measured<>(
+        times.steady(workload.loadRecords(), settle, batches), finish, tally.get());
   }
 
   /** Adds up (counted, emitted) pairs in one pass over the batch's output. */
@@ -69,12 +89,16 @@ public final class NativeRunningCounts {
     return new RunningTally(sum[0], sum[1]);
   }
 
-  /** The driver-side tally the output operations fold into (serializable for DStream checkpoints). */
+  /**
+   * The driver-side tally the output operations fold into (serializable for DStream checkpoints).
+   */
   private static final class Tally implements Serializable {
     private RunningTally tally = new RunningTally(0, 0);
 
     synchronized void add(RunningTally batch) {
-      tally = new RunningTally(tally.counted() + batch.counted(), tally.emittedSum() + batch.emittedSum());
+      tally =
+          new RunningTally(
+              tally.counted() + batch.counted(), tally.emittedSum() + batch.emittedSum());
     }
 
     synchronized void set(RunningTally state) {

@@ -20,14 +20,16 @@ final class NativeWindowedJoin {
 
   /** A contender's job for windows of {@code size} every {@code slide}. */
   static Contender.Job<Map<Long, JoinStats>> job(Duration size, Duration slide) {
-    return (workload, settle, batches, checkpoints) -> run(workload, size, slide, settle, batches, checkpoints);
+    return (workload, settle, batches, checkpoints) ->
+        run(workload, size, slide, settle, batches, checkpoints);
   }
 
   private static Measured<Map<Long, JoinStats>> run(
       Workload workload, Duration size, Duration slide, int settle, int batches, Path checkpoints)
       throws InterruptedException {
     BatchTimes times = new BatchTimes();
-    JavaStreamingContext streaming = SparkJobs.nativeContext("native-windowed-join", checkpoints, times);
+    JavaStreamingContext streaming =
+        SparkJobs.nativeContext("native-windowed-join", checkpoints, times);
     JavaPairDStream<String, Long> left = WorkloadStream.keyedRecords(streaming, workload);
     JavaPairDStream<String, Long> right = WorkloadStream.keyedRecords(streaming, workload);
     org.apache.spark.streaming.Duration window = Durations.milliseconds(size.getMillis());
@@ -38,7 +40,9 @@ final class NativeWindowedJoin {
         .foreachRDD(
             (rdd, time) -> {
               JoinStats stats =
-                  rdd.values().map(pair -> JoinStats.of(pair._1(), pair._2())).fold(JoinStats.none(), JoinStats::plus);
+                  rdd.values()
+                      .map(pair -> JoinStats.of(pair._1(), pair._2()))
+                      .fold(JoinStats.none(), JoinStats::plus);
               if (stats.pairs() > 0) {
                 windows.put(time.milliseconds(), stats);
               }
@@ -46,7 +50,8 @@ final class NativeWindowedJoin {
     streaming.start();
     SparkJobs.Finish finish = SparkJobs.awaitAll(times, workload, 2, 1);
     streaming.stop(true, false);
-    return new Measured<>(times.steady(workload.loadRecords(), settle, batches), finish, windows.get());
+    return new Measured<>(
+        times.steady(workload.loadRecords(), settle, batches), finish, windows.get());
   }
 
   /** The driver-side record of the windows, by end (serializable for DStream checkpoints). */

@@ -12,15 +12,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Benchmark figures as files: a CSV per workload (one row per contender and size) and one
- * Markdown report with a table per workload, where each row puts our figure beside every native
- * one with the ratio ours ÷ native, and says whether every contender's results were right.
+ * Benchmark figures as files: a CSV per workload (one row per contender and size) and one Markdown
+ * report with a table per workload, where each row puts our figure beside every native one with the
+ * ratio ours ÷ native, and says whether every contender's results were right.
  */
 final class Results {
   /** A check that found nothing wrong. */
   static final String OK = "ok";
 
   private static final String HEADING = "# Benchmark results\n";
+
   /** How a section's heading ends: the workload's CSV, {@code (`join.csv`)}. */
   private static final Pattern SECTION_CSV = Pattern.compile("\\(`([^`]+)\\.csv`\\)\\s*$");
 
@@ -33,24 +34,54 @@ final class Results {
    * verdict.
    */
   record Row(
-      String workload, long size, String contender, boolean ours, int samples,
-      long medianMillis, long p95Millis, long meanMillis, long heldBytes, String check) {
+      String workload,
+      long size,
+      String contender,
+      boolean ours,
+      int samples,
+      long medianMillis,
+      long p95Millis,
+      long meanMillis,
+      long heldBytes,
+      String check) {
 
-    static Row of(String workload, long size, Contender<?> contender, List<Long> millis, long heldBytes, String check) {
+    static Row of(
+        String workload,
+        long size,
+        Contender<?> contender,
+        List<Long> millis,
+        long heldBytes,
+        String check) {
       if (millis.isEmpty()) {
         return new Row(
-            workload, size, contender.name(), contender.ours(), 0, -1, -1, -1, heldBytes,
+            workload,
+            size,
+            contender.name(),
+            contender.ours(),
+            0,
+            -1,
+            -1,
+            -1,
+            heldBytes,
             check.equals(OK) ? "no steady batch measured" : check);
       }
       return new Row(
-          workload, size, contender.name(), contender.ours(), millis.size(), BatchTimes.quantile(millis, 0.5),
-          BatchTimes.quantile(millis, 0.95), Math.round(millis.stream().mapToLong(Long::longValue).average().orElse(0)),
-          heldBytes, check);
+          workload,
+          size,
+          contender.name(),
+          contender.ours(),
+          millis.size(),
+          BatchTimes.quantile(millis, 0.5),
+          BatchTimes.quantile(millis, 0.95),
+          Math.round(millis.stream().mapToLong(Long::longValue).average().orElse(0)),
+          heldBytes,
+          check);
     }
 
     /** The same figures without the heap held: for sizes the state does not grow with (a rate). */
     Row withoutHeap() {
-      return new Row(workload, size, contender, ours, samples, medianMillis, p95Millis, meanMillis, -1, check);
+      return new Row(
+          workload, size, contender, ours, samples, medianMillis, p95Millis, meanMillis, -1, check);
     }
 
     /** The figure that ratios compare: the median, or the mean where the table says so. */
@@ -63,17 +94,33 @@ final class Results {
    * A workload's rows, with what its sizes count and what its figures are, for the report; {@code
    * meanRatio} compares mean batch times instead of medians (where most batches do no work).
    */
-  record Table(String workload, String title, String sizeUnit, String figure, boolean meanRatio, List<Row> rows) {}
+  record Table(
+      String workload,
+      String title,
+      String sizeUnit,
+      String figure,
+      boolean meanRatio,
+      List<Row> rows) {}
 
   /** Writes {@code <workload>.csv}. */
   static void writeCsv(Path dir, Table table) throws IOException {
-    StringBuilder csv = new StringBuilder(table.sizeUnit() + ",contender,ours,samples,median_ms,p95_ms,mean_ms,held_bytes,check\n");
+    StringBuilder csv =
+        new StringBuilder(
+            table.sizeUnit()
+                + ",contender,ours,samples,median_ms,p95_ms,mean_ms,held_bytes,check\n");
     for (Row row : table.rows()) {
-      csv.append(String.join(
-              ",",
-              Long.toString(row.size()), row.contender(), Boolean.toString(row.ours()), Integer.toString(row.samples()),
-              Long.toString(row.medianMillis()), Long.toString(row.p95Millis()), Long.toString(row.meanMillis()),
-              Long.toString(row.heldBytes()), '"' + row.check().replace("\"", "'") + '"'))
+      csv.append(
+              String.join(
+                  ",",
+                  Long.toString(row.size()),
+                  row.contender(),
+                  Boolean.toString(row.ours()),
+                  Integer.toString(row.samples()),
+                  Long.toString(row.medianMillis()),
+                  Long.toString(row.p95Millis()),
+                  Long.toString(row.meanMillis()),
+                  Long.toString(row.heldBytes()),
+                  '"' + row.check().replace("\"", "'") + '"'))
           .append('\n');
     }
     Files.createDirectories(dir);
@@ -118,13 +165,19 @@ final class Results {
   /** A workload's section: its heading, what its figures are, and its table. */
   private static String section(Table table) {
     StringBuilder md = new StringBuilder();
-    md.append("## ").append(table.title()).append(" (`").append(table.workload()).append(".csv`)\n\n");
+    md.append("## ")
+        .append(table.title())
+        .append(" (`")
+        .append(table.workload())
+        .append(".csv`)\n\n");
     md.append(table.figure()).append("\n\n");
     if (table.rows().isEmpty()) {
       md.append("No contender of this workload was chosen.\n");
       return md.toString();
     }
-    Map<Long, List<Row>> bySize = table.rows().stream().collect(Collectors.groupingBy(Row::size, LinkedHashMap::new, Collectors.toList()));
+    Map<Long, List<Row>> bySize =
+        table.rows().stream()
+            .collect(Collectors.groupingBy(Row::size, LinkedHashMap::new, Collectors.toList()));
     List<Row> first = bySize.values().iterator().next();
     md.append("| ").append(table.sizeUnit()).append(" | ours | figure");
     StringBuilder rule = new StringBuilder("|---|---|---");
@@ -139,11 +192,19 @@ final class Results {
       // One line for each of ours (a workload may compare two of our translations), each against
       // every native contender.
       for (Row ours : size.getValue().stream().filter(Row::ours).toList()) {
-        md.append(String.format(
-            Locale.ROOT, "| %,d | %s | %s", size.getKey(), ours.contender(), figure(ours, table)));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %,d | %s | %s",
+                size.getKey(),
+                ours.contender(),
+                figure(ours, table)));
         for (Row other : size.getValue()) {
           if (!other.ours()) {
-            md.append(" | ").append(figure(other, table)).append(" | ").append(ratio(ours, other, table.meanRatio()));
+            md.append(" | ")
+                .append(figure(other, table))
+                .append(" | ")
+                .append(ratio(ours, other, table.meanRatio()));
           }
         }
         md.append(" | ").append(verdict(size.getValue())).append(" |\n");
@@ -168,7 +229,10 @@ final class Results {
       figure += String.format(Locale.ROOT, ", mean %,d", row.meanMillis());
     }
     if (row.heldBytes() >= 0 && row.size() > 0) {
-      String unit = table.sizeUnit().endsWith("s") ? table.sizeUnit().substring(0, table.sizeUnit().length() - 1) : table.sizeUnit();
+      String unit =
+          table.sizeUnit().endsWith("s")
+              ? table.sizeUnit().substring(0, table.sizeUnit().length() - 1)
+              : table.sizeUnit();
       figure += String.format(Locale.ROOT, "; %,d B/%s held", row.heldBytes() / row.size(), unit);
     }
     return figure;
@@ -178,7 +242,8 @@ final class Results {
     if (ours.samples() == 0 || other.samples() == 0) {
       return "—";
     }
-    return String.format(Locale.ROOT, "%.2f", ours.compared(mean) / (double) Math.max(1, other.compared(mean)));
+    return String.format(
+        Locale.ROOT, "%.2f", ours.compared(mean) / (double) Math.max(1, other.compared(mean)));
   }
 
   private static String verdict(List<Row> rows) {

@@ -26,27 +26,42 @@ import org.joda.time.Instant;
 /**
  * Does sessionization free its state? Streams {@code events} user events over {@code ids} users
  * (each user's events {@code ids / 10} ms apart in event time, so each user has one session of
- * {@code events / ids} events, the last one {@code isLast}) through {@link SessionizeUserEvents}
- * on Beam's Spark runner in streaming mode, and samples, once a batch, how many keys Spark holds
- * in the GroupByKey's state. After every session has been emitted, none should be left.
+ * {@code events / ids} events, the last one {@code isLast}) through {@link SessionizeUserEvents} on
+ * Beam's Spark runner in streaming mode, and samples, once a batch, how many keys Spark holds in
+ * the GroupByKey's state. After every session has been emitted, none should be left.
  *
  * <p>Run: {@code SessionStateFootprint [events] [ids]} (default 1 000 000 over 100 000).
  */
 public final class SessionStateFootprint {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
   /** Event-time density of the generated stream. */
   private static final long EVENTS_PER_MILLI = 10;
 
-  /** What a run saw: sessions and the events in them, and the keys in state at peak and at the end. */
+  /**
+   * What a run saw: sessions and the events in them, and the keys in state at peak and at the end.
+   */
   public record Footprint(
-      long events, long ids, long sessions, long sessionEvents, long peakStateKeys, long finalStateKeys, long seconds) {
+      long events,
+      long ids,
+      long sessions,
+      long sessionEvents,
+      long peakStateKeys,
+      long finalStateKeys,
+      long seconds) {
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
           "%,d events over %,d ids -> %,d sessions holding %,d events in %d s;"
               + " keys in GroupByKey state: peak %,d, after all sessions closed %,d",
-          events, ids, sessions, sessionEvents, seconds, peakStateKeys, finalStateKeys);
+          events,
+          ids,
+          sessions,
+          sessionEvents,
+          seconds,
+          peakStateKeys,
+          finalStateKeys);
     }
   }
 
@@ -62,7 +77,8 @@ public final class SessionStateFootprint {
   /** Runs the stream until every session is out and the state has been sampled after that. */
   public static Footprint measure(long events, long ids) {
     if (ids <= 0 || events < ids || events % ids != 0) {
-      throw new IllegalArgumentException("events must be a positive multiple of ids, got " + events + " over " + ids);
+      throw new IllegalArgumentException(
+          "events must be a positive multiple of ids, got " + events + " over " + ids);
     }
     // Each user's events are ids / EVENTS_PER_MILLI apart; twice that as the gap keeps one
     // session per user, closed once the stream's event time is a gap past its last event.
@@ -105,7 +121,8 @@ public final class SessionStateFootprint {
     long deadline = started + java.util.concurrent.TimeUnit.MINUTES.toNanos(30);
     while (samplesAfterLastSession < 3) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not every session came out within 30 minutes: " + sessions + " of " + ids);
+        throw new IllegalStateException(
+            "not every session came out within 30 minutes: " + sessions + " of " + ids);
       }
       sleep(Duration.standardSeconds(1));
       keys = probe.keys();
@@ -123,7 +140,8 @@ public final class SessionStateFootprint {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    // The runner leaves a provided context running; the next job in this JVM (a test's) needs its own.
+    // The runner leaves a provided context running; the next job in this JVM (a test's) needs its
+    // own.
     spark.stop();
     return new Footprint(events, ids, sessions, sessionEvents, peak, keys.orElse(-1), seconds);
   }

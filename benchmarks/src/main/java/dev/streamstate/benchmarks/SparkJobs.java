@@ -28,13 +28,19 @@ final class SparkJobs {
 
   private SparkJobs() {}
 
-  /** An empty Beam pipeline for Beam's Spark runner in streaming mode, reporting to {@code times}. */
+  /**
+   * An empty Beam pipeline for Beam's Spark runner in streaming mode, reporting to {@code times}.
+   */
   static Pipeline beamPipeline(Path checkpoints, BatchTimes times) {
     return beamPipeline(checkpoints, times, SparkRunner.class);
   }
 
-  /** The same on {@code runner}: Beam's Spark runner or ours, which translates stateful ParDo itself. */
-  static Pipeline beamPipeline(Path checkpoints, BatchTimes times, Class<? extends PipelineRunner<?>> runner) {
+  /**
+   * The same on {@code runner}: Beam's Spark runner or ours, which translates stateful ParDo
+   * itself.
+   */
+  static Pipeline beamPipeline(
+      Path checkpoints, BatchTimes times, Class<? extends PipelineRunner<?>> runner) {
     SparkContextOptions options = PipelineOptionsFactory.as(SparkContextOptions.class);
     options.setRunner(runner);
     options.setSparkMaster(MASTER);
@@ -50,7 +56,8 @@ final class SparkJobs {
   }
 
   /** The same with more Spark settings, such as a source's rate limit. */
-  static JavaStreamingContext nativeContext(String name, Path checkpoints, BatchTimes times, Map<String, String> settings) {
+  static JavaStreamingContext nativeContext(
+      String name, Path checkpoints, BatchTimes times, Map<String, String> settings) {
     SparkConf conf =
         new SparkConf()
             .setMaster(MASTER)
@@ -58,9 +65,11 @@ final class SparkJobs {
             .set("spark.ui.enabled", "false")
             .set("spark.driver.bindAddress", "127.0.0.1")
             .set("spark.driver.host", "127.0.0.1");
-    SparkStreaming.SPARK_SETTINGS.forEach(conf::setIfMissing); // as the Beam jobs beside it have them
+    SparkStreaming.SPARK_SETTINGS.forEach(
+        conf::setIfMissing); // as the Beam jobs beside it have them
     settings.forEach(conf::set);
-    JavaStreamingContext streaming = new JavaStreamingContext(conf, Durations.milliseconds(BATCH.getMillis()));
+    JavaStreamingContext streaming =
+        new JavaStreamingContext(conf, Durations.milliseconds(BATCH.getMillis()));
     streaming.checkpoint(checkpoints.toAbsolutePath().toString());
     streaming.ssc().addStreamingListener(new JavaStreamingListenerWrapper(times));
     return streaming;
@@ -69,10 +78,11 @@ final class SparkJobs {
   /**
    * Waits until every record of {@code workload} has gone through a completed batch and {@code
    * extraBatches} more batches have completed (for results that come out later, such as windows),
-   * or until a generous limit for a job that falls far behind. Returns whether it got there, and the
-   * heap in use then, the job still running.
+   * or until a generous limit for a job that falls far behind. Returns whether it got there, and
+   * the heap in use then, the job still running.
    */
-  static Finish awaitAll(BatchTimes times, Workload workload, int extraBatches) throws InterruptedException {
+  static Finish awaitAll(BatchTimes times, Workload workload, int extraBatches)
+      throws InterruptedException {
     return awaitAll(times, workload, 1, extraBatches);
   }
 
@@ -80,7 +90,8 @@ final class SparkJobs {
    * The same for a job that reads {@code workload} through {@code inputs} streams at once (the two
    * sides of a join), each of which carries every record.
    */
-  static Finish awaitAll(BatchTimes times, Workload workload, int inputs, int extraBatches) throws InterruptedException {
+  static Finish awaitAll(BatchTimes times, Workload workload, int inputs, int extraBatches)
+      throws InterruptedException {
     long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(300 + 10L * workload.steadyBatches());
     int after = -1;
     while (System.nanoTime() < limit) {
@@ -95,6 +106,8 @@ final class SparkJobs {
     return new Finish(false, Heap.inUseAfterGc());
   }
 
-  /** How a job's run ended: whether every record went through, and the heap in use at that point. */
+  /**
+   * How a job's run ended: whether every record went through, and the heap in use at that point.
+   */
   record Finish(boolean complete, long heapBytes) {}
 }

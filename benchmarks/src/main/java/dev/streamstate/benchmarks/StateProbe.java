@@ -17,15 +17,18 @@ import org.apache.spark.storage.RDDInfo;
  * Reads how many keys a running streaming job holds in Spark state, from the outside: the newest
  * state RDD that is fully in Spark's cache is counted — of a DStream operation (for example {@code
  * updateStateByKey}, on which Beam's Spark runner keeps every GroupByKey), or of {@code
- * StreamStateSparkRunner}'s keyed state (every GroupByKey and stateful ParDo). Counting a cached RDD
- * reads its blocks; it does not change the job.
+ * StreamStateSparkRunner}'s keyed state (every GroupByKey and stateful ParDo). Counting a cached
+ * RDD reads its blocks; it does not change the job.
  */
 public final class StateProbe {
   private final JavaSparkContext spark;
   private final Predicate<RDDInfo> mayBeState;
   private final Function<JavaRDD<?>, OptionalLong> keysIn;
 
-  private StateProbe(JavaSparkContext spark, Predicate<RDDInfo> mayBeState, Function<JavaRDD<?>, OptionalLong> keysIn) {
+  private StateProbe(
+      JavaSparkContext spark,
+      Predicate<RDDInfo> mayBeState,
+      Function<JavaRDD<?>, OptionalLong> keysIn) {
     this.spark = spark;
     this.mayBeState = mayBeState;
     this.keysIn = keysIn;
@@ -35,7 +38,8 @@ public final class StateProbe {
   public static StateProbe updateStateByKey(JavaSparkContext spark) {
     return new StateProbe(
         spark,
-        info -> info.scope().isDefined() && info.scope().get().name().startsWith("updateStateByKey"),
+        info ->
+            info.scope().isDefined() && info.scope().get().name().startsWith("updateStateByKey"),
         state -> OptionalLong.of(state.count()));
   }
 

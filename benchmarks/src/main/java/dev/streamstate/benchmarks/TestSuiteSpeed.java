@@ -1,7 +1,7 @@
 package dev.streamstate.benchmarks;
 
-import java.io.IOException;
 import dev.streamstate.transforms.WordCounts;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +19,12 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * How long the {@code transforms} module's tests take — TestStream scenarios checked with PAssert
- * — run in this JVM through the JUnit Platform, as surefire runs them in its fork: once the
+ * How long the {@code transforms} module's tests take — TestStream scenarios checked with PAssert —
+ * run in this JVM through the JUnit Platform, as surefire runs them in its fork: once the
  * DirectRunner tests (every test, and the DirectRunner half of each runner-parity test), once the
  * Spark runner half of the parity tests (TestSparkRunner, forced streaming), for comparison; {@link
- * TestHalfCondition} skips the other half. The
- * wall time is the whole {@code execute} call: discovery, every pipeline, every assertion.
+ * TestHalfCondition} skips the other half. The wall time is the whole {@code execute} call:
+ * discovery, every pipeline, every assertion.
  *
  * <p>The tests are the module's compiled test classes, read from its build directory ({@code
  * test-compile} makes them) and defined beside the module's own classes, in their loader and
@@ -49,11 +49,13 @@ final class TestSuiteSpeed {
       this.contender = contender;
       this.ours = ours;
     }
-
   }
 
-  /** Runs the tests of classes matching {@code classPattern} (a regex) for each of {@code halves}. */
-  static Results.Table measure(Path testClasses, String classPattern, List<Half> halves) throws IOException {
+  /**
+   * Runs the tests of classes matching {@code classPattern} (a regex) for each of {@code halves}.
+   */
+  static Results.Table measure(Path testClasses, String classPattern, List<Half> halves)
+      throws IOException {
     defineTests(testClasses);
     List<Results.Row> rows = new ArrayList<>();
     for (Half half : halves) {
@@ -61,19 +63,33 @@ final class TestSuiteSpeed {
     }
     long tests = rows.stream().mapToLong(Results.Row::size).sum();
     String perHalf =
-        rows.stream().map(row -> row.contender() + ": " + row.size() + " tests").collect(java.util.stream.Collectors.joining("; "));
+        rows.stream()
+            .map(row -> row.contender() + ": " + row.size() + " tests")
+            .collect(java.util.stream.Collectors.joining("; "));
     return new Results.Table(
         "test-speed",
         "Test speed: the transforms module's TestStream suite",
         "tests",
-        "Wall time in ms of each half of the suite (" + perHalf + "), run in-process through the JUnit"
+        "Wall time in ms of each half of the suite ("
+            + perHalf
+            + "), run in-process through the JUnit"
             + " Platform; a row's size is the tests of both halves.",
         false,
         rows.stream().map(row -> withSize(row, tests)).toList());
   }
 
   private static Results.Row withSize(Results.Row row, long tests) {
-    return new Results.Row(row.workload(), tests, row.contender(), row.ours(), row.samples(), row.medianMillis(), row.p95Millis(), row.meanMillis(), row.heldBytes(), row.check());
+    return new Results.Row(
+        row.workload(),
+        tests,
+        row.contender(),
+        row.ours(),
+        row.samples(),
+        row.medianMillis(),
+        row.p95Millis(),
+        row.meanMillis(),
+        row.heldBytes(),
+        row.check());
   }
 
   private static Results.Row run(Path testClasses, String classPattern, Half half) {
@@ -97,12 +113,30 @@ final class TestSuiteSpeed {
             // A test aborted by its assumption is one the runner cannot run (Beam's SparkRunner
             // refuses event-time timers in streaming): skipped with its reason, as in the build.
             : summary.getTestsFailedCount() > 0
-                ? summary.getTestsFailedCount() + " of " + tests + " tests failed: "
+                ? summary.getTestsFailedCount()
+                    + " of "
+                    + tests
+                    + " tests failed: "
                     + summary.getFailures().stream()
-                        .map(failure -> failure.getTestIdentifier().getLegacyReportingName() + " (" + failure.getException() + ")")
+                        .map(
+                            failure ->
+                                failure.getTestIdentifier().getLegacyReportingName()
+                                    + " ("
+                                    + failure.getException()
+                                    + ")")
                         .collect(java.util.stream.Collectors.joining("; "))
                 : Results.OK;
-    return new Results.Row("test-speed", tests, half.contender, half.ours, tests == 0 ? 0 : 1, millis, millis, millis, -1, check);
+    return new Results.Row(
+        "test-speed",
+        tests,
+        half.contender,
+        half.ours,
+        tests == 0 ? 0 : 1,
+        millis,
+        millis,
+        millis,
+        -1,
+        check);
   }
 
   /**

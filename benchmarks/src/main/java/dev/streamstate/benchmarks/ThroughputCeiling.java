@@ -1,7 +1,7 @@
 package dev.streamstate.benchmarks;
 
-import dev.streamstate.runners.StreamStateSparkRunner;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.runners.StreamStateSparkRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,24 +23,27 @@ import org.apache.beam.runners.spark.SparkRunner;
  * here, stopped at the end) holds a backlog per rate, written before any job runs ({@link
  * KafkaBacklog}: one word a record over N distinct words); each contender reads a rate's backlog
  * capped at the rate a batch ({@link KafkaRunningCounts}) until it has read it all. A rate is
- * sustained when the median processing time of the measured batches is under the interval and
- * every measured batch read at least {@link #READ_SHARE} of the rate: a batch that read far less
- * shows a reader that could not keep up (Beam's reads for a share of the interval only). The
- * counts are checked as in the running-count workloads ({@link RunningCountScaling#check}).
+ * sustained when the median processing time of the measured batches is under the interval and every
+ * measured batch read at least {@link #READ_SHARE} of the rate: a batch that read far less shows a
+ * reader that could not keep up (Beam's reads for a share of the interval only). The counts are
+ * checked as in the running-count workloads ({@link RunningCountScaling#check}).
  */
 final class ThroughputCeiling {
   static final String WORKLOAD = "throughput";
+
   /** Of the rate, what a measured batch must have read for the rate to count as sustained. */
   static final double READ_SHARE = 0.9;
 
   private ThroughputCeiling() {}
 
   /** Each contender at each of {@code rates} events a second over {@code keys} distinct words. */
-  static Results.Table measure(Predicate<String> chosen, List<Long> rates, long keys, int batches) throws Exception {
+  static Results.Table measure(Predicate<String> chosen, List<Long> rates, long keys, int batches)
+      throws Exception {
     int settle = RunningCountScaling.SETTLE;
     Map<Long, Workload> backlogs = new LinkedHashMap<>();
     for (long rate : rates) {
-      // Two batches to spare, as in the running-count workloads: every measured batch can read the rate.
+      // Two batches to spare, as in the running-count workloads: every measured batch can read the
+      // rate.
       backlogs.put(rate, Workload.steady(keys, Math.toIntExact(rate), settle + batches + 2));
     }
     Path dir = Files.createTempDirectory("throughput-kafka");
@@ -52,27 +55,38 @@ final class ThroughputCeiling {
         KafkaBacklog.write(kafka, backlog);
       }
       Contest<KafkaRunningCounts.Read> contest =
-          new Contest<>(WORKLOAD, contenders(kafka.bootstrapServers(), fewestPerBatch), chosen,
+          new Contest<>(
+              WORKLOAD,
+              contenders(kafka.bootstrapServers(), fewestPerBatch),
+              chosen,
               (workload, read) -> RunningCountScaling.check(workload, read.tally()));
       for (Map.Entry<Long, Workload> backlog : backlogs.entrySet()) {
         for (Results.Row row : contest.run(backlog.getKey(), backlog.getValue(), settle, batches)) {
           Results.Row measured = row.withoutHeap();
           rows.add(measured);
-          shortfalls.put(measured, shortfall(measured, fewestPerBatch.getOrDefault(row.contender(), -1L)));
+          shortfalls.put(
+              measured, shortfall(measured, fewestPerBatch.getOrDefault(row.contender(), -1L)));
         }
       }
     } finally {
       delete(dir);
     }
     return new Results.Table(
-        WORKLOAD, "Throughput ceiling: Kafka into running word counts", "events/s",
+        WORKLOAD,
+        "Throughput ceiling: Kafka into running word counts",
+        "events/s",
         String.format(
             Locale.ROOT,
             "Median (p95) batch processing time in ms over %d batches, each reading at most the rate (one word a record,"
                 + " %,d distinct words, %d partitions) from a backlog written before. A rate is sustained when the median is"
                 + " under the %,d ms interval and every measured batch read at least %.0f %% of it. Ceiling, the highest"
                 + " sustained rate run: %s.%s",
-            batches, keys, KafkaBacklog.PARTITIONS, SparkJobs.BATCH.getMillis(), READ_SHARE * 100, ceilings(shortfalls),
+            batches,
+            keys,
+            KafkaBacklog.PARTITIONS,
+            SparkJobs.BATCH.getMillis(),
+            READ_SHARE * 100,
+            ceilings(shortfalls),
             notSustained(shortfalls)),
         false,
         rows);
@@ -82,21 +96,32 @@ final class ThroughputCeiling {
    * Ours on Beam's translation and ours, against native {@code mapWithState}; each records the
    * fewest records a measured batch of its last run read, by its name.
    */
-  private static List<Contender<KafkaRunningCounts.Read>> contenders(String bootstrapServers, Map<String, Long> fewestPerBatch) {
+  private static List<Contender<KafkaRunningCounts.Read>> contenders(
+      String bootstrapServers, Map<String, Long> fewestPerBatch) {
     List<Contender<KafkaRunningCounts.Read>> contenders =
         List.of(
-            new Contender<>("RunningWordCounts on SparkRunner", true,
+            new Contender<>(
+                "RunningWordCounts on SparkRunner",
+                true,
                 KafkaRunningCounts.beam(SparkRunner.class, bootstrapServers)),
-            new Contender<>("RunningWordCounts on StreamStateSparkRunner", true,
+            new Contender<>(
+                "RunningWordCounts on StreamStateSparkRunner",
+                true,
                 KafkaRunningCounts.beam(StreamStateSparkRunner.class, bootstrapServers)),
-            new Contender<>("mapWithState", false, KafkaRunningCounts.mapWithState(bootstrapServers)));
+            new Contender<>(
+                "mapWithState", false, KafkaRunningCounts.mapWithState(bootstrapServers)));
     return contenders.stream()
-        .map(contender -> new Contender<KafkaRunningCounts.Read>(contender.name(), contender.ours(),
-            (workload, settle, batches, checkpoints) -> {
-              Measured<KafkaRunningCounts.Read> measured = contender.job().run(workload, settle, batches, checkpoints);
-              fewestPerBatch.put(contender.name(), measured.computed().fewestPerBatch());
-              return measured;
-            }))
+        .map(
+            contender ->
+                new Contender<KafkaRunningCounts.Read>(
+                    contender.name(),
+                    contender.ours(),
+                    (workload, settle, batches, checkpoints) -> {
+                      Measured<KafkaRunningCounts.Read> measured =
+                          contender.job().run(workload, settle, batches, checkpoints);
+                      fewestPerBatch.put(contender.name(), measured.computed().fewestPerBatch());
+                      return measured;
+                    }))
         .toList();
   }
 
@@ -124,36 +149,51 @@ final class ThroughputCeiling {
   private static String ceilings(Map<Results.Row, String> shortfalls) {
     long highestRun = shortfalls.keySet().stream().mapToLong(Results.Row::size).max().orElse(-1);
     Map<String, Long> ceiling = new LinkedHashMap<>();
-    shortfalls.forEach((row, shortfall) ->
-        ceiling.merge(row.contender(), shortfall.isEmpty() ? row.size() : -1L, Math::max));
+    shortfalls.forEach(
+        (row, shortfall) ->
+            ceiling.merge(row.contender(), shortfall.isEmpty() ? row.size() : -1L, Math::max));
     List<String> figures = new ArrayList<>();
-    ceiling.forEach((contender, rate) ->
-        figures.add(contender + " " + (rate < 0
-            ? "none"
-            : String.format(Locale.ROOT, "%s%,d events/s", rate == highestRun ? "at least " : "", rate))));
+    ceiling.forEach(
+        (contender, rate) ->
+            figures.add(
+                contender
+                    + " "
+                    + (rate < 0
+                        ? "none"
+                        : String.format(
+                            Locale.ROOT,
+                            "%s%,d events/s",
+                            rate == highestRun ? "at least " : "",
+                            rate))));
     return String.join(", ", figures);
   }
 
   /** The rows whose rate was not sustained, and why; nothing if every rate was. */
   private static String notSustained(Map<Results.Row, String> shortfalls) {
     List<String> lines = new ArrayList<>();
-    shortfalls.forEach((row, shortfall) -> {
-      if (!shortfall.isEmpty()) {
-        lines.add(String.format(Locale.ROOT, "%s at %,d: %s", row.contender(), row.size(), shortfall));
-      }
-    });
+    shortfalls.forEach(
+        (row, shortfall) -> {
+          if (!shortfall.isEmpty()) {
+            lines.add(
+                String.format(
+                    Locale.ROOT, "%s at %,d: %s", row.contender(), row.size(), shortfall));
+          }
+        });
     return lines.isEmpty() ? "" : " Not sustained: " + String.join("; ", lines) + ".";
   }
 
   private static void delete(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.delete(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * What one window's word counts added up to — all words, distinct words, the smallest and the
  * largest count — which is all it takes to check a window against the {@link Workload}: a window
- * that spans whole steady batches holds a known run of records, and in any run of records every
- * key is counted the same number of times, give or take one.
+ * that spans whole steady batches holds a known run of records, and in any run of records every key
+ * is counted the same number of times, give or take one.
  */
 record WindowStats(long total, long words, long min, long max) implements Serializable {
 
@@ -22,7 +22,11 @@ record WindowStats(long total, long words, long min, long max) implements Serial
   }
 
   WindowStats plus(WindowStats other) {
-    return new WindowStats(total + other.total, words + other.words, Math.min(min, other.min), Math.max(max, other.max));
+    return new WindowStats(
+        total + other.total,
+        words + other.words,
+        Math.min(min, other.min),
+        Math.max(max, other.max));
   }
 
   /**
@@ -39,15 +43,28 @@ record WindowStats(long total, long words, long min, long max) implements Serial
     for (Map.Entry<Long, WindowStats> window : windows.entrySet()) {
       WindowStats stats = window.getValue();
       if (stats.total() > full) {
-        return "the window ending " + window.getKey() + " counted " + stats.total() + " words, more than the " + full + " a window holds";
+        return "the window ending "
+            + window.getKey()
+            + " counted "
+            + stats.total()
+            + " words, more than the "
+            + full
+            + " a window holds";
       }
       if (stats.total() == full) {
         fullWindows++;
         if (stats.words() != expected.words() || stats.min() < floor || stats.max() > ceiling) {
-          return "the full window ending " + window.getKey() + " counted " + stats + ", expected " + expected;
+          return "the full window ending "
+              + window.getKey()
+              + " counted "
+              + stats
+              + ", expected "
+              + expected;
         }
       }
     }
-    return fullWindows > 0 ? Results.OK : "no full window among " + windows.size() + " windows: " + windows.values();
+    return fullWindows > 0
+        ? Results.OK
+        : "no full window among " + windows.size() + " windows: " + windows.values();
   }
 }

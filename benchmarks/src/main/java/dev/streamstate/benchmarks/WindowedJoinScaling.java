@@ -11,27 +11,40 @@ import org.joda.time.Duration;
 
 /**
  * A stream-stream join in sliding windows (10-second windows every 5 seconds in the full run,
- * 1-second batches): two streams of keyed records, the same fixed number a batch on each,
- * scattered over N keys, through our {@code WindowedJoin} (inner) on Beam's Spark runner and on
- * ours, and through the native {@code left.window(W, S).join(right.window(W, S))}. Measured once the
- * first window is full; every window's pairs are checked against the workload.
+ * 1-second batches): two streams of keyed records, the same fixed number a batch on each, scattered
+ * over N keys, through our {@code WindowedJoin} (inner) on Beam's Spark runner and on ours, and
+ * through the native {@code left.window(W, S).join(right.window(W, S))}. Measured once the first
+ * window is full; every window's pairs are checked against the workload.
  */
 final class WindowedJoinScaling {
   static final String WORKLOAD = "join";
 
   private WindowedJoinScaling() {}
 
-  /** The contenders on each of {@code sizes} keys, {@code eventsPerBatch} records a batch on each side. */
+  /**
+   * The contenders on each of {@code sizes} keys, {@code eventsPerBatch} records a batch on each
+   * side.
+   */
   static Results.Table measure(
-      Predicate<String> chosen, List<Long> sizes, int eventsPerBatch, Duration size, Duration slide, int batches)
+      Predicate<String> chosen,
+      List<Long> sizes,
+      int eventsPerBatch,
+      Duration size,
+      Duration slide,
+      int batches)
       throws Exception {
     long windowBatches = size.getMillis() / SparkJobs.BATCH.getMillis();
     Contest<Map<Long, JoinStats>> contest =
         new Contest<>(
             WORKLOAD,
             List.of(
-                new Contender<>("WindowedJoin on SparkRunner", true, BeamWindowedJoin.job(SparkRunner.class, size, slide)),
-                new Contender<>("WindowedJoin on StreamStateSparkRunner", true,
+                new Contender<>(
+                    "WindowedJoin on SparkRunner",
+                    true,
+                    BeamWindowedJoin.job(SparkRunner.class, size, slide)),
+                new Contender<>(
+                    "WindowedJoin on StreamStateSparkRunner",
+                    true,
                     BeamWindowedJoin.job(StreamStateSparkRunner.class, size, slide)),
                 new Contender<>("window().join()", false, NativeWindowedJoin.job(size, slide))),
             chosen,
@@ -41,13 +54,17 @@ final class WindowedJoinScaling {
     List<Results.Row> rows = new ArrayList<>();
     for (long keys : sizes) {
       // A slide and two batches to spare, so that the last measured batches still carry records.
-      Workload load = Workload.steady(keys, eventsPerBatch, (int) (settle + batches + slideBatches + 2));
+      Workload load =
+          Workload.steady(keys, eventsPerBatch, (int) (settle + batches + slideBatches + 2));
       rows.addAll(contest.run(keys, load, settle, batches));
     }
     return new Results.Table(
         WORKLOAD,
         String.format(
-            Locale.ROOT, "Windowed stream-stream join (%d s every %d s)", size.getStandardSeconds(), slide.getStandardSeconds()),
+            Locale.ROOT,
+            "Windowed stream-stream join (%d s every %d s)",
+            size.getStandardSeconds(),
+            slide.getStandardSeconds()),
         "keys",
         String.format(
             Locale.ROOT,
@@ -56,7 +73,8 @@ final class WindowedJoinScaling {
                 + " checked. Native jobs join a whole window at its slide (Spark makes their batches only when a"
                 + " window needs them), so their median is an idle batch and their p95 a slide: the ratios compare"
                 + " means, the work a second.",
-            batches, eventsPerBatch),
+            batches,
+            eventsPerBatch),
         true,
         rows);
   }

@@ -5,15 +5,15 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * What keys each batch carries, the same for every contender of a benchmark, so that a Beam job
- * and a native DStream job see the same records and their results can be checked against the
- * generator rather than trusted.
+ * What keys each batch carries, the same for every contender of a benchmark, so that a Beam job and
+ * a native DStream job see the same records and their results can be checked against the generator
+ * rather than trusted.
  *
- * <p>Records are numbered. With {@code preload}, records {@code 0 … keys-1} are every key once
- * (the state is loaded), all in the first batch; then come {@code steadyBatches} batches of {@code
+ * <p>Records are numbered. With {@code preload}, records {@code 0 … keys-1} are every key once (the
+ * state is loaded), all in the first batch; then come {@code steadyBatches} batches of {@code
  * eventsPerBatch} records each, scattered over all keys by a fixed permutation: any {@code keys}
- * consecutive steady records hold every key exactly once, so the count of every key, in total or
- * in any run of records, follows from the numbers alone. The stream ends after that.
+ * consecutive steady records hold every key exactly once, so the count of every key, in total or in
+ * any run of records, follows from the numbers alone. The stream ends after that.
  *
  * <p>Steady batch {@code s} has the event time {@code T0 + s} seconds, so event-time windows are
  * the same in every run, whenever it is run.
@@ -28,10 +28,12 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
 
   public Workload {
     if (keys <= 0 || eventsPerBatch <= 0 || steadyBatches < 0) {
-      throw new IllegalArgumentException("keys and events per batch must be positive, got " + keys + " and " + eventsPerBatch);
+      throw new IllegalArgumentException(
+          "keys and events per batch must be positive, got " + keys + " and " + eventsPerBatch);
     }
     if (keys % SCATTER == 0) {
-      throw new IllegalArgumentException("keys must not be a multiple of " + SCATTER + ", got " + keys);
+      throw new IllegalArgumentException(
+          "keys must not be a multiple of " + SCATTER + ", got " + keys);
     }
   }
 
@@ -69,8 +71,8 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
   }
 
   /**
-   * The records that batches {@code 0 … batch} carry together, for a source that makes one batch
-   * at a time: the load, if any, is batch 0.
+   * The records that batches {@code 0 … batch} carry together, for a source that makes one batch at
+   * a time: the load, if any, is batch 0.
    */
   public long endOfBatch(long batch) {
     long steadyBatchesSoFar = preload ? batch : batch + 1;
@@ -94,7 +96,8 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
     long steady = (long) eventsPerBatch * steadyBatches;
     long base = (preload ? 1 : 0) + steady / keys;
     long higher = steady % keys; // keys counted once more than the others
-    return new RunningTally(total(), higher * triangle(base + 1) + (keys - higher) * triangle(base));
+    return new RunningTally(
+        total(), higher * triangle(base + 1) + (keys - higher) * triangle(base));
   }
 
   /** How many records a window of {@code batches} whole steady batches holds. */
@@ -112,8 +115,8 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
 
   /**
    * How many pairs an inner join of a run of {@code records} consecutive records with the same run
-   * (two streams carrying this workload) gives: {@code c * c} for a key in the run {@code c}
-   * times, and in any run every key is there the same number of times, give or take one.
+   * (two streams carrying this workload) gives: {@code c * c} for a key in the run {@code c} times,
+   * and in any run every key is there the same number of times, give or take one.
    */
   public long pairsInRun(long records) {
     long each = records / keys;

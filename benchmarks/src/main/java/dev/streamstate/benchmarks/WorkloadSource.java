@@ -12,10 +12,10 @@ import org.joda.time.Instant;
 
 /**
  * A {@link Workload} as a Beam unbounded source, one word a line (or another of the workload's
- * {@link Workload.Lines}, such as keyed records): the load at once, then one
- * steady batch a second of the clock (the batch interval), so that each micro-batch of Beam's Spark
- * runner gets about as many records as a native batch. Records carry the workload's event times
- * and the watermark follows them, so event-time windows hold the same records in every run.
+ * {@link Workload.Lines}, such as keyed records): the load at once, then one steady batch a second
+ * of the clock (the batch interval), so that each micro-batch of Beam's Spark runner gets about as
+ * many records as a native batch. Records carry the workload's event times and the watermark
+ * follows them, so event-time windows hold the same records in every run.
  */
 final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Position> {
   private final Workload workload;
@@ -52,7 +52,8 @@ final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Positi
   }
 
   /** Records emitted so far, and when the load phase ended (0 while it lasts). */
-  record Position(long emitted, long loadedAtMillis) implements UnboundedSource.CheckpointMark, Serializable {
+  record Position(long emitted, long loadedAtMillis)
+      implements UnboundedSource.CheckpointMark, Serializable {
     @Override
     public void finalizeCheckpoint() {}
   }

@@ -19,14 +19,17 @@ import scala.reflect.ClassTag$;
 
 /**
  * A {@link Workload} as a native input stream, one line a record ({@link Workload.Lines}: a word,
- * or a keyed record), one batch of the workload per micro-batch, made
- * where the batch is computed (no receiver, nothing buffered), in two partitions like the local[2]
- * master; batch {@code b} is the one due {@code b + 1} intervals after the stream started. Each
- * batch's record count goes to Spark's input tracker, as a real source's does, so
- * {@link BatchTimes} sees native and Beam batches alike.
+ * or a keyed record), one batch of the workload per micro-batch, made where the batch is computed
+ * (no receiver, nothing buffered), in two partitions like the local[2] master; batch {@code b} is
+ * the one due {@code b + 1} intervals after the stream started. Each batch's record count goes to
+ * Spark's input tracker, as a real source's does, so {@link BatchTimes} sees native and Beam
+ * batches alike.
  */
 final class WorkloadStream extends InputDStream<String> {
-  /** Compiled once, as in {@code SplitWords}: a hand-written job would not compile it per line either. */
+  /**
+   * Compiled once, as in {@code SplitWords}: a hand-written job would not compile it per line
+   * either.
+   */
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final Workload workload;
@@ -51,18 +54,23 @@ final class WorkloadStream extends InputDStream<String> {
    * join, each line ({@link Workload#keyedRecord}) parsed as Beam's side parses it. Each call is an
    * input stream of its own, as two joined streams are.
    */
-  static JavaPairDStream<String, Long> keyedRecords(JavaStreamingContext streaming, Workload workload) {
+  static JavaPairDStream<String, Long> keyedRecords(
+      JavaStreamingContext streaming, Workload workload) {
     return lines(streaming, workload, Workload.Lines.KEYED_RECORDS)
         .mapToPair(
             line -> {
               int space = line.indexOf(' ');
-              return new Tuple2<>(line.substring(0, space), Long.parseLong(line.substring(space + 1)));
+              return new Tuple2<>(
+                  line.substring(0, space), Long.parseLong(line.substring(space + 1)));
             });
   }
 
-  private static JavaDStream<String> lines(JavaStreamingContext streaming, Workload workload, Workload.Lines format) {
+  private static JavaDStream<String> lines(
+      JavaStreamingContext streaming, Workload workload, Workload.Lines format) {
     JavaDStream<String> lines =
-        new JavaDStream<>(new WorkloadStream(streaming.ssc(), workload, format), ClassTag$.MODULE$.apply(String.class));
+        new JavaDStream<>(
+            new WorkloadStream(streaming.ssc(), workload, format),
+            ClassTag$.MODULE$.apply(String.class));
     // Spark makes an input's batch only when an output needs it: a window only at its slides, for
     // every batch since at once. An output that does nothing makes each batch when it is due, as a
     // real source's is, so that its records are counted with their own batch.
@@ -70,10 +78,15 @@ final class WorkloadStream extends InputDStream<String> {
     return lines;
   }
 
-  /** The words of any input's lines paired with a count of one, as {@link #wordOnes(JavaStreamingContext, Workload)}. */
+  /**
+   * The words of any input's lines paired with a count of one, as {@link
+   * #wordOnes(JavaStreamingContext, Workload)}.
+   */
   static JavaPairDStream<String, Long> wordOnes(JavaDStream<String> lines) {
     return lines
-        .flatMap(line -> Arrays.stream(WHITESPACE.split(line)).filter(word -> !word.isEmpty()).iterator())
+        .flatMap(
+            line ->
+                Arrays.stream(WHITESPACE.split(line)).filter(word -> !word.isEmpty()).iterator())
         .mapToPair(word -> new Tuple2<>(word, 1L));
   }
 
@@ -88,8 +101,12 @@ final class WorkloadStream extends InputDStream<String> {
     long batch = validTime.minus(zeroTime()).milliseconds() / slideDuration().milliseconds() - 1;
     long from = batch == 0 ? 0 : workload.endOfBatch(batch - 1);
     long to = workload.endOfBatch(batch);
-    context().scheduler().inputInfoTracker().reportInfo(
-        validTime, new StreamInputInfo(id(), to - from, scala.collection.immutable.Map$.MODULE$.empty()));
+    context()
+        .scheduler()
+        .inputInfoTracker()
+        .reportInfo(
+            validTime,
+            new StreamInputInfo(id(), to - from, scala.collection.immutable.Map$.MODULE$.empty()));
     JavaSparkContext spark = JavaSparkContext.fromSparkContext(context().sparkContext());
     Workload records = workload;
     Workload.Lines lineOf = format;

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The benchmark suite at a tiny size, every workload: the results files are written, every size
- * has a figure from every contender, and every contender computed what the workload says (its
- * check passed). Nothing here depends on how fast anything ran. For the build's length (a
- * contender costs 8-17 s of fixed batches and startup however small its workload) it runs ours on
- * our runner and the native jobs ours are compared with, but not ours on Beam's translation, nor
- * {@code updateStateByKey} or the native join: a run of the suite runs them.
+ * The benchmark suite at a tiny size, every workload: the results files are written, every size has
+ * a figure from every contender, and every contender computed what the workload says (its check
+ * passed). Nothing here depends on how fast anything ran. For the build's length (a contender costs
+ * 8-17 s of fixed batches and startup however small its workload) it runs ours on our runner and
+ * the native jobs ours are compared with, but not ours on Beam's translation, nor {@code
+ * updateStateByKey} or the native join: a run of the suite runs them.
  */
 class BenchmarkSuiteTest {
 
@@ -39,9 +39,13 @@ class BenchmarkSuiteTest {
     Map<String, List<String>> contenders =
         Map.of(
             "idle-state", List.of("RunningWordCounts on StreamStateSparkRunner", "mapWithState"),
-            "idle-timeout", List.of("RunningWordCounts + idle timeout on StreamStateSparkRunner", "mapWithState"),
+            "idle-timeout",
+                List.of(
+                    "RunningWordCounts + idle timeout on StreamStateSparkRunner", "mapWithState"),
             "event-time-timers",
-                List.of("RunningWordCounts + event-time timeout on StreamStateSparkRunner", "mapWithState"),
+                List.of(
+                    "RunningWordCounts + event-time timeout on StreamStateSparkRunner",
+                    "mapWithState"),
             "fixed-load", List.of("RunningWordCounts on StreamStateSparkRunner", "mapWithState"),
             "sliding-windows",
                 List.of(
@@ -70,20 +74,32 @@ class BenchmarkSuiteTest {
 
     String report = Files.readString(out.resolve(BenchmarkSuite.REPORT));
     for (String workload : BenchmarkSuite.WORKLOADS) {
-      assertTrue(report.contains("`" + workload + ".csv`"), "no table for " + workload + " in\n" + report);
+      assertTrue(
+          report.contains("`" + workload + ".csv`"), "no table for " + workload + " in\n" + report);
     }
     assertTrue(report.contains("ours ÷ mapWithState"), report);
     // The profiled workloads (throughput and sliding windows by default) have a cost breakdown for
-    // every contender that ran; the figures are what the profile saw, so only their presence counts.
+    // every contender that ran; the figures are what the profile saw, so only their presence
+    // counts.
     List<String> costs = Files.readAllLines(out.resolve(CostBreakdown.CSV));
     for (String workload : List.of("throughput", "sliding-windows")) {
       for (String contender : contenders.get(workload)) {
         assertTrue(
-            costs.stream().anyMatch(line -> line.startsWith(workload + ",") && line.contains("\"" + contender + "\",total,")),
-            "no cost breakdown for " + contender + " in " + workload + ":\n" + String.join("\n", costs));
+            costs.stream()
+                .anyMatch(
+                    line ->
+                        line.startsWith(workload + ",")
+                            && line.contains("\"" + contender + "\",total,")),
+            "no cost breakdown for "
+                + contender
+                + " in "
+                + workload
+                + ":\n"
+                + String.join("\n", costs));
       }
     }
-    assertTrue(Files.readString(out.resolve(CostBreakdown.REPORT)).contains("## throughput at 2,000"));
+    assertTrue(
+        Files.readString(out.resolve(CostBreakdown.REPORT)).contains("## throughput at 2,000"));
     // One size per workload here: tables, and no chart (ChartsTest draws them).
     assertEquals(List.of(), Charts.drawAll(out));
   }

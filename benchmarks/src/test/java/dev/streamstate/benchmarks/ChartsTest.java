@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChartsTest {
-  private static final String HEADER = "keys,contender,ours,samples,median_ms,p95_ms,mean_ms,held_bytes,check";
+  private static final String HEADER =
+      "keys,contender,ours,samples,median_ms,p95_ms,mean_ms,held_bytes,check";
 
   @TempDir Path dir;
 
@@ -39,7 +40,8 @@ class ChartsTest {
                 "1000000,updateStateByKey,false,0,-1,-1,-1,1,\"no steady batch measured\""));
     XYPlot plot = chart.getXYPlot();
     assertEquals(2, plot.getDataset().getSeriesCount(), "a row without batches is left out");
-    assertEquals("ours: RunningWordCounts on StreamStateSparkRunner", plot.getDataset().getSeriesKey(0));
+    assertEquals(
+        "ours: RunningWordCounts on StreamStateSparkRunner", plot.getDataset().getSeriesKey(0));
     assertEquals(400.0, plot.getDataset().getYValue(0, 1));
     assertInstanceOf(LogAxis.class, plot.getDomainAxis(), "keys span two decades");
     assertInstanceOf(LogAxis.class, plot.getRangeAxis(), "medians span a decade");
@@ -58,19 +60,27 @@ class ChartsTest {
                     "25000,reduceByKeyAndWindow,false,15,0,10,1,-1,\"ok\""))
             .getXYPlot();
     assertInstanceOf(NumberAxis.class, plot.getDomainAxis());
-    assertInstanceOf(NumberAxis.class, plot.getRangeAxis(), "a zero median cannot go on a log axis");
+    assertInstanceOf(
+        NumberAxis.class, plot.getRangeAxis(), "a zero median cannot go on a log axis");
   }
 
   @Test
   void aWorkloadOfOneSizeHasNoChartAndTheOthersArePngsBesideTheirCsv() throws Exception {
-    assertNull(Charts.chart("One size", List.of(HEADER, "2000,mapWithState,false,2,30,30,30,1,\"ok\"")));
+    assertNull(
+        Charts.chart("One size", List.of(HEADER, "2000,mapWithState,false,2,30,30,30,1,\"ok\"")));
     Files.writeString(
         dir.resolve(BenchmarkSuite.REPORT),
         "# Benchmark results\n\n## Idle-state scaling (`idle-state.csv`)\n\ntable\n\n## Test speed (`test-speed.csv`)\n");
     Files.write(
         dir.resolve("idle-state.csv"),
-        List.of(HEADER, "10000,mapWithState,false,20,30,80,35,1,\"ok\"", "100000,mapWithState,false,20,45,95,50,1,\"ok\""));
-    Files.write(dir.resolve("test-speed.csv"), List.of(HEADER.replace("keys", "tests"), "59,DirectRunner,true,1,12133,12133,12133,-1,\"ok\""));
+        List.of(
+            HEADER,
+            "10000,mapWithState,false,20,30,80,35,1,\"ok\"",
+            "100000,mapWithState,false,20,45,95,50,1,\"ok\""));
+    Files.write(
+        dir.resolve("test-speed.csv"),
+        List.of(
+            HEADER.replace("keys", "tests"), "59,DirectRunner,true,1,12133,12133,12133,-1,\"ok\""));
     assertEquals(List.of(dir.resolve("idle-state.png")), Charts.drawAll(dir));
     BufferedImage png = ImageIO.read(dir.resolve("idle-state.png").toFile());
     assertTrue(png.getWidth() == 900 && png.getHeight() == 560);

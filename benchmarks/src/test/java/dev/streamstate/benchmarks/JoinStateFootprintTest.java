@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * A small run of the join footprint benchmark on our runner: every pair out, and no key left in
- * the interval join's state once the watermark has passed the last interval (the windowed join's
- * state is a window's, freed as every window's is: run {@code JoinStateFootprint} for it).
+ * A small run of the join footprint benchmark on our runner: every pair out, and no key left in the
+ * interval join's state once the watermark has passed the last interval (the windowed join's state
+ * is a window's, freed as every window's is: run {@code JoinStateFootprint} for it).
  */
 class JoinStateFootprintTest {
 

@@ -14,7 +14,8 @@ class SessionStateFootprintTest {
 
     assertEquals(2_000, footprint.sessions(), footprint.toString());
     assertEquals(20_000, footprint.sessionEvents(), footprint.toString());
-    assertTrue(footprint.peakStateKeys() > 0, "the probe never saw the open sessions: " + footprint);
+    assertTrue(
+        footprint.peakStateKeys() > 0, "the probe never saw the open sessions: " + footprint);
     assertEquals(0, footprint.finalStateKeys(), footprint.toString());
   }
 }

@@ -84,21 +84,33 @@ public final class ConformanceReport {
     int runs = runs(dir.resolve(OURS));
     md.append("\n## ").append(SETUPS.get(setup)).append("\n\n");
     md.append(runs).append(runs == 1 ? " run" : " runs").append(" of each test on each runner. ");
-    md.append("Per test class: tests, passed (in every run), failed (in every run), flaky (in some), skipped.\n\n");
+    md.append(
+        "Per test class: tests, passed (in every run), failed (in every run), flaky (in some), skipped.\n\n");
     String prefix = setup.equals("streaming") ? "Streaming" : "";
-    md.append("| test class | Beam's translation (`").append(prefix).append("TestSparkRunner`) | ours (`")
-        .append(prefix).append("TestStreamStateSparkRunner`) |\n");
+    md.append("| test class | Beam's translation (`")
+        .append(prefix)
+        .append("TestSparkRunner`) | ours (`")
+        .append(prefix)
+        .append("TestStreamStateSparkRunner`) |\n");
     md.append("|---|---|---|\n");
     Set<String> classes = new TreeSet<>();
     for (String test : union(beams, ours)) {
       classes.add(classOf(test));
     }
     for (String testClass : classes) {
-      md.append("| `").append(testClass).append("` | ")
-          .append(summary(beams, testClass)).append(" | ")
-          .append(summary(ours, testClass)).append(" |\n");
+      md.append("| `")
+          .append(testClass)
+          .append("` | ")
+          .append(summary(beams, testClass))
+          .append(" | ")
+          .append(summary(ours, testClass))
+          .append(" |\n");
     }
-    md.append("| **all** | ").append(summary(beams, "")).append(" | ").append(summary(ours, "")).append(" |\n");
+    md.append("| **all** | ")
+        .append(summary(beams, ""))
+        .append(" | ")
+        .append(summary(ours, ""))
+        .append(" |\n");
 
     List<String> regressions = new ArrayList<>();
     List<String> additions = new ArrayList<>();
@@ -109,7 +121,16 @@ public final class ConformanceReport {
       if (onBeams.equals(onOurs)) {
         continue;
       }
-      String row = "| `" + test + "` | " + onBeams + " | " + onOurs + " | " + reason(test, ours.get(test), beams.get(test), reasons) + " |";
+      String row =
+          "| `"
+              + test
+              + "` | "
+              + onBeams
+              + " | "
+              + onOurs
+              + " | "
+              + reason(test, ours.get(test), beams.get(test), reasons)
+              + " |";
       if (onBeams.equals("passed")) {
         regressions.add(row);
       } else if (onOurs.equals("passed")) {
@@ -118,7 +139,9 @@ public final class ConformanceReport {
         otherDifferences.add(row);
       }
     }
-    md.append("\n**Passed on Beam's translation and not on ours: ").append(regressions.size()).append(".**\n");
+    md.append("\n**Passed on Beam's translation and not on ours: ")
+        .append(regressions.size())
+        .append(".**\n");
     table(md, "Tests that pass on Beam's translation and not on ours", regressions);
     table(md, "Tests that pass on ours and not on Beam's translation (what ours adds)", additions);
     table(md, "Other differences", otherDifferences);
@@ -128,11 +151,19 @@ public final class ConformanceReport {
       if (!verdict(beams.get(test)).equals("passed")
           && verdict(beams.get(test)).equals(verdict(ours.get(test)))
           && !verdict(ours.get(test)).equals("skipped")) {
-        failingOnBoth.add("| `" + test + "` | " + verdict(ours.get(test)) + " | " + reason(test, ours.get(test), beams.get(test), reasons) + " |");
+        failingOnBoth.add(
+            "| `"
+                + test
+                + "` | "
+                + verdict(ours.get(test))
+                + " | "
+                + reason(test, ours.get(test), beams.get(test), reasons)
+                + " |");
       }
     }
     if (!failingOnBoth.isEmpty()) {
-      md.append("\n### The same outcome on both, not a pass\n\n| test | on both | reason |\n|---|---|---|\n");
+      md.append(
+          "\n### The same outcome on both, not a pass\n\n| test | on both | reason |\n|---|---|---|\n");
       failingOnBoth.forEach(row -> md.append(row).append('\n'));
     }
   }
@@ -175,8 +206,15 @@ public final class ConformanceReport {
         counts.merge(test.getValue().verdict(), 1, Integer::sum);
       }
     }
-    return tests + " / " + counts.get("passed") + " / " + counts.get("failed") + " / "
-        + counts.get("flaky") + " / " + counts.get("skipped");
+    return tests
+        + " / "
+        + counts.get("passed")
+        + " / "
+        + counts.get("failed")
+        + " / "
+        + counts.get("flaky")
+        + " / "
+        + counts.get("skipped");
   }
 
   private static Set<String> union(Map<String, Outcomes> a, Map<String, Outcomes> b) {
@@ -206,15 +244,22 @@ public final class ConformanceReport {
     }
     List<Path> files;
     try (Stream<Path> walk = Files.walk(runner)) {
-      files = walk.filter(path -> path.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList();
+      files =
+          walk.filter(path -> path.getFileName().toString().matches("TEST-.*\\.xml"))
+              .sorted()
+              .toList();
     }
     for (Path file : files) {
       Element suite =
-          DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile()).getDocumentElement();
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .parse(file.toFile())
+              .getDocumentElement();
       NodeList cases = suite.getElementsByTagName("testcase");
       for (int i = 0; i < cases.getLength(); i++) {
         Element testCase = (Element) cases.item(i);
-        String test = shortName(testCase.getAttribute("classname")) + "#" + testCase.getAttribute("name");
+        String test =
+            shortName(testCase.getAttribute("classname")) + "#" + testCase.getAttribute("name");
         Outcomes outcome = outcomes.computeIfAbsent(test, name -> new Outcomes());
         Element problem = firstChild(testCase, "failure", "error");
         if (problem != null) {
@@ -246,8 +291,8 @@ public final class ConformanceReport {
   }
 
   /**
-   * A failure's message on one line (a PAssert's first line only names the step), long runs of
-   * one letter (Beam's large-key tests) shortened.
+   * A failure's message on one line (a PAssert's first line only names the step), long runs of one
+   * letter (Beam's large-key tests) shortened.
    */
   private static String firstLine(Element problem) {
     String message = problem.getAttribute("message");

@@ -37,7 +37,9 @@ final class CreateAsStream {
    */
   static void apply(Pipeline pipeline) {
     pipeline.replaceAll(
-        List.of(PTransformOverride.of(PTransformMatchers.classEqualTo(Create.Values.class), new Factory<>())));
+        List.of(
+            PTransformOverride.of(
+                PTransformMatchers.classEqualTo(Create.Values.class), new Factory<>())));
     // A replacement keeps the original output collections, which were made bounded; the runner
     // chooses its translations (and streaming at all) by the collections' boundedness.
     pipeline.traverseTopologically(
@@ -61,8 +63,10 @@ final class CreateAsStream {
     public PTransformReplacement<PBegin, PCollection<T>> getReplacementTransform(
         AppliedPTransform<PBegin, PCollection<T>, Create.Values<T>> transform) {
       @SuppressWarnings("unchecked")
-      PCollection<T> output = (PCollection<T>) Iterables.getOnlyElement(transform.getOutputs().values());
-      ElementsSource<T> source = ElementsSource.of(transform.getTransform().getElements(), output.getCoder());
+      PCollection<T> output =
+          (PCollection<T>) Iterables.getOnlyElement(transform.getOutputs().values());
+      ElementsSource<T> source =
+          ElementsSource.of(transform.getTransform().getElements(), output.getCoder());
       PTransform<PBegin, PCollection<T>> read = Read.from(source);
       return PTransformReplacement.of(transform.getPipeline().begin(), read);
     }

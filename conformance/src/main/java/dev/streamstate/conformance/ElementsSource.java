@@ -95,6 +95,7 @@ final class ElementsSource<T> extends UnboundedSource<T, ElementsSource.Position
   private final class Reader extends UnboundedReader<T> {
     /** The position of the current element; {@code next - 1} once advanced. */
     private int next;
+
     private @Nullable T current;
 
     Reader(int next) {

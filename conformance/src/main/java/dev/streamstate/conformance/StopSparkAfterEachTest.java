@@ -15,9 +15,9 @@ import org.junit.runner.notification.RunListener;
  *
  * <p>It also empties the runner's cache of source readers, as our pipelines do before they start:
  * the runner keeps readers for 1.5 batch intervals, keyed by source number and split only, so a
- * test starting right after another can be handed that test's reader, already at its end, and
- * its own input never comes ({@code testEventTimeTimerAlignBounded} saw {@code in []} once, in a
- * run where it started the moment the test before it ended, two seconds after that one began).
+ * test starting right after another can be handed that test's reader, already at its end, and its
+ * own input never comes ({@code testEventTimeTimerAlignBounded} saw {@code in []} once, in a run
+ * where it started the moment the test before it ended, two seconds after that one began).
  */
 public final class StopSparkAfterEachTest extends RunListener {
   @Override
@@ -26,7 +26,8 @@ public final class StopSparkAfterEachTest extends RunListener {
     if (streaming.isDefined()) {
       streaming.get().stop(true, false);
     }
-    // Spark's own accessor of the running context (package-private in Scala, public in the bytecode).
+    // Spark's own accessor of the running context (package-private in Scala, public in the
+    // bytecode).
     scala.Option<SparkContext> spark = SparkContext$.MODULE$.getActive();
     if (spark.isDefined()) {
       spark.get().stop();

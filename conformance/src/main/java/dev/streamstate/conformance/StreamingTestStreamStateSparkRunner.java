@@ -17,7 +17,10 @@ public final class StreamingTestStreamStateSparkRunner extends PipelineRunner<Sp
     this.options = options;
   }
 
-  /** Called by Beam for {@code --runner=dev.streamstate.conformance.StreamingTestStreamStateSparkRunner}. */
+  /**
+   * Called by Beam for {@code
+   * --runner=dev.streamstate.conformance.StreamingTestStreamStateSparkRunner}.
+   */
   public static StreamingTestStreamStateSparkRunner fromOptions(PipelineOptions options) {
     return new StreamingTestStreamStateSparkRunner(options);
   }

@@ -111,7 +111,12 @@ public final class EmbeddedCassandra implements AutoCloseable {
             "-Dcassandra.superuser_setup_delay_ms=0"));
     ServerProcess process =
         ServerProcess.start(
-            "Cassandra", "cassandra", jvm, "org.apache.cassandra.service.CassandraDaemon", List.of(), dir);
+            "Cassandra",
+            "cassandra",
+            jvm,
+            "org.apache.cassandra.service.CassandraDaemon",
+            List.of(),
+            dir);
     process.awaitPort(port, READY_WITHIN);
     return new EmbeddedCassandra(process, port, dir);
   }
@@ -127,12 +132,52 @@ public final class EmbeddedCassandra implements AutoCloseable {
     Path cert = dir.resolve("node.crt").toAbsolutePath();
     Files.deleteIfExists(dir.resolve(KEYSTORE));
     Files.deleteIfExists(dir.resolve(TRUSTSTORE));
-    keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "SAN=IP:127.0.0.1", "-validity", "3650", "-storetype", "PKCS12", "-keystore", keystore,
-        "-storepass", password, "-keypass", password);
-    keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", keystore, "-storepass", password, "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "node", "-file", cert.toString(), "-storetype", "PKCS12",
-        "-keystore", dir.resolve(TRUSTSTORE).toAbsolutePath().toString(), "-storepass", password);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "node",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=IP:127.0.0.1",
+        "-validity",
+        "3650",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore,
+        "-storepass",
+        password,
+        "-keypass",
+        password);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "node",
+        "-keystore",
+        keystore,
+        "-storepass",
+        password,
+        "-file",
+        cert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "node",
+        "-file",
+        cert.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        dir.resolve(TRUSTSTORE).toAbsolutePath().toString(),
+        "-storepass",
+        password);
     Files.writeString(dir.resolve(TRUSTSTORE_PASSWORD_FILE), password + "\n");
     return password;
   }
@@ -143,7 +188,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
     command.addAll(List.of(args));
     Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      String output = new String(keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output =
+          new String(
+              keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (keytool.waitFor() != 0) {
         throw new IOException("keytool " + args[0] + " failed: " + output.strip());
       }

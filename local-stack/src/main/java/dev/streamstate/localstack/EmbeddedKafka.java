@@ -56,7 +56,10 @@ public final class EmbeddedKafka implements AutoCloseable {
               "process.roles=broker,controller",
               "node.id=1",
               "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-              "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+              "listeners=PLAINTEXT://127.0.0.1:"
+                  + port
+                  + ",CONTROLLER://127.0.0.1:"
+                  + controllerPort,
               "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
               "controller.listener.names=CONTROLLER",
               "inter.broker.listener.name=PLAINTEXT",
@@ -81,7 +84,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     return new EmbeddedKafka(dir, port);
   }
 
-  /** Starts the broker of the formatted storage in {@code dir}; returns once it accepts connections. */
+  /**
+   * Starts the broker of the formatted storage in {@code dir}; returns once it accepts connections.
+   */
   private static ServerProcess launch(Path dir, int port) {
     ServerProcess process =
         ServerProcess.start(
@@ -100,7 +105,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     process.close();
   }
 
-  /** Starts the stopped broker again on the same port with the same data: topics and offsets are kept. */
+  /**
+   * Starts the stopped broker again on the same port with the same data: topics and offsets are
+   * kept.
+   */
   public void restart() {
     if (process.isAlive()) {
       throw new IllegalStateException("the broker is running; stop it first");
@@ -122,13 +130,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     createTopic(name, partitions, Map.of());
   }
 
-  /** As {@link #createTopic(String, int)}, with topic configs (e.g. {@code cleanup.policy=compact}). */
+  /**
+   * As {@link #createTopic(String, int)}, with topic configs (e.g. {@code cleanup.policy=compact}).
+   */
   public void createTopic(String name, int partitions, Map<String, String> configs) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(60, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+        throw new IllegalStateException(
+            "cannot create topic " + name + ": " + e.getCause().getMessage(), e);
       }
     } catch (InterruptedException | TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
@@ -146,7 +161,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, value)).get(60, TimeUnit.SECONDS);
       }
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot write to topic " + topic + ": " + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write to topic " + topic + ": " + e.getCause().getMessage(), e);
     } catch (InterruptedException | TimeoutException e) {
       throw new IllegalStateException("cannot write to topic " + topic + ": " + e, e);
     }

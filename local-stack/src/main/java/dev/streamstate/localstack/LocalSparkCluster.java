@@ -18,11 +18,11 @@ import java.util.Map;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 from Spark's jars, no download and no installation: a
- * Master and one Worker, each in a JVM of its own ({@link ServerProcess}, so they stop with the
- * JVM that started them), on free ports, with a {@code SPARK_HOME} whose {@code jars/} links to
- * the jars of a Spark 3.5 distribution (the {@code spark-server} module's classpath). The Worker
- * starts its executors from that {@code SPARK_HOME}, as on a real cluster; drivers are submitted
- * with {@link #submit}.
+ * Master and one Worker, each in a JVM of its own ({@link ServerProcess}, so they stop with the JVM
+ * that started them), on free ports, with a {@code SPARK_HOME} whose {@code jars/} links to the
+ * jars of a Spark 3.5 distribution (the {@code spark-server} module's classpath). The Worker starts
+ * its executors from that {@code SPARK_HOME}, as on a real cluster; drivers are submitted with
+ * {@link #submit}.
  */
 public final class LocalSparkCluster implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
@@ -62,8 +62,13 @@ public final class LocalSparkCluster implements AutoCloseable {
         daemon(
             "Spark-Master",
             MASTER,
-            List.of("--host", ClusterSubmission.LOOPBACK, "--port", Integer.toString(masterPort),
-                "--webui-port", Integer.toString(webUiPort)),
+            List.of(
+                "--host",
+                ClusterSubmission.LOOPBACK,
+                "--port",
+                Integer.toString(masterPort),
+                "--webui-port",
+                Integer.toString(webUiPort)),
             dir.resolve("master"),
             environment);
     ServerProcess worker = null;
@@ -73,16 +78,23 @@ public final class LocalSparkCluster implements AutoCloseable {
           daemon(
               "Spark-Worker",
               WORKER,
-              List.of("--host", ClusterSubmission.LOOPBACK,
-                  "--port", Integer.toString(ServerProcess.freePort()),
-                  "--webui-port", Integer.toString(ServerProcess.freePort()),
-                  "--cores", Integer.toString(cores), "--memory", "2g",
-                  "--work-dir", dir.resolve("work").toAbsolutePath().toString(),
+              List.of(
+                  "--host",
+                  ClusterSubmission.LOOPBACK,
+                  "--port",
+                  Integer.toString(ServerProcess.freePort()),
+                  "--webui-port",
+                  Integer.toString(ServerProcess.freePort()),
+                  "--cores",
+                  Integer.toString(cores),
+                  "--memory",
+                  "2g",
+                  "--work-dir",
+                  dir.resolve("work").toAbsolutePath().toString(),
                   masterUrl(masterPort)),
               dir.resolve("worker"),
               environment);
-      LocalSparkCluster cluster =
-          new LocalSparkCluster(dir, master, worker, masterPort, webUiPort);
+      LocalSparkCluster cluster = new LocalSparkCluster(dir, master, worker, masterPort, webUiPort);
       cluster.awaitWorker();
       return cluster;
     } catch (RuntimeException e) {
@@ -128,7 +140,10 @@ public final class LocalSparkCluster implements AutoCloseable {
 
   /** The Master's state (workers, running and completed applications) as its JSON text. */
   public String masterState() {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(masterWebUi() + "/json/")).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(masterWebUi() + "/json/"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     try {
       return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
@@ -175,7 +190,8 @@ public final class LocalSparkCluster implements AutoCloseable {
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
     while (System.nanoTime() < deadline) {
       if (!worker.isAlive()) {
-        throw new IllegalStateException("the Spark Worker exited before it registered; see " + worker.log());
+        throw new IllegalStateException(
+            "the Spark Worker exited before it registered; see " + worker.log());
       }
       try {
         if (masterState().replace(" ", "").contains("\"aliveworkers\":1")) {
@@ -193,7 +209,10 @@ public final class LocalSparkCluster implements AutoCloseable {
     }
     close();
     throw new IllegalStateException(
-        "the Spark Worker did not register with the Master within " + READY_WITHIN.toSeconds() + " s; see " + worker.log());
+        "the Spark Worker did not register with the Master within "
+            + READY_WITHIN.toSeconds()
+            + " s; see "
+            + worker.log());
   }
 
   /**
@@ -202,12 +221,17 @@ public final class LocalSparkCluster implements AutoCloseable {
    */
   private static Map<String, String> environment(Path dir) {
     return Map.of(
-        "SPARK_HOME", linkSparkJars(dir.resolve("spark-home")).toString(),
-        "SPARK_LOCAL_IP", ClusterSubmission.LOOPBACK,
-        "SPARK_SCALA_VERSION", "2.12");
+        "SPARK_HOME",
+        linkSparkJars(dir.resolve("spark-home")).toString(),
+        "SPARK_LOCAL_IP",
+        ClusterSubmission.LOOPBACK,
+        "SPARK_SCALA_VERSION",
+        "2.12");
   }
 
-  /** A SPARK_HOME whose jars/ links to each jar of the Spark classpath, as a distribution has them. */
+  /**
+   * A SPARK_HOME whose jars/ links to each jar of the Spark classpath, as a distribution has them.
+   */
   private static Path linkSparkJars(Path home) {
     Path jars = home.resolve("jars");
     try {

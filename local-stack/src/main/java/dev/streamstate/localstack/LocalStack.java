@@ -28,7 +28,8 @@ public final class LocalStack implements AutoCloseable {
     CompletableFuture<EmbeddedKafka> kafka =
         CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort));
     CompletableFuture<EmbeddedCassandra> cassandra =
-        CompletableFuture.supplyAsync(() -> EmbeddedCassandra.start(dir.resolve("cassandra"), cassandraPort));
+        CompletableFuture.supplyAsync(
+            () -> EmbeddedCassandra.start(dir.resolve("cassandra"), cassandraPort));
     try {
       return new LocalStack(kafka.join(), cassandra.join());
     } catch (CompletionException e) {

@@ -7,12 +7,12 @@ import sun.misc.SignalHandler;
 
 /**
  * Runs a server's main class in a child JVM that ends when its parent does: {@code ParentWatch
- * <parent pid> <main class> [args…]}. If a test JVM is killed, its Kafka and Cassandra exit
- * cleanly (through their own shutdown hooks) instead of running on.
+ * <parent pid> <main class> [args…]}. If a test JVM is killed, its Kafka and Cassandra exit cleanly
+ * (through their own shutdown hooks) instead of running on.
  *
  * <p>The child ignores SIGINT: a Ctrl-C in the terminal goes to the whole process group, and the
- * servers must outlive the job that reads from them until that job has stopped; their parent
- * stops them (SIGTERM) afterwards, or they follow it when it ends.
+ * servers must outlive the job that reads from them until that job has stopped; their parent stops
+ * them (SIGTERM) afterwards, or they follow it when it ends.
  */
 public final class ParentWatch {
   private ParentWatch() {}

@@ -39,11 +39,18 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code mainClass} with the server classpath named {@code server} (e.g. "kafka"). */
   static ServerProcess start(
-      String name, String server, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
+      String name,
+      String server,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path dir) {
     return start(name, server, jvmArgs, mainClass, args, dir, Map.of());
   }
 
-  /** As {@link #start(String, String, List, String, List, Path)}, with extra environment variables. */
+  /**
+   * As {@link #start(String, String, List, String, List, Path)}, with extra environment variables.
+   */
   static ServerProcess start(
       String name,
       String server,
@@ -60,11 +67,19 @@ public final class ServerProcess implements AutoCloseable {
    * separate driver JVM a crash test kills), logging to {@code <dir>/<name>.log}.
    */
   public static ServerProcess startWithClasspath(
-      String name, String classpath, List<String> jvmArgs, String mainClass, List<String> args, Path dir) {
+      String name,
+      String classpath,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path dir) {
     return startWithClasspath(name, classpath, jvmArgs, mainClass, args, dir, Map.of());
   }
 
-  /** As {@link #startWithClasspath(String, String, List, String, List, Path)}, with extra environment variables. */
+  /**
+   * As {@link #startWithClasspath(String, String, List, String, List, Path)}, with extra
+   * environment variables.
+   */
   public static ServerProcess startWithClasspath(
       String name,
       String classpath,
@@ -100,13 +115,18 @@ public final class ServerProcess implements AutoCloseable {
     command.add(mainClass);
     command.addAll(args);
     try {
-      Process tool = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process tool =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String output = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!tool.waitFor(2, TimeUnit.MINUTES) || tool.exitValue() != 0) {
         throw new IllegalStateException(
             mainClass
                 + " failed: "
-                + output.lines().filter(line -> !line.startsWith("\t") && !line.startsWith("SLF4J")).findFirst().orElse(output));
+                + output
+                    .lines()
+                    .filter(line -> !line.startsWith("\t") && !line.startsWith("SLF4J"))
+                    .findFirst()
+                    .orElse(output));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -143,7 +163,13 @@ public final class ServerProcess implements AutoCloseable {
     }
     close();
     throw new IllegalStateException(
-        name + " did not listen on 127.0.0.1:" + port + " within " + timeout.toSeconds() + " s; see " + log);
+        name
+            + " did not listen on 127.0.0.1:"
+            + port
+            + " within "
+            + timeout.toSeconds()
+            + " s; see "
+            + log);
   }
 
   /** The process id, to stop only what was started here. */
@@ -168,7 +194,9 @@ public final class ServerProcess implements AutoCloseable {
     return awaitExit(within);
   }
 
-  /** Waits up to {@code within} for the process to end; its exit code, or empty if it still runs. */
+  /**
+   * Waits up to {@code within} for the process to end; its exit code, or empty if it still runs.
+   */
   public OptionalInt awaitExit(Duration within) {
     try {
       return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)
@@ -206,11 +234,16 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Fails in one line when {@code port} is taken on 127.0.0.1 (by a server already running?). */
   static void checkFree(String server, int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket =
+        new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
     } catch (IOException e) {
       throw new IllegalStateException(
-          "port " + port + " on 127.0.0.1 is taken, so " + server + " cannot start there (is one already running?)");
+          "port "
+              + port
+              + " on 127.0.0.1 is taken, so "
+              + server
+              + " cannot start there (is one already running?)");
     }
   }
 
@@ -234,7 +267,8 @@ public final class ServerProcess implements AutoCloseable {
       if (!GIVEN.add(port)) {
         continue;
       }
-      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket socket =
+          new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
         socket.setReuseAddress(true);
         return port;
       } catch (IOException taken) {
@@ -242,13 +276,18 @@ public final class ServerProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "no free port on 127.0.0.1 between " + FIRST_PORT + " and " + LAST_PORT + " after 1000 tries");
+        "no free port on 127.0.0.1 between "
+            + FIRST_PORT
+            + " and "
+            + LAST_PORT
+            + " after 1000 tries");
   }
 
   static String resource(String name) {
     try (InputStream in = ServerProcess.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + name + ": build the local-stack module with Maven");
+        throw new IllegalStateException(
+            "missing resource " + name + ": build the local-stack module with Maven");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -269,18 +308,26 @@ public final class ServerProcess implements AutoCloseable {
    */
   static void checkPresent(String server, String classpath) {
     List<String> missing =
-        Arrays.stream(classpath.split(File.pathSeparator)).filter(jar -> !Files.exists(Path.of(jar))).toList();
+        Arrays.stream(classpath.split(File.pathSeparator))
+            .filter(jar -> !Files.exists(Path.of(jar)))
+            .toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          "the " + server + " server's jars are not on this machine (" + missing.size() + " missing, e.g. "
-              + missing.get(0) + "): the local servers run from the Maven repository of the machine that"
+          "the "
+              + server
+              + " server's jars are not on this machine ("
+              + missing.size()
+              + " missing, e.g. "
+              + missing.get(0)
+              + "): the local servers run from the Maven repository of the machine that"
               + " built this jar; here, run them from a checkout: ./streamstate local-stack");
     }
   }
 
   private static String ownLocation() {
     try {
-      return Path.of(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+      return Path.of(ParentWatch.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -4,9 +4,9 @@ package com.codahale.metrics;
  * Lets Beam's CassandraIO run beside Spark. Its DataStax driver 3.x reports metrics over JMX with
  * Dropwizard Metrics 3's {@code com.codahale.metrics.JmxReporter}; Spark brings Metrics 4, where
  * that class moved to {@code com.codahale.metrics.jmx.JmxReporter}, and CassandraIO has no switch
- * to turn JMX reporting off. Without this bridge every CassandraIO read or write fails with
- * {@code NoClassDefFoundError: com/codahale/metrics/JmxReporter}. It offers exactly what the
- * driver calls, delegating to the Metrics 4 reporter.
+ * to turn JMX reporting off. Without this bridge every CassandraIO read or write fails with {@code
+ * NoClassDefFoundError: com/codahale/metrics/JmxReporter}. It offers exactly what the driver calls,
+ * delegating to the Metrics 4 reporter.
  */
 public final class JmxReporter implements AutoCloseable {
   private final com.codahale.metrics.jmx.JmxReporter reporter;

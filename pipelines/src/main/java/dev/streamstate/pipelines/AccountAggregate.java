@@ -32,11 +32,14 @@ public final class AccountAggregate {
     this.averageTransaction = averageTransaction;
   }
 
-  /** Parses {@code account,average}; throws {@link IllegalArgumentException} saying what is wrong. */
+  /**
+   * Parses {@code account,average}; throws {@link IllegalArgumentException} saying what is wrong.
+   */
   static AccountAggregate parse(String line) {
     String[] fields = line.split(",", -1);
     if (fields.length != 2 || fields[0].isBlank()) {
-      throw new IllegalArgumentException("expected 'account,average', got " + fields.length + " field(s)");
+      throw new IllegalArgumentException(
+          "expected 'account,average', got " + fields.length + " field(s)");
     }
     try {
       double average = Double.parseDouble(fields[1].trim());
@@ -45,7 +48,8 @@ public final class AccountAggregate {
       }
       return new AccountAggregate(fields[0].trim(), average);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("average is not a finite number: '" + fields[1].trim() + "'");
+      throw new IllegalArgumentException(
+          "average is not a finite number: '" + fields[1].trim() + "'");
     }
   }
 

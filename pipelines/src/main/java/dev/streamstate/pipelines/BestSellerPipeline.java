@@ -1,11 +1,11 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.transforms.BestSellers;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;

@@ -38,7 +38,12 @@ final class CassandraEndpoint implements Serializable {
   private final CassandraLogin login;
 
   private CassandraEndpoint(
-      List<String> hosts, int port, String localDc, String consistency, Tls tls, CassandraLogin login) {
+      List<String> hosts,
+      int port,
+      String localDc,
+      String consistency,
+      Tls tls,
+      CassandraLogin login) {
     this.hosts = hosts;
     this.port = port;
     this.localDc = localDc;
@@ -52,26 +57,44 @@ final class CassandraEndpoint implements Serializable {
     List<String> hosts =
         options.getCassandraHosts() == null
             ? List.of()
-            : Arrays.stream(options.getCassandraHosts().split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
+            : Arrays.stream(options.getCassandraHosts().split(","))
+                .map(String::strip)
+                .filter(h -> !h.isEmpty())
+                .toList();
     if (hosts.isEmpty()) {
-      throw new IllegalArgumentException("--cassandraHosts is empty: give one or more contact points, e.g. --cassandraHosts=10.0.0.1,10.0.0.2");
+      throw new IllegalArgumentException(
+          "--cassandraHosts is empty: give one or more contact points, e.g. --cassandraHosts=10.0.0.1,10.0.0.2");
     }
     if (options.getCassandraPort() < 1 || options.getCassandraPort() > 65535) {
-      throw new IllegalArgumentException("--cassandraPort=" + options.getCassandraPort() + " is not a port (1 to 65535)");
+      throw new IllegalArgumentException(
+          "--cassandraPort=" + options.getCassandraPort() + " is not a port (1 to 65535)");
     }
-    String consistency = String.valueOf(options.getCassandraConsistency()).strip().toUpperCase(java.util.Locale.ROOT);
+    String consistency =
+        String.valueOf(options.getCassandraConsistency())
+            .strip()
+            .toUpperCase(java.util.Locale.ROOT);
     try {
       ConsistencyLevel.valueOf(consistency);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--cassandraConsistency=" + options.getCassandraConsistency() + " is not a consistency level; one of "
-              + Arrays.stream(ConsistencyLevel.values()).map(Enum::name).collect(Collectors.joining(", ")));
+          "--cassandraConsistency="
+              + options.getCassandraConsistency()
+              + " is not a consistency level; one of "
+              + Arrays.stream(ConsistencyLevel.values())
+                  .map(Enum::name)
+                  .collect(Collectors.joining(", ")));
     }
     Tls tls = Tls.of(options);
     if (tls != null) {
       tls.context(); // readable, and a truststore, now rather than on a worker
     }
-    return new CassandraEndpoint(hosts, options.getCassandraPort(), blankToNull(options.getCassandraLocalDc()), consistency, tls, CassandraLogin.of(options));
+    return new CassandraEndpoint(
+        hosts,
+        options.getCassandraPort(),
+        blankToNull(options.getCassandraLocalDc()),
+        consistency,
+        tls,
+        CassandraLogin.of(options));
   }
 
   /** A driver client for callers that open and close their own. */
@@ -80,11 +103,13 @@ final class CassandraEndpoint implements Serializable {
         Cluster.builder()
             .addContactPoints(hosts.toArray(String[]::new))
             .withPort(port)
-            .withQueryOptions(new QueryOptions().setConsistencyLevel(ConsistencyLevel.valueOf(consistency)))
+            .withQueryOptions(
+                new QueryOptions().setConsistencyLevel(ConsistencyLevel.valueOf(consistency)))
             .withoutJMXReporting()
             .withoutMetrics();
     if (localDc != null) {
-      builder.withLoadBalancingPolicy(new TokenAwarePolicy(DCAwareRoundRobinPolicy.builder().withLocalDc(localDc).build()));
+      builder.withLoadBalancingPolicy(
+          new TokenAwarePolicy(DCAwareRoundRobinPolicy.builder().withLocalDc(localDc).build()));
     }
     if (tls != null) {
       builder.withSSL(tls.options());
@@ -119,8 +144,13 @@ final class CassandraEndpoint implements Serializable {
   /** Everything that makes a client differ, so one JVM keeps one session per distinct endpoint. */
   @Override
   public String toString() {
-    return address() + (localDc == null ? "" : " in " + localDc) + " at " + consistency
-        + (tls == null ? "" : " over TLS (" + tls + ")") + " as " + login;
+    return address()
+        + (localDc == null ? "" : " in " + localDc)
+        + " at "
+        + consistency
+        + (tls == null ? "" : " over TLS (" + tls + ")")
+        + " as "
+        + login;
   }
 
   private static String blankToNull(String value) {
@@ -144,7 +174,8 @@ final class CassandraEndpoint implements Serializable {
       String truststore = blankToNull(options.getCassandraTruststore());
       String passwordFile = blankToNull(options.getCassandraTruststorePasswordFile());
       if (truststore == null && passwordFile != null) {
-        throw new IllegalArgumentException("--cassandraTruststorePasswordFile needs --cassandraTruststore=FILE");
+        throw new IllegalArgumentException(
+            "--cassandraTruststorePasswordFile needs --cassandraTruststore=FILE");
       }
       return truststore == null ? null : new Tls(truststore, passwordFile);
     }
@@ -155,18 +186,24 @@ final class CassandraEndpoint implements Serializable {
 
     SSLContext context() {
       String option = "--cassandraTruststore=" + truststore;
-      char[] password = passwordFile == null ? null : CassandraLogin.firstLine(passwordFile, "--cassandraTruststorePasswordFile").toCharArray();
+      char[] password =
+          passwordFile == null
+              ? null
+              : CassandraLogin.firstLine(passwordFile, "--cassandraTruststorePasswordFile")
+                  .toCharArray();
       try (InputStream in = Files.newInputStream(Path.of(truststore))) {
         // The default type (PKCS12) reads JKS files too.
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(in, password);
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory trust =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
       } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalArgumentException(option + " cannot be read as a truststore: " + e.getMessage());
+        throw new IllegalArgumentException(
+            option + " cannot be read as a truststore: " + e.getMessage());
       }
     }
 

@@ -11,10 +11,10 @@ import org.apache.beam.sdk.io.cassandra.CassandraIO;
 import org.apache.beam.sdk.options.ValueProvider;
 
 /**
- * Who the project's Cassandra clients log in as: {@code --cassandraUsername}, with the password
- * in the file of {@code --cassandraPasswordFile}. The file is read where each client is made — by
- * the driver's {@link Cluster.Builder} here, by CassandraIO on the workers — so the password is in
- * no option (Beam prints options and ships them with the job), no transform and no log.
+ * Who the project's Cassandra clients log in as: {@code --cassandraUsername}, with the password in
+ * the file of {@code --cassandraPasswordFile}. The file is read where each client is made — by the
+ * driver's {@link Cluster.Builder} here, by CassandraIO on the workers — so the password is in no
+ * option (Beam prints options and ships them with the job), no transform and no log.
  */
 final class CassandraLogin implements Serializable {
   /** No login: a node without authentication, like the project's own. */
@@ -50,12 +50,16 @@ final class CassandraLogin implements Serializable {
 
   /** The read, logging in if asked to; the password is read when CassandraIO connects. */
   <T> CassandraIO.Read<T> onto(CassandraIO.Read<T> read) {
-    return username == null ? read : read.withUsername(username).withPassword(new PasswordFile(passwordFile));
+    return username == null
+        ? read
+        : read.withUsername(username).withPassword(new PasswordFile(passwordFile));
   }
 
   /** The write, logging in if asked to; the password is read when CassandraIO connects. */
   <T> CassandraIO.Write<T> onto(CassandraIO.Write<T> write) {
-    return username == null ? write : write.withUsername(username).withPassword(new PasswordFile(passwordFile));
+    return username == null
+        ? write
+        : write.withUsername(username).withPassword(new PasswordFile(passwordFile));
   }
 
   /** The first line of the password file. */
@@ -67,13 +71,17 @@ final class CassandraLogin implements Serializable {
     return firstLine(file, "--cassandraPasswordFile");
   }
 
-  /** The first line of the secret file that {@code option} names; fails, saying so, if there is none. */
+  /**
+   * The first line of the secret file that {@code option} names; fails, saying so, if there is
+   * none.
+   */
   static String firstLine(String file, String option) {
     option = option + "=" + file;
     try (BufferedReader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
       String password = in.readLine();
       if (password == null || password.isEmpty()) {
-        throw new IllegalArgumentException(option + " is empty: its first line must be the password");
+        throw new IllegalArgumentException(
+            option + " is empty: its first line must be the password");
       }
       return password;
     } catch (IOException e) {

@@ -5,12 +5,13 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Where Cassandra is and how we talk to it, for every pipeline and command that reads or writes
- * it. Secrets are never options (Beam prints options and ships them with the job): the password
- * and the truststore's password are read from files where each client is made.
+ * Where Cassandra is and how we talk to it, for every pipeline and command that reads or writes it.
+ * Secrets are never options (Beam prints options and ships them with the job): the password and the
+ * truststore's password are read from files where each client is made.
  */
 public interface CassandraOptions extends PipelineOptions {
-  @Description("Cassandra contact points, comma-separated host names or addresses (all on --cassandraPort)")
+  @Description(
+      "Cassandra contact points, comma-separated host names or addresses (all on --cassandraPort)")
   @Default.String("127.0.0.1")
   String getCassandraHosts();
 
@@ -29,7 +30,8 @@ public interface CassandraOptions extends PipelineOptions {
 
   void setCassandraLocalDc(String cassandraLocalDc);
 
-  @Description("Consistency level of every read and write, e.g. LOCAL_QUORUM, LOCAL_ONE, QUORUM, EACH_QUORUM")
+  @Description(
+      "Consistency level of every read and write, e.g. LOCAL_QUORUM, LOCAL_ONE, QUORUM, EACH_QUORUM")
   @Default.String("LOCAL_QUORUM")
   String getCassandraConsistency();
 
@@ -43,7 +45,8 @@ public interface CassandraOptions extends PipelineOptions {
 
   void setCassandraTruststore(String cassandraTruststore);
 
-  @Description("File holding the password of --cassandraTruststore (its first line); none: a truststore without one")
+  @Description(
+      "File holding the password of --cassandraTruststore (its first line); none: a truststore without one")
   String getCassandraTruststorePasswordFile();
 
   void setCassandraTruststorePasswordFile(String cassandraTruststorePasswordFile);

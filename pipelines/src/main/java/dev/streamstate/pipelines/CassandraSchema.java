@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The project's Cassandra schema: keyspace {@code finances} and the tables the pipelines read and
  * write. Before a job starts it is checked, or with {@code --createSchema} created where missing:
- * the keyspace with the replication of {@code --cassandraReplication} (NetworkTopologyStrategy),
- * or with one replica for a single local node (what the local stack and the demo do). A keyspace of
+ * the keyspace with the replication of {@code --cassandraReplication} (NetworkTopologyStrategy), or
+ * with one replica for a single local node (what the local stack and the demo do). A keyspace of
  * one replica is never made unasked on a cluster. Schema changes are the driver's job; reads and
  * writes go through CassandraIO and {@link CassandraUpserts}.
  */
@@ -32,7 +32,8 @@ final class CassandraSchema {
           "running_word_counts", "(word text PRIMARY KEY, count bigint, timed_out boolean)",
           "sessions",
               "(id bigint, start timestamp, end timestamp, events list<text>, closed_by text, PRIMARY KEY (id, start))",
-          "activity_runs", "(user text, start timestamp, activity text, end timestamp, PRIMARY KEY (user, start))",
+          "activity_runs",
+              "(user text, start timestamp, activity text, end timestamp, PRIMARY KEY (user, start))",
           "alerts",
               "(account text, window_start timestamp, window_end timestamp, kind text, window_spending_avg decimal,"
                   + " total_spending decimal, num_tx bigint, average_tx decimal, historic_average decimal,"
@@ -41,19 +42,22 @@ final class CassandraSchema {
   private CassandraSchema() {}
 
   /**
-   * The endpoint the options name, once its nodes answer, its local datacenter is one of theirs
-   * and the schema is there (created first with {@code --createSchema}); else what to fix, in one
-   * line.
+   * The endpoint the options name, once its nodes answer, its local datacenter is one of theirs and
+   * the schema is there (created first with {@code --createSchema}); else what to fix, in one line.
    */
   static CassandraEndpoint ready(CassandraOptions options) {
     CassandraEndpoint endpoint = CassandraEndpoint.of(options);
-    String keyspace = options.getCreateSchema() ? createKeyspace(options.getCassandraReplication()) : null;
+    String keyspace =
+        options.getCreateSchema() ? createKeyspace(options.getCassandraReplication()) : null;
     try (Cluster cluster = endpoint.cluster();
         Session session = cluster.connect()) {
       checkLocalDc(endpoint, cluster);
       if (keyspace != null) {
         session.execute(keyspace);
-        TABLES.forEach((table, definition) -> session.execute("CREATE TABLE IF NOT EXISTS " + KEYSPACE + "." + table + " " + definition));
+        TABLES.forEach(
+            (table, definition) ->
+                session.execute(
+                    "CREATE TABLE IF NOT EXISTS " + KEYSPACE + "." + table + " " + definition));
       } else {
         checkTables(endpoint, cluster.getMetadata().getKeyspace(KEYSPACE));
       }
@@ -64,7 +68,9 @@ final class CassandraSchema {
     return endpoint;
   }
 
-  /** The statement creating the keyspace with {@code replication} ({@code DC:N,...}), if missing. */
+  /**
+   * The statement creating the keyspace with {@code replication} ({@code DC:N,...}), if missing.
+   */
   static String createKeyspace(String replication) {
     String strategy;
     if (replication == null || replication.isBlank()) {
@@ -75,7 +81,11 @@ final class CassandraSchema {
         Matcher factor = DATACENTER.matcher(datacenter.strip());
         if (!factor.matches()) {
           throw new IllegalArgumentException(
-              "--cassandraReplication=" + replication + ": expected DATACENTER:REPLICAS,... such as dc1:3,dc2:3, got '" + datacenter.strip() + "'");
+              "--cassandraReplication="
+                  + replication
+                  + ": expected DATACENTER:REPLICAS,... such as dc1:3,dc2:3, got '"
+                  + datacenter.strip()
+                  + "'");
         }
         factors.add("'" + factor.group(1) + "': " + factor.group(2));
       }
@@ -95,8 +105,12 @@ final class CassandraSchema {
     }
     if (!datacenters.contains(endpoint.localDc())) {
       throw new IllegalArgumentException(
-          "--cassandraLocalDc=" + endpoint.localDc() + ": no node of Cassandra at " + endpoint.address()
-              + " is in it; its datacenters: " + String.join(", ", datacenters));
+          "--cassandraLocalDc="
+              + endpoint.localDc()
+              + ": no node of Cassandra at "
+              + endpoint.address()
+              + " is in it; its datacenters: "
+              + String.join(", ", datacenters));
     }
   }
 
@@ -109,7 +123,10 @@ final class CassandraSchema {
     }
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
-          "Cassandra at " + endpoint.address() + " has no " + String.join(", ", missing)
+          "Cassandra at "
+              + endpoint.address()
+              + " has no "
+              + String.join(", ", missing)
               + ": create the schema once with --createSchema (and --cassandraReplication=DATACENTER:REPLICAS,... on a cluster)");
     }
   }

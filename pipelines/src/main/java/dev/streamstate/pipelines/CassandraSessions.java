@@ -20,20 +20,22 @@ final class CassandraSessions {
 
   static {
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(CassandraSessions::closeAll, "cassandra-sessions"));
+        .addShutdownHook(new Thread(CassandraSessions::closeAll, "cassandra-sessions"));
   }
 
   private CassandraSessions() {}
 
-  /** This JVM's session to {@code endpoint}; the driver reconnects it by itself if a node restarts. */
+  /**
+   * This JVM's session to {@code endpoint}; the driver reconnects it by itself if a node restarts.
+   */
   static Session of(CassandraEndpoint endpoint) {
     return SESSIONS.computeIfAbsent(endpoint.toString(), key -> endpoint.cluster().connect());
   }
 
   /** {@code statement} prepared once per session. */
   static PreparedStatement prepared(CassandraEndpoint endpoint, String statement) {
-    return PREPARED.computeIfAbsent(endpoint + " " + statement, key -> of(endpoint).prepare(statement));
+    return PREPARED.computeIfAbsent(
+        endpoint + " " + statement, key -> of(endpoint).prepare(statement));
   }
 
   /**

@@ -40,7 +40,8 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
    * Upserts into {@code keyspace.table} of {@code endpoint}, retrying a failed write for {@code
    * retryFor}.
    */
-  static CassandraUpserts into(CassandraEndpoint endpoint, String keyspace, String table, Duration retryFor) {
+  static CassandraUpserts into(
+      CassandraEndpoint endpoint, String keyspace, String table, Duration retryFor) {
     return new CassandraUpserts(endpoint, keyspace + "." + table, retryFor);
   }
 
@@ -84,7 +85,9 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
       flush();
     }
 
-    /** Writes everything pending; what the node refuses is retried until {@code retryFor} is spent. */
+    /**
+     * Writes everything pending; what the node refuses is retried until {@code retryFor} is spent.
+     */
     private void flush() {
       long giveUpAt = System.currentTimeMillis() + retryFor.getMillis();
       long pause = FIRST_PAUSE_MILLIS;
@@ -98,13 +101,25 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
         }
         if (System.currentTimeMillis() + pause > giveUpAt) {
           throw new IllegalStateException(
-              "Cassandra at " + endpoint.address() + " did not take " + left.size() + " writes to " + table
-                  + " within " + retryFor.getStandardSeconds() + " s (" + failure.reason
+              "Cassandra at "
+                  + endpoint.address()
+                  + " did not take "
+                  + left.size()
+                  + " writes to "
+                  + table
+                  + " within "
+                  + retryFor.getStandardSeconds()
+                  + " s ("
+                  + failure.reason
                   + "); stopping rather than losing results");
         }
         LOG.warn(
             "Cassandra at {} did not take {} writes to {} ({}); retrying in {} ms",
-            endpoint.address(), left.size(), table, failure.reason, pause);
+            endpoint.address(),
+            left.size(),
+            table,
+            failure.reason,
+            pause);
         sleep(pause);
         pause = Math.min(2 * pause, LONGEST_PAUSE_MILLIS);
       }
@@ -116,7 +131,8 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
       List<ResultSetFuture> writes = new ArrayList<>(rows.size());
       try {
         Session session = CassandraSessions.of(endpoint);
-        PreparedStatement insert = CassandraSessions.prepared(endpoint, "INSERT INTO " + table + " JSON ?");
+        PreparedStatement insert =
+            CassandraSessions.prepared(endpoint, "INSERT INTO " + table + " JSON ?");
         for (String row : rows) {
           writes.add(session.executeAsync(insert.bind(row)));
         }
@@ -129,7 +145,8 @@ final class CassandraUpserts extends PTransform<PCollection<String>, PCollection
           writes.get(i).getUninterruptibly();
         } catch (QueryValidationException e) {
           // A row the table cannot hold: retrying cannot help.
-          throw new IllegalStateException("Cassandra refused a row for " + table + ": " + firstLine(e) + ": " + rows.get(i), e);
+          throw new IllegalStateException(
+              "Cassandra refused a row for " + table + ": " + firstLine(e) + ": " + rows.get(i), e);
         } catch (DriverException e) {
           failure.reason = firstLine(e);
           failed.add(rows.get(i));

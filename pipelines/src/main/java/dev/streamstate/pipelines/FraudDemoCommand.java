@@ -18,7 +18,8 @@ final class FraudDemoCommand {
     if (options.getTopic() == null) {
       options.setTopic("transactions");
     }
-    Path dir = Path.of("target", "fraud-demo", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+    Path dir =
+        Path.of("target", "fraud-demo", Long.toString(System.currentTimeMillis())).toAbsolutePath();
     System.err.println("streamstate: starting Kafka and Cassandra under " + dir + " ...");
     LocalStack stack = LocalStack.start(dir);
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
@@ -34,7 +35,13 @@ final class FraudDemoCommand {
         new Thread(
             () -> {
               try {
-                TransactionProducer.produce(kafka, Map.of(), options.getTopic(), true, true, new PrintStream(PrintStream.nullOutputStream()));
+                TransactionProducer.produce(
+                    kafka,
+                    Map.of(),
+                    options.getTopic(),
+                    true,
+                    true,
+                    new PrintStream(PrintStream.nullOutputStream()));
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -43,7 +50,11 @@ final class FraudDemoCommand {
     producer.setDaemon(true);
     producer.start();
     System.err.println(
-        "streamstate: producer writing to " + options.getTopic() + " on " + kafka + "; fraud pipeline starting (Ctrl-C stops all) ...");
+        "streamstate: producer writing to "
+            + options.getTopic()
+            + " on "
+            + kafka
+            + "; fraud pipeline starting (Ctrl-C stops all) ...");
 
     options.setSource(Sources.KAFKA.name().toLowerCase());
     options.setBootstrapServers(kafka);

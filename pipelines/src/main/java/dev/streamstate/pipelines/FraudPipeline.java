@@ -1,6 +1,5 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.transforms.AccountSnapshot;
@@ -17,6 +16,7 @@ import dev.streamstate.transforms.RecordCoder;
 import dev.streamstate.transforms.SimpleTransaction;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -28,10 +28,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
  * Fraud detection (the seeds' production example): CSV transactions, strictly parsed; each one
- * judged on its amount; each account's spending per window folded into running totals and
- * compared with its historic average; alerts, and on request periodic snapshots of the totals.
- * Results are JSON lines with a {@code kind}: {@code transaction}, {@code alert}, {@code snapshot};
- * a table sink stores the alerts.
+ * judged on its amount; each account's spending per window folded into running totals and compared
+ * with its historic average; alerts, and on request periodic snapshots of the totals. Results are
+ * JSON lines with a {@code kind}: {@code transaction}, {@code alert}, {@code snapshot}; a table
+ * sink stores the alerts.
  */
 final class FraudPipeline {
   private FraudPipeline() {}
@@ -44,7 +44,8 @@ final class FraudPipeline {
 
     void setWindowSeconds(long windowSeconds);
 
-    @Description("CSV file of account,average historic averages, instead of Cassandra's finances.account_aggregates (the generator uses a built-in sample)")
+    @Description(
+        "CSV file of account,average historic averages, instead of Cassandra's finances.account_aggregates (the generator uses a built-in sample)")
     String getHistoryFile();
 
     void setHistoryFile(String historyFile);
@@ -55,7 +56,8 @@ final class FraudPipeline {
 
     void setHistoryRefreshSeconds(long historyRefreshSeconds);
 
-    @Description("Alert when an account's window or running average is more than this above its historic average")
+    @Description(
+        "Alert when an account's window or running average is more than this above its historic average")
     @Default.String("2000")
     String getAvgThreshold();
 
@@ -67,7 +69,8 @@ final class FraudPipeline {
 
     void setTxThreshold(String txThreshold);
 
-    @Description("Emit every account's running totals this often (processing time), in seconds; 0 never")
+    @Description(
+        "Emit every account's running totals this often (processing time), in seconds; 0 never")
     @Default.Long(0)
     long getSnapshotSeconds();
 
@@ -89,36 +92,55 @@ final class FraudPipeline {
 
   static PCollectionTuple fraud(PCollection<String> payloads, Options options) {
     DetectFraud detect =
-        DetectFraud.against(
-                HistoricAverages.view(payloads.getPipeline(), options))
+        DetectFraud.against(HistoricAverages.view(payloads.getPipeline(), options))
             .withWindows(
-                EventTimeWindows.fixed(Seconds.positive("windowSeconds", options.getWindowSeconds()))
-                    .withAllowedLateness(Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds())))
+                EventTimeWindows.fixed(
+                        Seconds.positive("windowSeconds", options.getWindowSeconds()))
+                    .withAllowedLateness(
+                        Seconds.nonNegative(
+                            "allowedLatenessSeconds", options.getAllowedLatenessSeconds())))
             .withTxThreshold(amount("txThreshold", options.getTxThreshold()))
             .withAvgThreshold(amount("avgThreshold", options.getAvgThreshold()))
-            .withSnapshotsEvery(Seconds.nonNegative("snapshotSeconds", options.getSnapshotSeconds()));
+            .withSnapshotsEvery(
+                Seconds.nonNegative("snapshotSeconds", options.getSnapshotSeconds()));
 
     WithFailures.Result<PCollection<SimpleTransaction>, DeadLetter> transactions =
         payloads.apply(
             "ParseTransactions",
-            ParseOrDeadLetter.with(SimpleTransaction::parse, RecordCoder.of(SimpleTransaction.class))
+            ParseOrDeadLetter.with(
+                    SimpleTransaction::parse, RecordCoder.of(SimpleTransaction.class))
                 .withReadableId(SimpleTransaction::readableId));
     transactions.output().apply("CountParsed", Metered.as("transactions_parsed"));
     PCollectionTuple scored = transactions.output().apply("DetectFraud", detect);
 
-    PCollection<String> alerts = scored.get(DetectFraud.ALERTS).apply("AlertsAsJson", JsonLines.of(FraudPipeline::alert));
+    PCollection<String> alerts =
+        scored.get(DetectFraud.ALERTS).apply("AlertsAsJson", JsonLines.of(FraudPipeline::alert));
     PCollection<String> all =
-        PCollectionList.of(scored.get(DetectFraud.EVALUATED).apply("TransactionsAsJson", JsonLines.of(FraudPipeline::transaction)))
+        PCollectionList.of(
+                scored
+                    .get(DetectFraud.EVALUATED)
+                    .apply("TransactionsAsJson", JsonLines.of(FraudPipeline::transaction)))
             .and(alerts)
-            .and(scored.get(DetectFraud.SNAPSHOTS).apply("SnapshotsAsJson", JsonLines.of(FraudPipeline::snapshot)))
+            .and(
+                scored
+                    .get(DetectFraud.SNAPSHOTS)
+                    .apply("SnapshotsAsJson", JsonLines.of(FraudPipeline::snapshot)))
             .apply("AllResults", Flatten.pCollections());
     return Outputs.of(all, transactions.failures()).and(Outputs.ROWS, alerts);
   }
 
   static Map<String, Object> transaction(EvaluatedTransaction tx) {
     return fields(
-        "kind", "transaction", "id", tx.id(), "account", tx.accountNumber(), "amount", money(tx.amount()),
-        "possible_fraud", tx.possibleFraud());
+        "kind",
+        "transaction",
+        "id",
+        tx.id(),
+        "account",
+        tx.accountNumber(),
+        "amount",
+        money(tx.amount()),
+        "possible_fraud",
+        tx.possibleFraud());
   }
 
   static Map<String, Object> alert(FraudAlert alert) {
@@ -137,8 +159,16 @@ final class FraudPipeline {
 
   static Map<String, Object> snapshot(AccountSnapshot s) {
     return fields(
-        "kind", "snapshot", "account", s.accountNumber(), "total_spending", money(s.totalSpending()),
-        "num_tx", s.numTx(), "average_tx", money(s.averageTx()));
+        "kind",
+        "snapshot",
+        "account",
+        s.accountNumber(),
+        "total_spending",
+        money(s.totalSpending()),
+        "num_tx",
+        s.numTx(),
+        "average_tx",
+        money(s.averageTx()));
   }
 
   /** Money is shown with two decimals, half up; it is compared exactly before that. */
@@ -154,7 +184,8 @@ final class FraudPipeline {
       }
       return amount;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + option + " must be a non-negative decimal amount, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "--" + option + " must be a non-negative decimal amount, got '" + value + "'");
     }
   }
 }

@@ -21,8 +21,12 @@ final class Generators {
     "count", "word", "late", "data", "source", "sink", "key", "value", "checkpoint", "driver"
   };
   private static final String[] LOG_LINES = {
-    "INFO request served", "INFO request served", "INFO cache hit", "WARN slow response",
-    "WARN retrying connection", "ERROR disk full"
+    "INFO request served",
+    "INFO request served",
+    "INFO cache hit",
+    "WARN slow response",
+    "WARN retrying connection",
+    "ERROR disk full"
   };
   private static final String[] PRODUCTS = {
     "laptop", "phone", "headphones", "keyboard", "monitor", "mouse", "charger", "tablet"
@@ -42,10 +46,12 @@ final class Generators {
       };
 
   /** Whole log lines, some more frequent than others. */
-  static final Generator LOG = index -> LOG_LINES[new SplittableRandom(index).nextInt(LOG_LINES.length)];
+  static final Generator LOG =
+      index -> LOG_LINES[new SplittableRandom(index).nextInt(LOG_LINES.length)];
 
   /** Whole numbers between -50 and 200. */
-  static final Generator NUMBERS = index -> Integer.toString(new SplittableRandom(index).nextInt(-50, 201));
+  static final Generator NUMBERS =
+      index -> Integer.toString(new SplittableRandom(index).nextInt(-50, 201));
 
   /** {@code key value} lines over a handful of keys. */
   static final Generator KEY_VALUES =
@@ -69,16 +75,26 @@ final class Generators {
   static final Generator USER_EVENTS =
       index -> {
         SplittableRandom random = new SplittableRandom(index);
-        return "{\"id\":" + random.nextInt(1, 21) + ",\"data\":\"" + PAGES[random.nextInt(PAGES.length)]
-            + "\",\"isLast\":" + (random.nextInt(8) == 0) + "}";
+        return "{\"id\":"
+            + random.nextInt(1, 21)
+            + ",\"data\":\""
+            + PAGES[random.nextInt(PAGES.length)]
+            + "\",\"isLast\":"
+            + (random.nextInt(8) == 0)
+            + "}";
       };
 
   /** Activities of 10 users, stamped with the time they are made (their own event time). */
   static final Generator ACTIVITIES =
       index -> {
         SplittableRandom random = new SplittableRandom(index);
-        return "{\"user\":\"user-" + random.nextInt(10) + "\",\"timestamp\":" + System.currentTimeMillis()
-            + ",\"activity\":\"" + ACTIVITY_NAMES[random.nextInt(ACTIVITY_NAMES.length)] + "\"}";
+        return "{\"user\":\"user-"
+            + random.nextInt(10)
+            + "\",\"timestamp\":"
+            + System.currentTimeMillis()
+            + ",\"activity\":\""
+            + ACTIVITY_NAMES[random.nextInt(ACTIVITY_NAMES.length)]
+            + "\"}";
       };
 
   /** Transactions as the fraud producer writes them, with about one line in fifty unreadable. */
@@ -93,7 +109,8 @@ final class Generators {
             java.time.LocalDate.now(java.time.ZoneOffset.UTC),
             TransactionProducer.ACCOUNTS.get(random.nextInt(TransactionProducer.ACCOUNTS.size())),
             TransactionProducer.AMOUNTS.get(random.nextInt(TransactionProducer.AMOUNTS.size())),
-            TransactionProducer.DESCRIPTIONS.get(random.nextInt(TransactionProducer.DESCRIPTIONS.size())));
+            TransactionProducer.DESCRIPTIONS.get(
+                random.nextInt(TransactionProducer.DESCRIPTIONS.size())));
       };
 
   /** Ad impressions, {@code ad,user}: ten ads shown to fifty users (the left stream of join). */

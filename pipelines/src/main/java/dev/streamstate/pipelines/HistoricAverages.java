@@ -42,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The historic average transaction per account that the fraud pipeline compares spending with, as
- * a side input, from one of three places:
+ * The historic average transaction per account that the fraud pipeline compares spending with, as a
+ * side input, from one of three places:
  *
  * <ul>
  *   <li>{@code --historyFile}: CSV {@code account,average}, read when the job is built (a bad line
@@ -52,22 +52,29 @@ import org.slf4j.LoggerFactory;
  *       bounded (a replay file);
  *   <li>Cassandra, for a stream: read when the job is built, then again every {@code
  *       --historyRefreshSeconds} without restarting the job. Each refresh reads the whole table in
- *       one step and hands on one complete map, so a job never sees half a refresh; a refresh
- *       that fails keeps the previous map and says so in the log.
+ *       one step and hands on one complete map, so a job never sees half a refresh; a refresh that
+ *       fails keeps the previous map and says so in the log.
  * </ul>
  */
 final class HistoricAverages {
   private static final Logger LOG = LoggerFactory.getLogger(HistoricAverages.class);
   static final String SAMPLE = "sample-history.csv";
   private static final String SELECT =
-      "SELECT account_number, average_transaction FROM " + CassandraSchema.KEYSPACE + ".account_aggregates";
+      "SELECT account_number, average_transaction FROM "
+          + CassandraSchema.KEYSPACE
+          + ".account_aggregates";
 
   private HistoricAverages() {}
 
-  static PCollectionView<Map<String, BigDecimal>> view(Pipeline pipeline, FraudPipeline.Options options) {
+  static PCollectionView<Map<String, BigDecimal>> view(
+      Pipeline pipeline, FraudPipeline.Options options) {
     Sources source = Sources.named(options.getSource());
     if (options.getHistoryFile() != null || source == Sources.GENERATOR) {
-      return fixed(pipeline, options.getHistoryFile() != null ? readFile(Path.of(options.getHistoryFile())) : sample());
+      return fixed(
+          pipeline,
+          options.getHistoryFile() != null
+              ? readFile(Path.of(options.getHistoryFile()))
+              : sample());
     }
     CassandraEndpoint endpoint = CassandraSchema.ready(options);
     if (source.finite() && source.streaming(options)) {
@@ -87,12 +94,19 @@ final class HistoricAverages {
                       .withCoder(AccountAggregate.Coder.of())))
           .apply(
               "AsAverages",
-              MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
-                  .via(row -> KV.of(row.getAccountNumber(), BigDecimal.valueOf(row.getAverageTransaction()))))
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          TypeDescriptors.strings(), TypeDescriptor.of(BigDecimal.class)))
+                  .via(
+                      row ->
+                          KV.of(
+                              row.getAccountNumber(),
+                              BigDecimal.valueOf(row.getAverageTransaction()))))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of()))
           .apply("AsMap", View.asMap());
     }
-    Duration refresh = Seconds.positive("historyRefreshSeconds", options.getHistoryRefreshSeconds());
+    Duration refresh =
+        Seconds.positive("historyRefreshSeconds", options.getHistoryRefreshSeconds());
     MapCoder<String, BigDecimal> mapCoder = MapCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of());
     return pipeline
         .apply("EveryRefresh", GenerateSequence.from(0).withRate(1, refresh))
@@ -104,20 +118,24 @@ final class HistoricAverages {
                 .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
                 .discardingFiredPanes())
         .apply("Stamped", Reify.timestamps())
-        .apply("Newest", Combine.globally(Latest.<Map<String, BigDecimal>>combineFn()).withoutDefaults())
+        .apply(
+            "Newest",
+            Combine.globally(Latest.<Map<String, BigDecimal>>combineFn()).withoutDefaults())
         .setCoder(mapCoder)
         // Until the first refresh is in, the history as it was when the job was built: the main
         // input is not held back for a side input, so windows may close before the first tick.
         .apply(
             "AsMap",
-            View.<Map<String, BigDecimal>>asSingleton()
-                .withDefaultValue(readTable(endpoint)));
+            View.<Map<String, BigDecimal>>asSingleton().withDefaultValue(readTable(endpoint)));
   }
 
   /** Averages known when the job is built, as a side input. */
-  private static PCollectionView<Map<String, BigDecimal>> fixed(Pipeline pipeline, Map<String, BigDecimal> averages) {
+  private static PCollectionView<Map<String, BigDecimal>> fixed(
+      Pipeline pipeline, Map<String, BigDecimal> averages) {
     return pipeline
-        .apply("History", Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
+        .apply(
+            "History",
+            Create.of(averages).withCoder(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
         .apply("AsMap", View.asMap());
   }
 
@@ -135,7 +153,8 @@ final class HistoricAverages {
     try {
       return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
     } catch (IOException e) {
-      throw new IllegalArgumentException("--historyFile=" + file + " cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "--historyFile=" + file + " cannot be read: " + e.getMessage());
     }
   }
 
@@ -154,7 +173,13 @@ final class HistoricAverages {
         averages.put(fields[0].strip(), new BigDecimal(fields[1].strip()));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "--historyFile=" + file + " line " + (i + 1) + ": expected 'account,average' with a decimal average, got '" + line + "'");
+            "--historyFile="
+                + file
+                + " line "
+                + (i + 1)
+                + ": expected 'account,average' with a decimal average, got '"
+                + line
+                + "'");
       }
     }
     return averages;
@@ -189,7 +214,8 @@ final class HistoricAverages {
       try {
         out.output(read(CassandraSessions.of(endpoint)));
       } catch (RuntimeException e) {
-        LOG.warn("historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
+        LOG.warn(
+            "historic averages not refreshed, the previous ones stay in use: {}", e.getMessage());
       }
     }
   }

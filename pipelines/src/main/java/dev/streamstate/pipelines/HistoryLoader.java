@@ -3,7 +3,6 @@ package dev.streamstate.pipelines;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.ParseOrDeadLetter;
-import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.cassandra.CassandraIO;
@@ -13,9 +12,9 @@ import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Loads historic averages, CSV {@code account,average}, into {@code
- * finances.account_aggregates} with CassandraIO (creating the schema first). Rows are upserts by
- * account, so loading a file twice changes nothing; unreadable lines go to stderr as dead letters.
+ * Loads historic averages, CSV {@code account,average}, into {@code finances.account_aggregates}
+ * with CassandraIO (creating the schema first). Rows are upserts by account, so loading a file
+ * twice changes nothing; unreadable lines go to stderr as dead letters.
  */
 final class HistoryLoader {
   private HistoryLoader() {}
@@ -45,8 +44,8 @@ final class HistoryLoader {
 
   static CassandraIO.Write<AccountAggregate> write(CassandraEndpoint endpoint) {
     return endpoint.onto(
-            CassandraIO.<AccountAggregate>write()
-                .withKeyspace(CassandraSchema.KEYSPACE)
-                .withEntity(AccountAggregate.class));
+        CassandraIO.<AccountAggregate>write()
+            .withKeyspace(CassandraSchema.KEYSPACE)
+            .withEntity(AccountAggregate.class));
   }
 }

@@ -6,7 +6,6 @@ import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.DeadLetter;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.Metered;
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,11 +13,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -33,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a pipeline's logic between the source and sink its options choose, with the dead letters
- * of every stage gathered into one output, on the runner its options name. This is the same for
- * every pipeline, so a pipeline is only its logic.
+ * Runs a pipeline's logic between the source and sink its options choose, with the dead letters of
+ * every stage gathered into one output, on the runner its options name. This is the same for every
+ * pipeline, so a pipeline is only its logic.
  */
 final class Job {
   private static final String RESULTS = "results";
@@ -61,14 +60,19 @@ final class Job {
                 : ", each with its reason in " + options.getDeadLetters();
     counters.remove(RESULTS);
     counters.remove(DEAD_LETTERS);
-    return results + (results == 1 ? " result, " : " results, ")
-        + deadLetters + (deadLetters == 1 ? " dead letter" : " dead letters") + where
+    return results
+        + (results == 1 ? " result, " : " results, ")
+        + deadLetters
+        + (deadLetters == 1 ? " dead letter" : " dead letters")
+        + where
         + (counters.isEmpty() ? "" : "; " + render(counters));
   }
 
   private static String render(Map<String, Long> counters) {
     StringBuilder text = new StringBuilder();
-    counters.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ").append(name).append(' ').append(value));
+    counters.forEach(
+        (name, value) ->
+            text.append(text.length() == 0 ? "" : ", ").append(name).append(' ').append(value));
     return text.toString();
   }
 
@@ -81,7 +85,9 @@ final class Job {
     return progress;
   }
 
-  /** A stream logs its counters every {@link #COUNTERS_EVERY}, so a run's log shows its progress. */
+  /**
+   * A stream logs its counters every {@link #COUNTERS_EVERY}, so a run's log shows its progress.
+   */
   private static ScheduledExecutorService logCounters(String pipeline, PipelineResult result) {
     ScheduledExecutorService logger =
         Executors.newSingleThreadScheduledExecutor(
@@ -93,7 +99,8 @@ final class Job {
     logger.scheduleAtFixedRate(
         () -> {
           try {
-            Map<String, Long> counters = StopOnSignal.stopping() ? Map.of() : Metered.counters(result);
+            Map<String, Long> counters =
+                StopOnSignal.stopping() ? Map.of() : Metered.counters(result);
             if (!counters.isEmpty()) {
               LOG.info("{} counters: {}", pipeline, render(counters));
             }
@@ -107,7 +114,10 @@ final class Job {
     return logger;
   }
 
-  /** Where dead letters of a Kafka source go in Kafka: --deadLetterTopic, or {@code <topic>-dead-letters}. */
+  /**
+   * Where dead letters of a Kafka source go in Kafka: --deadLetterTopic, or {@code
+   * <topic>-dead-letters}.
+   */
   static String deadLetterTopic(StreamStateOptions options) {
     return options.getDeadLetterTopic() == null || options.getDeadLetterTopic().isBlank()
         ? options.getTopic() + "-dead-letters"
@@ -123,7 +133,8 @@ final class Job {
    * As {@link #run(PipelineSpec, StreamStateOptions)}; on Ctrl-C or SIGTERM, {@code afterStop} runs
    * once the job is stopped and before the JVM exits (to stop servers the job was reading from).
    */
-  static <O extends StreamStateOptions> PipelineResult run(PipelineSpec<O> spec, O options, Runnable afterStop) {
+  static <O extends StreamStateOptions> PipelineResult run(
+      PipelineSpec<O> spec, O options, Runnable afterStop) {
     Sources source = Sources.named(options.getSource());
     AtomicReference<ScheduledExecutorService> counters = new AtomicReference<>();
     if (!source.finite()) {
@@ -158,7 +169,8 @@ final class Job {
       StopOnSignal.started(result);
     } else if (source.streaming(options) && SparkStreaming.isSpark(options)) {
       // A Spark stream runs until stopped, even once its input has ended.
-      SparkStreaming.stopAtEndOfInput(result, Seconds.positive("batchSeconds", options.getBatchSeconds()));
+      SparkStreaming.stopAtEndOfInput(
+          result, Seconds.positive("batchSeconds", options.getBatchSeconds()));
     }
     try {
       result.waitUntilFinish();
@@ -196,18 +208,23 @@ final class Job {
   static <O extends StreamStateOptions> Pipeline build(PipelineSpec<O> spec, O options) {
     Sources source = Sources.named(options.getSource());
     Sinks sink = Sinks.named(options.getSink());
-    Seconds.positive("batchSeconds", options.getBatchSeconds()); // a bad one is named before any server is asked
+    Seconds.positive(
+        "batchSeconds", options.getBatchSeconds()); // a bad one is named before any server is asked
     KafkaClients.check(options);
     CassandraEndpoint.of(options);
     sink.check(options);
     source.check(options, Sources.Stream.main(options));
 
     Pipeline pipeline = Pipeline.create(options);
-    PCollectionTuple payloads = source.read(pipeline, options, Sources.Stream.main(options), spec.generator().apply(options));
+    PCollectionTuple payloads =
+        source.read(
+            pipeline, options, Sources.Stream.main(options), spec.generator().apply(options));
     PCollectionTuple results =
         payloads
             .get(Outputs.MAIN)
-            .apply(spec.name(), PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
+            .apply(
+                spec.name(),
+                PTransform.compose((PCollection<String> in) -> spec.logic().apply(in, options)));
     PCollection<String> main = results.get(Outputs.MAIN).apply("CountResults", Metered.as(RESULTS));
     boolean keyed = sink == Sinks.CASSANDRA || sink == Sinks.KAFKA;
     sink.write(
@@ -231,10 +248,16 @@ final class Job {
       if (options.getDeadLetters() == null) {
         unreadable.apply("PrintToStderr", Sinks.stderr());
       } else {
-        Sinks.writeFiles("DeadLettersToFiles", unreadable, options.getDeadLetters(), !source.finite());
+        Sinks.writeFiles(
+            "DeadLettersToFiles", unreadable, options.getDeadLetters(), !source.finite());
       }
       if (source == Sources.KAFKA) {
-        Sinks.writeKafka("DeadLettersToKafka", unreadable, options, deadLetterTopic(options), ResultKeys.DEAD_LETTERS);
+        Sinks.writeKafka(
+            "DeadLettersToKafka",
+            unreadable,
+            options,
+            deadLetterTopic(options),
+            ResultKeys.DEAD_LETTERS);
       }
     }
     return pipeline;
@@ -244,20 +267,26 @@ final class Job {
    * What identifies a job for its checkpoint: every option of ours its logic, source and sink read
    * (runner options aside), secrets only as a digest.
    */
-  static Map<String, String> identity(Class<? extends StreamStateOptions> type, StreamStateOptions options) {
+  static Map<String, String> identity(
+      Class<? extends StreamStateOptions> type, StreamStateOptions options) {
     Map<String, String> identity = new TreeMap<>();
     PipelineOptions typed = options.as(type);
     for (Method getter : type.getMethods()) {
       String name = getter.getName();
       boolean ours = getter.getDeclaringClass().getPackageName().startsWith("dev.streamstate");
-      if (!ours || getter.getParameterCount() > 0 || !(name.startsWith("get") || name.startsWith("is"))) {
+      if (!ours
+          || getter.getParameterCount() > 0
+          || !(name.startsWith("get") || name.startsWith("is"))) {
         continue;
       }
-      String option = Character.toLowerCase(name.charAt(name.startsWith("is") ? 2 : 3)) + name.substring(name.startsWith("is") ? 3 : 4);
+      String option =
+          Character.toLowerCase(name.charAt(name.startsWith("is") ? 2 : 3))
+              + name.substring(name.startsWith("is") ? 3 : 4);
       try {
         Object value = getter.invoke(typed);
         if (value != null) {
-          identity.put(option, SECRET.matcher(option).find() ? digest(value.toString()) : value.toString());
+          identity.put(
+              option, SECRET.matcher(option).find() ? digest(value.toString()) : value.toString());
         }
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(e);
@@ -270,7 +299,11 @@ final class Job {
 
   private static String digest(String secret) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+      return "sha256:"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,5 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.runners.SparkStreaming;
@@ -11,6 +10,7 @@ import dev.streamstate.transforms.JoinType;
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.KeyedPayloads;
 import dev.streamstate.transforms.WindowedJoin;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -38,7 +38,8 @@ final class JoinPipeline {
 
   /** Options of the join. */
   public interface Options extends StreamStateOptions {
-    @Description("Replay file (or glob) of the right stream for --source=file; --input is the left one")
+    @Description(
+        "Replay file (or glob) of the right stream for --source=file; --input is the left one")
     String getRightInput();
 
     void setRightInput(String rightInput);
@@ -61,7 +62,8 @@ final class JoinPipeline {
 
     void setWindowSeconds(Long windowSeconds);
 
-    @Description("Windowed join: how often a window starts, in seconds (default --windowSeconds: tumbling)")
+    @Description(
+        "Windowed join: how often a window starts, in seconds (default --windowSeconds: tumbling)")
     Long getSlideSeconds();
 
     void setSlideSeconds(Long slideSeconds);
@@ -90,15 +92,20 @@ final class JoinPipeline {
   static PCollectionTuple readRightAndJoin(PCollection<String> left, Options options) {
     Sources source = Sources.named(options.getSource());
     if (source == Sources.SOCKET) {
-      throw new IllegalArgumentException("join reads two streams: use --source=file, kafka or generator");
+      throw new IllegalArgumentException(
+          "join reads two streams: use --source=file, kafka or generator");
     }
-    Sources.Stream stream = new Sources.Stream("rightInput", options.getRightInput(), "rightTopic", options.getRightTopic());
+    Sources.Stream stream =
+        new Sources.Stream(
+            "rightInput", options.getRightInput(), "rightTopic", options.getRightTopic());
     source.check(options, stream);
     PCollectionTuple right =
         left.getPipeline()
             .apply(
                 "ReadRight",
-                PTransform.compose((PBegin begin) -> source.read(begin.getPipeline(), options, stream, Generators.CLICKS)));
+                PTransform.compose(
+                    (PBegin begin) ->
+                        source.read(begin.getPipeline(), options, stream, Generators.CLICKS)));
     PCollectionTuple joined = join(left, right.get(Outputs.MAIN), options);
     if (!right.has(DeadLetter.TAG)) {
       return joined;
@@ -111,22 +118,37 @@ final class JoinPipeline {
   }
 
   /** Parses both streams' payloads and joins them as the options say. */
-  static PCollectionTuple join(PCollection<String> left, PCollection<String> right, Options options) {
+  static PCollectionTuple join(
+      PCollection<String> left, PCollection<String> right, Options options) {
     JoinType type = Choices.named(JoinType.values(), "joinType", options.getJoinType());
-    WithFailures.Result<PCollection<KV<String, String>>, DeadLetter> lefts = left.apply("ParseLeft", KeyedPayloads.parse());
-    WithFailures.Result<PCollection<KV<String, String>>, DeadLetter> rights = right.apply("ParseRight", KeyedPayloads.parse());
+    WithFailures.Result<PCollection<KV<String, String>>, DeadLetter> lefts =
+        left.apply("ParseLeft", KeyedPayloads.parse());
+    WithFailures.Result<PCollection<KV<String, String>>, DeadLetter> rights =
+        right.apply("ParseRight", KeyedPayloads.parse());
     PCollection<DeadLetter> deadLetters =
-        PCollectionList.of(lefts.failures()).and(rights.failures()).apply("BothSidesDeadLetters", Flatten.pCollections());
-    Duration lateness = Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds());
+        PCollectionList.of(lefts.failures())
+            .and(rights.failures())
+            .apply("BothSidesDeadLetters", Flatten.pCollections());
+    Duration lateness =
+        Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds());
     if (options.getWithinSeconds() == null) {
       return Outputs.of(
           lefts
               .output()
-              .apply("JoinInWindows", WindowedJoin.<String, String, String>of(rights.output(), windows(options), type))
+              .apply(
+                  "JoinInWindows",
+                  WindowedJoin.<String, String, String>of(rights.output(), windows(options), type))
               .apply(
                   "AsJson",
                   JsonLines.windowed(
-                      row -> fields("key", row.getKey(), "left", row.getValue().getKey(), "right", row.getValue().getValue()))),
+                      row ->
+                          fields(
+                              "key",
+                              row.getKey(),
+                              "left",
+                              row.getValue().getKey(),
+                              "right",
+                              row.getValue().getValue()))),
           deadLetters);
     }
     if (options.getWindowSeconds() != null || options.getSlideSeconds() != null) {
@@ -142,12 +164,15 @@ final class JoinPipeline {
     return Outputs.of(
         lefts
             .output()
-            .apply("JoinWithin", IntervalJoin.<String, String, String>of(rights.output(), within, type, lateness))
+            .apply(
+                "JoinWithin",
+                IntervalJoin.<String, String, String>of(rights.output(), within, type, lateness))
             .apply("AsJson", JsonLines.of(JoinPipeline::intervalRow)),
         deadLetters);
   }
 
-  private static Map<String, Object> intervalRow(KV<String, KV<TimestampedValue<String>, TimestampedValue<String>>> row) {
+  private static Map<String, Object> intervalRow(
+      KV<String, KV<TimestampedValue<String>, TimestampedValue<String>>> row) {
     TimestampedValue<String> left = row.getValue().getKey();
     TimestampedValue<String> right = row.getValue().getValue();
     return fields(
@@ -159,9 +184,12 @@ final class JoinPipeline {
   }
 
   private static EventTimeWindows windows(Options options) {
-    long size = options.getWindowSeconds() == null ? DEFAULT_WINDOW_SECONDS : options.getWindowSeconds();
+    long size =
+        options.getWindowSeconds() == null ? DEFAULT_WINDOW_SECONDS : options.getWindowSeconds();
     long slide = options.getSlideSeconds() == null ? size : options.getSlideSeconds();
-    return EventTimeWindows.sliding(Seconds.positive("windowSeconds", size), Seconds.positive("slideSeconds", slide))
-        .withAllowedLateness(Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds()));
+    return EventTimeWindows.sliding(
+            Seconds.positive("windowSeconds", size), Seconds.positive("slideSeconds", slide))
+        .withAllowedLateness(
+            Seconds.nonNegative("allowedLatenessSeconds", options.getAllowedLatenessSeconds()));
   }
 }

@@ -6,8 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Settings for every Kafka client the project makes (consumers, producers, admin clients), e.g.
- * SASL/SSL. Secrets never go in an option: Beam prints options and ships them with the job; they
- * go in the file of {@code --kafkaPropertiesFile}, which is read where each client is made.
+ * SASL/SSL. Secrets never go in an option: Beam prints options and ships them with the job; they go
+ * in the file of {@code --kafkaPropertiesFile}, which is read where each client is made.
  */
 public interface KafkaClientOptions extends PipelineOptions {
   @Description(

@@ -26,13 +26,14 @@ import org.apache.kafka.common.config.ConfigException;
  * The inline ones ({@code --kafkaProperties}) are checked up front: known keys, valid values, and
  * no secrets, since Beam prints options, ships them with the job and shows KafkaIO's client
  * properties in its display data. The file's ({@code --kafkaPropertiesFile}) are read where each
- * client is made: by us for admin clients and the producer command, and on the workers through
- * the client factories handed to KafkaIO, so a secret appears in no option, graph or log.
+ * client is made: by us for admin clients and the producer command, and on the workers through the
+ * client factories handed to KafkaIO, so a secret appears in no option, graph or log.
  */
 final class KafkaClients {
   /** What Kafka's consumers, producers and admin clients know: names, types, which are secrets. */
   private static final List<ConfigDef> CLIENT_CONFIGS =
-      List.of(ConsumerConfig.configDef(), ProducerConfig.configDef(), AdminClientConfig.configDef());
+      List.of(
+          ConsumerConfig.configDef(), ProducerConfig.configDef(), AdminClientConfig.configDef());
 
   private KafkaClients() {}
 
@@ -73,10 +74,13 @@ final class KafkaClients {
     config.forEach(
         (key, value) -> {
           checkKnown("--kafkaProperties", key);
-          boolean reference = String.valueOf(value).matches("\\$\\{[^}]+}"); // resolved by the client
+          boolean reference =
+              String.valueOf(value).matches("\\$\\{[^}]+}"); // resolved by the client
           if (isSecret(key) && !reference) {
             throw new IllegalArgumentException(
-                "--kafkaProperties: " + key + " is a secret, and options are printed and shipped with the"
+                "--kafkaProperties: "
+                    + key
+                    + " is a secret, and options are printed and shipped with the"
                     + " job: put it in the file of --kafkaPropertiesFile");
           }
           if (!reference) {
@@ -86,7 +90,9 @@ final class KafkaClients {
     return config;
   }
 
-  /** The properties in the file {@code path} names (none for null), checked like the inline ones. */
+  /**
+   * The properties in the file {@code path} names (none for null), checked like the inline ones.
+   */
   static Map<String, Object> fromFile(String path) {
     if (path == null || path.isBlank()) {
       return Map.of();
@@ -96,10 +102,13 @@ final class KafkaClients {
     try (Reader in = Files.newBufferedReader(Path.of(path), StandardCharsets.UTF_8)) {
       properties.load(in);
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + " cannot be read as a properties file: " + e.getMessage());
+      throw new IllegalArgumentException(
+          option + " cannot be read as a properties file: " + e.getMessage());
     }
     Map<String, Object> config = new LinkedHashMap<>();
-    properties.stringPropertyNames().forEach(key -> config.put(key, properties.getProperty(key).strip()));
+    properties
+        .stringPropertyNames()
+        .forEach(key -> config.put(key, properties.getProperty(key).strip()));
     config.forEach(
         (key, value) -> {
           checkKnown(option, key);
@@ -109,12 +118,14 @@ final class KafkaClients {
   }
 
   /** Makes KafkaIO's consumers, adding the file's properties on the machine that makes each one. */
-  static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(String propertiesFile) {
+  static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(
+      String propertiesFile) {
     return config -> new KafkaConsumer<>(withFile(config, propertiesFile));
   }
 
   /** Makes KafkaIO's producers, adding the file's properties on the machine that makes each one. */
-  static <K, V> SerializableFunction<Map<String, Object>, Producer<K, V>> producers(String propertiesFile) {
+  static <K, V> SerializableFunction<Map<String, Object>, Producer<K, V>> producers(
+      String propertiesFile) {
     return config -> new KafkaProducer<>(withFile(config, propertiesFile));
   }
 

@@ -22,7 +22,9 @@ final class Lines {
     void accept(byte[] line) throws InterruptedException;
   }
 
-  /** Reads {@code in} to its end, handing every line (and a last unterminated one) to {@code sink}. */
+  /**
+   * Reads {@code in} to its end, handing every line (and a last unterminated one) to {@code sink}.
+   */
   static void read(InputStream in, LineSink sink) throws IOException, InterruptedException {
     for (byte[] line = next(in); line != null; line = next(in)) {
       sink.accept(line);

@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.runners.ClusterSubmission;
 import dev.streamstate.localstack.LocalSparkCluster;
+import dev.streamstate.runners.ClusterSubmission;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,9 +10,9 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * A Spark standalone cluster on 127.0.0.1 in one command, from Spark's jars: a Master and a
- * Worker, the master URL printed with the command that submits the cluster jar to it; both stop
- * on Ctrl-C. Work and logs go under {@code target/local-cluster}.
+ * A Spark standalone cluster on 127.0.0.1 in one command, from Spark's jars: a Master and a Worker,
+ * the master URL printed with the command that submits the cluster jar to it; both stop on Ctrl-C.
+ * Work and logs go under {@code target/local-cluster}.
  */
 final class LocalClusterCommand {
   private LocalClusterCommand() {}
@@ -39,10 +39,13 @@ final class LocalClusterCommand {
   }
 
   static void run(Options options) throws InterruptedException {
-    Path dir = Path.of("target", "local-cluster", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+    Path dir =
+        Path.of("target", "local-cluster", Long.toString(System.currentTimeMillis()))
+            .toAbsolutePath();
     System.err.println("streamstate: starting a Spark Master and Worker under " + dir + " ...");
     LocalSparkCluster cluster =
-        LocalSparkCluster.start(dir, options.getMasterPort(), options.getWebUiPort(), options.getCores());
+        LocalSparkCluster.start(
+            dir, options.getMasterPort(), options.getWebUiPort(), options.getCores());
     CountDownLatch stopped = LocalStackCommand.stopOnExit("the Spark Worker and Master", cluster);
     List<String> submit =
         ClusterSubmission.arguments(
@@ -51,10 +54,13 @@ final class LocalClusterCommand {
             Path.of("pipelines", "target", "streamstate-cluster.jar"),
             StreamState.class.getName(),
             List.of("word-count", "--runner=SparkRunner"));
-    System.out.println("spark master  " + cluster.masterUrl() + "   web UI: " + cluster.masterWebUi());
+    System.out.println(
+        "spark master  " + cluster.masterUrl() + "   web UI: " + cluster.masterWebUi());
     System.out.println("submit (from the checkout, after mvn package):");
     System.out.println(
-        "  java @.mvn/jvm.config -cp '" + cluster.sparkHome().resolve("jars") + "/*' org.apache.spark.deploy.SparkSubmit "
+        "  java @.mvn/jvm.config -cp '"
+            + cluster.sparkHome().resolve("jars")
+            + "/*' org.apache.spark.deploy.SparkSubmit "
             + String.join(" ", submit).replace(Path.of("").toAbsolutePath() + "/", ""));
     System.out.println("Ctrl-C stops both.");
     stopped.await();

@@ -43,7 +43,9 @@ final class LocalStackCommand {
   }
 
   static void run(Options options) throws IOException, InterruptedException {
-    Path dir = Path.of("target", "local-stack", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+    Path dir =
+        Path.of("target", "local-stack", Long.toString(System.currentTimeMillis()))
+            .toAbsolutePath();
     System.err.println("streamstate: starting Kafka and Cassandra under " + dir + " ...");
     LocalStack stack = LocalStack.start(dir, options.getKafkaPort(), options.getCassandraPort());
     CountDownLatch stopped = stopOnExit("Kafka and Cassandra", stack);
@@ -52,10 +54,16 @@ final class LocalStackCommand {
     }
     loadSampleHistory(dir, stack);
 
-    System.out.println("kafka      " + stack.kafka().bootstrapServers() + "   topics: " + options.getTopics());
     System.out.println(
-        "cassandra  " + stack.cassandra().host() + ":" + stack.cassandra().port()
-            + "   keyspace: " + CassandraSchema.KEYSPACE + " (sample history loaded)");
+        "kafka      " + stack.kafka().bootstrapServers() + "   topics: " + options.getTopics());
+    System.out.println(
+        "cassandra  "
+            + stack.cassandra().host()
+            + ":"
+            + stack.cassandra().port()
+            + "   keyspace: "
+            + CassandraSchema.KEYSPACE
+            + " (sample history loaded)");
     System.out.println("Ctrl-C stops both.");
     stopped.await();
   }
@@ -74,14 +82,17 @@ final class LocalStackCommand {
                   try {
                     servers.close();
                   } catch (Exception e) {
-                    System.err.println("streamstate: while stopping " + what + ": " + e.getMessage());
+                    System.err.println(
+                        "streamstate: while stopping " + what + ": " + e.getMessage());
                   }
                   stopped.countDown();
                 }));
     return stopped;
   }
 
-  /** Loads the sample historic averages (a copy is left in {@code dir}) into the stack's Cassandra. */
+  /**
+   * Loads the sample historic averages (a copy is left in {@code dir}) into the stack's Cassandra.
+   */
   static void loadSampleHistory(Path dir, LocalStack stack) throws IOException {
     HistoryLoader.Options history = PipelineOptionsFactory.as(HistoryLoader.Options.class);
     history.setCassandraHosts(stack.cassandra().host());

@@ -15,9 +15,9 @@ final class Outputs {
   static final TupleTag<String> MAIN = new TupleTag<String>() {};
 
   /**
-   * The results a table or topic sink stores, where a pipeline's main output mixes kinds that
-   * one table cannot hold (fraud: only the alerts go to {@code finances.alerts} and to the
-   * {@code alerts} topic); without it, the main output.
+   * The results a table or topic sink stores, where a pipeline's main output mixes kinds that one
+   * table cannot hold (fraud: only the alerts go to {@code finances.alerts} and to the {@code
+   * alerts} topic); without it, the main output.
    */
   static final TupleTag<String> ROWS = new TupleTag<String>() {};
 

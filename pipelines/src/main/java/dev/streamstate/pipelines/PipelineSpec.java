@@ -11,9 +11,9 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 /**
  * One runnable pipeline as the entry point knows it: its name on the command line, what it
  * computes, its output fields and those of them that name a result (its identity: the key of its
- * Kafka messages, see {@link ResultKeys}), its options with their pipeline-specific defaults, the data the
- * built-in generator makes for it, and its logic: payloads in, {@link Outputs} out (JSON lines
- * and dead letters). Sources, sinks and runners are the same for all and live in {@link Job}.
+ * Kafka messages, see {@link ResultKeys}), its options with their pipeline-specific defaults, the
+ * data the built-in generator makes for it, and its logic: payloads in, {@link Outputs} out (JSON
+ * lines and dead letters). Sources, sinks and runners are the same for all and live in {@link Job}.
  */
 record PipelineSpec<O extends StreamStateOptions>(
     String name,

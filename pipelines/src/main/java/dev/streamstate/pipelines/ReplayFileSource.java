@@ -28,15 +28,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * Replay files read as a stream ({@code --source=file --streaming=true}): their lines, as bytes,
- * in file-name order, each stamped with the event time it starts with. The watermark follows the
+ * Replay files read as a stream ({@code --source=file --streaming=true}): their lines, as bytes, in
+ * file-name order, each stamped with the event time it starts with. The watermark follows the
  * files: it is the earliest event time among the lines not read yet, so no line is ever late
  * however the file is ordered, and the end of time once every line is read, which ends the stream.
  *
  * <p>Malformed lines are read too (the pipeline makes them dead letters with the reason), stamped
  * with the watermark at the point they are read. One reader reads all files: Beam's Spark runner
- * takes the furthest of its splits' watermarks as the source's, which would make lines of the
- * other splits late.
+ * takes the furthest of its splits' watermarks as the source's, which would make lines of the other
+ * splits late.
  */
 final class ReplayFileSource extends UnboundedSource<byte[], ReplayFileSource.Position> {
   private static final long serialVersionUID = 1L;
@@ -113,8 +113,10 @@ final class ReplayFileSource extends UnboundedSource<byte[], ReplayFileSource.Po
    */
   private final class Reader extends UnboundedReader<byte[]> {
     private final List<ResourceId> files;
+
     /** The earliest event time among line {@code i} and those after it ({@link #NO_TIME}: none). */
     private long @Nullable [] earliestFrom;
+
     /** The latest event time in the files, the time of a malformed line with none left after it. */
     private long latest = 0;
 
@@ -215,7 +217,9 @@ final class ReplayFileSource extends UnboundedSource<byte[], ReplayFileSource.Po
         return new Instant(next);
       }
       // Only malformed lines left, stamped with the latest time: the end comes once they are read.
-      return linesRead < earliestFrom.length - 1 ? new Instant(latest) : BoundedWindow.TIMESTAMP_MAX_VALUE;
+      return linesRead < earliestFrom.length - 1
+          ? new Instant(latest)
+          : BoundedWindow.TIMESTAMP_MAX_VALUE;
     }
 
     @Override

@@ -15,8 +15,8 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  * window's start; a session's id and start), as a JSON object such as {@code {"word":"spark"}}. A
  * later result of the same identity (the next running count, a late pane of a window) has the same
  * key, so a compacted topic, or a consumer keeping the last value per key, holds exactly the
- * current results. A result without any of the fields (best-seller of all time) has the key
- * {@code {}}: the one current result. A dead letter's key is its record's id where the record had a
+ * current results. A result without any of the fields (best-seller of all time) has the key {@code
+ * {}}: the one current result. A dead letter's key is its record's id where the record had a
  * readable one, else the digest of its payload, so the same bad record sent again is one entry.
  */
 final class ResultKeys implements SerializableFunction<String, String> {
@@ -67,7 +67,9 @@ final class ResultKeys implements SerializableFunction<String, String> {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -11,7 +11,8 @@ final class Results {
   private Results() {}
 
   /** {@code {window_start, window_end, <keyField>, <valueField>}} for keyed windowed results. */
-  static <K, V> ParDo.SingleOutput<KV<K, V>, String> windowedPairs(String keyField, String valueField) {
+  static <K, V> ParDo.SingleOutput<KV<K, V>, String> windowedPairs(
+      String keyField, String valueField) {
     return JsonLines.windowed(kv -> fields(keyField, kv.getKey(), valueField, kv.getValue()));
   }
 

@@ -1,12 +1,12 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.transforms.JsonLines;
 import dev.streamstate.transforms.RunningTotals;
 import dev.streamstate.transforms.RunningWordCounts;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;

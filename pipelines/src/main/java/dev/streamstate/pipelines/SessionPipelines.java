@@ -1,6 +1,5 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import static dev.streamstate.transforms.JsonLines.fields;
 
 import dev.streamstate.runners.SparkStreaming;
@@ -14,6 +13,7 @@ import dev.streamstate.transforms.RecordCoder;
 import dev.streamstate.transforms.Session;
 import dev.streamstate.transforms.SessionizeUserEvents;
 import dev.streamstate.transforms.UserEvent;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -32,7 +32,8 @@ final class SessionPipelines {
 
   /** Options of the session pipelines. */
   public interface Options extends StreamStateOptions {
-    @Description("A session (or run) ends when the next event comes this many seconds or more later")
+    @Description(
+        "A session (or run) ends when the next event comes this many seconds or more later")
     @Default.Long(30)
     long getGapSeconds();
 
@@ -73,7 +74,8 @@ final class SessionPipelines {
   static PCollectionTuple sessions(PCollection<String> payloads, Options options) {
     WithFailures.Result<PCollection<UserEvent>, DeadLetter> events =
         payloads.apply(
-            "ParseEvents", ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)));
+            "ParseEvents",
+            ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)));
     return Outputs.of(
         events
             .output()
@@ -81,14 +83,26 @@ final class SessionPipelines {
             .apply(
                 "AsJson",
                 JsonLines.of(
-                    s -> fields("id", s.id(), "start", s.start(), "end", s.end(), "events", s.events(), "closed_by", s.closedBy()))),
+                    s ->
+                        fields(
+                            "id",
+                            s.id(),
+                            "start",
+                            s.start(),
+                            "end",
+                            s.end(),
+                            "events",
+                            s.events(),
+                            "closed_by",
+                            s.closedBy()))),
         events.failures());
   }
 
   static PCollectionTuple activityRuns(PCollection<String> payloads, Options options) {
     WithFailures.Result<PCollection<Activity>, DeadLetter> activities =
         payloads.apply(
-            "ParseActivities", ParseOrDeadLetter.with(Activity::parse, RecordCoder.of(Activity.class)));
+            "ParseActivities",
+            ParseOrDeadLetter.with(Activity::parse, RecordCoder.of(Activity.class)));
     return Outputs.of(
         activities
             .output()
@@ -96,7 +110,16 @@ final class SessionPipelines {
             .apply(
                 "AsJson",
                 JsonLines.of(
-                    r -> fields("user", r.user(), "activity", r.activity(), "start", r.start(), "end", r.end()))),
+                    r ->
+                        fields(
+                            "user",
+                            r.user(),
+                            "activity",
+                            r.activity(),
+                            "start",
+                            r.start(),
+                            "end",
+                            r.end()))),
         activities.failures());
   }
 
@@ -105,7 +128,8 @@ final class SessionPipelines {
    * isLast} ends is out a gap sooner, else in session windows — or, with --idleTimeoutSeconds, by
    * processing-time idleness.
    */
-  private static PTransform<PCollection<UserEvent>, PCollection<Session>> sessionize(Options options) {
+  private static PTransform<PCollection<UserEvent>, PCollection<Session>> sessionize(
+      Options options) {
     Duration idle = Seconds.nonNegative("idleTimeoutSeconds", options.getIdleTimeoutSeconds());
     if (idle.equals(Duration.ZERO)) {
       SessionizeUserEvents byGap = SessionizeUserEvents.withGap(gap(options), lateness(options));

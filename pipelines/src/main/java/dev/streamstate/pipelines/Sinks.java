@@ -1,7 +1,6 @@
 package dev.streamstate.pipelines;
 
 import java.io.PrintStream;
-import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -29,7 +28,8 @@ enum Sinks {
     void check(StreamStateOptions options) {}
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
+    void write(
+        PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       lines.apply("Print", ParDo.of(new PrintFn(false)));
     }
   },
@@ -48,7 +48,8 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
+    void write(
+        PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       writeFiles("WriteToFiles", lines, options.getOutput(), endless);
     }
   },
@@ -67,7 +68,8 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
+    void write(
+        PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       writeKafka("WriteToKafka", lines, options, options.getOutputTopic(), keys);
     }
   },
@@ -86,7 +88,8 @@ enum Sinks {
     }
 
     @Override
-    void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
+    void write(
+        PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys) {
       String table = options.getCassandraTable();
       lines.apply(
           "WriteToCassandra",
@@ -99,11 +102,16 @@ enum Sinks {
   };
 
   /**
-   * Writes JSON lines to a Kafka topic, one message a line keyed by {@code keys} (also used for dead
-   * letters), with the inline client properties and, read where each producer is made, the file's.
+   * Writes JSON lines to a Kafka topic, one message a line keyed by {@code keys} (also used for
+   * dead letters), with the inline client properties and, read where each producer is made, the
+   * file's.
    */
   static void writeKafka(
-      String name, PCollection<String> lines, StreamStateOptions options, String topic, ResultKeys keys) {
+      String name,
+      PCollection<String> lines,
+      StreamStateOptions options,
+      String topic,
+      ResultKeys keys) {
     lines
         .apply(name + "Keyed", WithKeys.of(keys))
         .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()))
@@ -118,7 +126,10 @@ enum Sinks {
                 .withProducerFactoryFn(KafkaClients.producers(options.getKafkaPropertiesFile())));
   }
 
-  /** Writes the lines to files starting with {@code path} as {@link #FILE} says, as step {@code name}. */
+  /**
+   * Writes the lines to files starting with {@code path} as {@link #FILE} says, as step {@code
+   * name}.
+   */
   static void writeFiles(String name, PCollection<String> lines, String path, boolean endless) {
     lines.apply(
         name,
@@ -157,7 +168,11 @@ enum Sinks {
         "Write",
         lines.isBounded() == PCollection.IsBounded.BOUNDED
             ? TextIO.write().to(path).withoutSharding()
-            : TextIO.write().to(path).withWindowedWrites().withNumShards(1).withShardNameTemplate(""));
+            : TextIO.write()
+                .to(path)
+                .withWindowedWrites()
+                .withNumShards(1)
+                .withShardNameTemplate(""));
   }
 
   private static final Duration FLUSH_EVERY = Duration.standardSeconds(5);
@@ -166,7 +181,8 @@ enum Sinks {
   abstract void check(StreamStateOptions options);
 
   /** Writes the results; {@code keys} names each result where the sink keys them (Kafka). */
-  abstract void write(PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys);
+  abstract void write(
+      PCollection<String> lines, StreamStateOptions options, boolean endless, ResultKeys keys);
 
   /** The sink {@code --sink} names. */
   static Sinks named(String name) {

@@ -16,9 +16,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -29,9 +29,9 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.WithFailures;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,7 +54,8 @@ enum Sources {
       }
       try {
         if (FileSystems.match(input, EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
-          throw new IllegalArgumentException("--" + stream.inputOption() + "=" + input + " matches no file");
+          throw new IllegalArgumentException(
+              "--" + stream.inputOption() + "=" + input + " matches no file");
         }
       } catch (IOException e) {
         throw new IllegalArgumentException(
@@ -96,7 +97,8 @@ enum Sources {
         Pipeline pipeline, StreamStateOptions options, Stream stream, Generator generator) {
       return Outputs.of(
           pipeline
-              .apply("ReadSocket", Read.from(new SocketSource(options.getHost(), options.getPort())))
+              .apply(
+                  "ReadSocket", Read.from(new SocketSource(options.getHost(), options.getPort())))
               .apply("DecodeUtf8", Utf8.decode()));
     }
   },
@@ -109,7 +111,8 @@ enum Sources {
     @Override
     void check(StreamStateOptions options, Stream stream) {
       if (stream.topic() == null || stream.topic().isBlank()) {
-        throw new IllegalArgumentException("--source=kafka needs --" + stream.topicOption() + "=TOPIC");
+        throw new IllegalArgumentException(
+            "--source=kafka needs --" + stream.topicOption() + "=TOPIC");
       }
       if (!List.of("earliest", "latest").contains(options.getOffsetReset())) {
         throw new IllegalArgumentException(
@@ -160,8 +163,11 @@ enum Sources {
               .apply(
                   "Generate",
                   // Stamped with the time each is made: GenerateSequence's default.
-                  GenerateSequence.from(0).withRate(options.getEventsPerSecond(), Duration.standardSeconds(1)))
-              .apply("MakePayloads", MapElements.into(TypeDescriptors.strings()).via(generator::payload));
+                  GenerateSequence.from(0)
+                      .withRate(options.getEventsPerSecond(), Duration.standardSeconds(1)))
+              .apply(
+                  "MakePayloads",
+                  MapElements.into(TypeDescriptors.strings()).via(generator::payload));
       return Outputs.of(payloads); // generated records are always readable
     }
   };
@@ -210,7 +216,8 @@ enum Sources {
 
   /**
    * KafkaIO's consumers: with the properties file added where each is made, and, for a job that
-   * resumes from a checkpoint, starting where the job first started (see {@link KafkaStartOffsets}).
+   * resumes from a checkpoint, starting where the job first started (see {@link
+   * KafkaStartOffsets}).
    */
   private static SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> consumers(
       StreamStateOptions options, String topic, Map<String, Object> consumer) {
@@ -219,14 +226,16 @@ enum Sources {
     }
     return KafkaStartOffsets.consumers(
         KafkaStartOffsets.resolve(
-            KafkaClients.withFile(withBootstrap(consumer, options), options.getKafkaPropertiesFile()),
+            KafkaClients.withFile(
+                withBootstrap(consumer, options), options.getKafkaPropertiesFile()),
             topic,
             options.getOffsetReset()),
         options.getKafkaPropertiesFile());
   }
 
   /** {@code config} with the brokers to ask, for a consumer made here rather than by KafkaIO. */
-  private static Map<String, Object> withBootstrap(Map<String, Object> config, StreamStateOptions options) {
+  private static Map<String, Object> withBootstrap(
+      Map<String, Object> config, StreamStateOptions options) {
     Map<String, Object> all = new HashMap<>(config);
     all.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
     return all;

@@ -19,10 +19,10 @@ import org.apache.logging.log4j.core.config.Configurator;
 import sun.misc.Signal;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM (what YARN, Kubernetes and systemd send) stop a streaming job the same
- * way: the job first (its running batch completes and writes its sinks), then whatever it reads
- * from or writes to that the command started (the demo's servers), then the JVM, with the shell's
- * exit code for the signal (130, 143) and one line on stderr, not Spark's stack traces.
+ * Ctrl-C (SIGINT) and SIGTERM (what YARN, Kubernetes and systemd send) stop a streaming job the
+ * same way: the job first (its running batch completes and writes its sinks), then whatever it
+ * reads from or writes to that the command started (the demo's servers), then the JVM, with the
+ * shell's exit code for the signal (130, 143) and one line on stderr, not Spark's stack traces.
  *
  * <p>Left to the JVM's shutdown hooks, Spark's hook stops the streaming context without waiting for
  * the batch in hand (logging each cancelled job with its trace) and races the runner's own stop for
@@ -32,14 +32,17 @@ final class StopOnSignal {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
   private static final AtomicBoolean STOPPING = new AtomicBoolean();
   private static final CompletableFuture<PipelineResult> JOB = new CompletableFuture<>();
+
   /** How long a signal waits for a job that is still starting before the JVM is ended. */
   private static final Duration START_WAIT = Duration.ofSeconds(6);
+
   private static final String OUR_LOGS = "dev.streamstate";
   private static final Map<SparkStreaming.Stop, String> EXPLAINED =
       Map.of(
           SparkStreaming.Stop.GRACEFUL, "",
           SparkStreaming.Stop.CANCELLED,
-              "; batches still running after " + SparkStreaming.STOP_GRACE.toSeconds()
+              "; batches still running after "
+                  + SparkStreaming.STOP_GRACE.toSeconds()
                   + " s were cancelled: a job with --checkpointDir runs them again when it restarts",
           SparkStreaming.Stop.UNFINISHED,
               "; it had not stopped after "
@@ -54,7 +57,8 @@ final class StopOnSignal {
    * then runs {@code afterStop}, then ends the JVM. The caller's thread, returning from waiting on
    * the job, must not end the JVM first: see {@link #awaitExit()}.
    */
-  static void install(String pipeline, PipelineOptions options, Runnable afterStop, PrintStream err) {
+  static void install(
+      String pipeline, PipelineOptions options, Runnable afterStop, PrintStream err) {
     for (String name : SIGNALS) {
       Signal.handle(
           new Signal(name),
@@ -63,15 +67,24 @@ final class StopOnSignal {
               return; // a second Ctrl-C while the first one stops the job
             }
             long started = System.nanoTime();
-            err.println("streamstate " + pipeline + ": SIG" + signal.getName() + " received, stopping ...");
+            err.println(
+                "streamstate " + pipeline + ": SIG" + signal.getName() + " received, stopping ...");
             quietLogs();
             SparkStreaming.Stop stop = stop(options, startedJob());
             long jobStopped = System.nanoTime();
             afterStop.run();
             int code = 128 + signal.getNumber();
             err.println(
-                "streamstate " + pipeline + ": stopped in " + millis(started) + " ms (the job in "
-                    + (jobStopped - started) / 1_000_000 + " ms" + EXPLAINED.get(stop) + "), exit code " + code);
+                "streamstate "
+                    + pipeline
+                    + ": stopped in "
+                    + millis(started)
+                    + " ms (the job in "
+                    + (jobStopped - started) / 1_000_000
+                    + " ms"
+                    + EXPLAINED.get(stop)
+                    + "), exit code "
+                    + code);
             if (stop == SparkStreaming.Stop.UNFINISHED) {
               // The runner's own stop still waits (on a source, a batch); the JVM's shutdown hooks
               // would wait on it too.

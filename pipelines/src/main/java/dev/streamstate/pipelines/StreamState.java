@@ -18,8 +18,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The one entry point: {@code streamstate <pipeline> [--option=value …]}. The same arguments work
- * with {@code mvn -pl pipelines exec:java -Dexec.args="…"}, {@code java -jar streamstate.jar …}
- * and {@code spark-submit streamstate.jar …}.
+ * with {@code mvn -pl pipelines exec:java -Dexec.args="…"}, {@code java -jar streamstate.jar …} and
+ * {@code spark-submit streamstate.jar …}.
  */
 public final class StreamState {
   static final List<PipelineSpec<?>> PIPELINES =
@@ -80,7 +80,8 @@ public final class StreamState {
       return;
     }
     try {
-      Path code = Path.of(StreamState.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path code =
+          Path.of(StreamState.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path config = code.resolveSibling("log4j2.properties");
       if (Files.isRegularFile(config)) {
         System.setProperty("log4j2.configurationFile", config.toString());
@@ -96,14 +97,19 @@ public final class StreamState {
       printUsage(out);
       return args.length == 0 ? 2 : 0;
     }
-    CommandSpec<?> command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+    CommandSpec<?> command =
+        COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
     if (command != null) {
       return runCommand(command, Arrays.copyOfRange(args, 1, args.length), out, err);
     }
     PipelineSpec<?> spec = find(args[0]);
     if (spec == null) {
       err.println(
-          "streamstate: unknown pipeline '" + args[0] + "': choose one of " + names() + " (see --help)");
+          "streamstate: unknown pipeline '"
+              + args[0]
+              + "': choose one of "
+              + names()
+              + " (see --help)");
       return 2;
     }
     String[] options = Arrays.copyOfRange(args, 1, args.length);
@@ -143,7 +149,9 @@ public final class StreamState {
     }
     try {
       checkNumbers(args, command.optionsType());
-      command.run().run(PipelineOptionsFactory.fromArgs(args).withValidation().as(command.optionsType()));
+      command
+          .run()
+          .run(PipelineOptionsFactory.fromArgs(args).withValidation().as(command.optionsType()));
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("streamstate " + command.name() + ": " + firstLine(e.getMessage()));
@@ -152,7 +160,8 @@ public final class StreamState {
       err.println("streamstate " + command.name() + ": " + firstLine(e.getMessage()));
       return 1;
     } catch (Exception e) {
-      err.println("streamstate " + command.name() + ": " + firstLine(String.valueOf(e.getMessage())));
+      err.println(
+          "streamstate " + command.name() + ": " + firstLine(String.valueOf(e.getMessage())));
       return 1;
     }
   }
@@ -180,7 +189,8 @@ public final class StreamState {
       }
       Method getter = options.get(arg.substring(2, equals));
       String value = arg.substring(equals + 1);
-      if (getter != null && (getter.getReturnType() == long.class || getter.getReturnType() == int.class)) {
+      if (getter != null
+          && (getter.getReturnType() == long.class || getter.getReturnType() == int.class)) {
         try {
           Long.parseLong(value);
         } catch (NumberFormatException e) {
@@ -196,7 +206,8 @@ public final class StreamState {
     List<String> all = new ArrayList<>();
     defaults.forEach(
         (name, value) -> {
-          if (Arrays.stream(args).noneMatch(a -> a.startsWith("--" + name + "=") || a.equals("--" + name))) {
+          if (Arrays.stream(args)
+              .noneMatch(a -> a.startsWith("--" + name + "=") || a.equals("--" + name))) {
             all.add("--" + name + "=" + value);
           }
         });
@@ -235,7 +246,8 @@ public final class StreamState {
       out.printf("  %-20s %s%n", command.name(), command.summary());
     }
     out.println();
-    out.println("streamstate <pipeline> --help lists a pipeline's options. Every pipeline also takes");
+    out.println(
+        "streamstate <pipeline> --help lists a pipeline's options. Every pipeline also takes");
     out.println("Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster=…,");
     out.println("--checkpointDir=… (see Beam's SparkPipelineOptions).");
   }
@@ -243,14 +255,18 @@ public final class StreamState {
   private static void printHelp(PipelineSpec<?> spec, PrintStream out) {
     out.println("streamstate " + spec.name() + ": " + spec.summary());
     out.println("output: " + spec.outputFields());
-    out.println("identity (the key of a Kafka message, --sink=kafka): " + String.join(", ", spec.identity()));
+    out.println(
+        "identity (the key of a Kafka message, --sink=kafka): "
+            + String.join(", ", spec.identity()));
     out.println();
     printOptions(spec.optionsType(), spec.defaults(), out);
     out.println();
-    out.println("plus Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster, --checkpointDir");
+    out.println(
+        "plus Beam's runner options: --runner=DirectRunner|SparkRunner, --sparkMaster, --checkpointDir");
   }
 
-  private static void printOptions(Class<?> optionsType, Map<String, String> defaults, PrintStream out) {
+  private static void printOptions(
+      Class<?> optionsType, Map<String, String> defaults, PrintStream out) {
     out.println("options:");
     for (Map.Entry<String, Method> option : ownOptions(optionsType).entrySet()) {
       Method getter = option.getValue();
@@ -270,7 +286,9 @@ public final class StreamState {
     for (Method method : type.getMethods()) {
       boolean ours = method.getDeclaringClass().getPackageName().startsWith("dev.streamstate");
       String name = method.getName();
-      if (ours && method.getParameterCount() == 0 && (name.startsWith("get") || name.startsWith("is"))) {
+      if (ours
+          && method.getParameterCount() == 0
+          && (name.startsWith("get") || name.startsWith("is"))) {
         String property = name.substring(name.startsWith("get") ? 3 : 2);
         options.put(Character.toLowerCase(property.charAt(0)) + property.substring(1), method);
       }

@@ -4,8 +4,8 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /**
- * The options every pipeline shares: where records come from, where results go, and the
- * micro-batch interval. Runner options (--runner, --sparkMaster, --checkpointDir, …) come on top.
+ * The options every pipeline shares: where records come from, where results go, and the micro-batch
+ * interval. Runner options (--runner, --sparkMaster, --checkpointDir, …) come on top.
  */
 public interface StreamStateOptions extends CassandraOptions, KafkaClientOptions {
 
@@ -48,12 +48,14 @@ public interface StreamStateOptions extends CassandraOptions, KafkaClientOptions
 
   void setBootstrapServers(String bootstrapServers);
 
-  @Description("Topic --source=kafka reads; each message value is one payload, its timestamp the event time")
+  @Description(
+      "Topic --source=kafka reads; each message value is one payload, its timestamp the event time")
   String getTopic();
 
   void setTopic(String topic);
 
-  @Description("Consumer group of --source=kafka (offsets are committed with each finished micro-batch)")
+  @Description(
+      "Consumer group of --source=kafka (offsets are committed with each finished micro-batch)")
   @Default.String("streamstate")
   String getConsumerGroup();
 
@@ -70,7 +72,8 @@ public interface StreamStateOptions extends CassandraOptions, KafkaClientOptions
 
   void setOutputTopic(String outputTopic);
 
-  @Description("Kafka topic for dead letters when --source=kafka (as well as --deadLetters or stderr); default <--topic>-dead-letters")
+  @Description(
+      "Kafka topic for dead letters when --source=kafka (as well as --deadLetters or stderr); default <--topic>-dead-letters")
   String getDeadLetterTopic();
 
   void setDeadLetterTopic(String deadLetterTopic);

@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The fraud example's transaction producer: CSV lines {@code id,MM/dd/yyyy,account,amount,
  * description} to a Kafka topic. Without {@code --randomize} it sends a fixed ledger of 100
- * transactions, the i-th after (i+1)·50 ms; with it, random ones with random pauses up to 5 s
- * until stopped. Every send is logged; the producer flushes on exit.
+ * transactions, the i-th after (i+1)·50 ms; with it, random ones with random pauses up to 5 s until
+ * stopped. Every send is logged; the producer flushes on exit.
  */
 final class TransactionProducer {
   private TransactionProducer() {}
@@ -46,9 +46,11 @@ final class TransactionProducer {
     void setRandomize(boolean randomize);
   }
 
-  static final List<String> ACCOUNTS = List.of("123-ABC-789", "456-DEF-456", "333-XYZ-999", "987-CBA-321");
+  static final List<String> ACCOUNTS =
+      List.of("123-ABC-789", "456-DEF-456", "333-XYZ-999", "987-CBA-321");
   static final List<String> DESCRIPTIONS =
-      List.of("Drug Store", "Grocery Store", "Electronics", "Park", "Gas", "Books", "Movies", "Misc");
+      List.of(
+          "Drug Store", "Grocery Store", "Electronics", "Park", "Gas", "Books", "Movies", "Misc");
   static final List<BigDecimal> AMOUNTS =
       List.of("10.34", "94.65", "2.49", "306.21", "1073.12", "20.00", "7.92", "4322.33").stream()
           .map(BigDecimal::new)
@@ -71,29 +73,50 @@ final class TransactionProducer {
     return lines;
   }
 
-  static String csv(long id, LocalDate date, String account, BigDecimal amount, String description) {
-    return id + "," + DATE.format(date) + "," + account + "," + amount.toPlainString() + "," + description;
+  static String csv(
+      long id, LocalDate date, String account, BigDecimal amount, String description) {
+    return id
+        + ","
+        + DATE.format(date)
+        + ","
+        + account
+        + ","
+        + amount.toPlainString()
+        + ","
+        + description;
   }
 
   /** Sends the ledger (or random transactions until stopped). */
   static void run(Options options) throws InterruptedException {
     Map<String, Object> clientConfig = KafkaClients.config(options);
     KafkaTopics.checkReachable(options.getBootstrapServers(), clientConfig);
-    produce(options.getBootstrapServers(), clientConfig, options.getTopic(), !options.getRandomize(), options.getRandomize(), System.out);
+    produce(
+        options.getBootstrapServers(),
+        clientConfig,
+        options.getTopic(),
+        !options.getRandomize(),
+        options.getRandomize(),
+        System.out);
   }
 
   /**
-   * Sends the fixed ledger if {@code ledger}, then random transactions until interrupted if
-   * {@code random}; flushes before returning. Each send is logged to {@code sent}, each failed
-   * one to stderr.
+   * Sends the fixed ledger if {@code ledger}, then random transactions until interrupted if {@code
+   * random}; flushes before returning. Each send is logged to {@code sent}, each failed one to
+   * stderr.
    */
   static void produce(
-      String bootstrapServers, Map<String, Object> clientConfig, String topic, boolean ledger, boolean random, PrintStream sent)
+      String bootstrapServers,
+      Map<String, Object> clientConfig,
+      String topic,
+      boolean ledger,
+      boolean random,
+      PrintStream sent)
       throws InterruptedException {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       long id = 1;
       if (ledger) {
         List<String> lines = ledger();
@@ -121,12 +144,21 @@ final class TransactionProducer {
     }
   }
 
-  private static void send(KafkaProducer<String, String> producer, String topic, String line, PrintStream sent) {
+  private static void send(
+      KafkaProducer<String, String> producer, String topic, String line, PrintStream sent) {
     producer.send(
         new ProducerRecord<>(topic, line),
         (metadata, error) -> {
           if (error == null) {
-            sent.println("sent to " + metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset() + ": " + line);
+            sent.println(
+                "sent to "
+                    + metadata.topic()
+                    + "-"
+                    + metadata.partition()
+                    + "@"
+                    + metadata.offset()
+                    + ": "
+                    + line);
           } else {
             System.err.println("NOT sent (" + error.getMessage() + "): " + line);
           }

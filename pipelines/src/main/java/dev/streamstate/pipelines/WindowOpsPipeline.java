@@ -1,9 +1,9 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import dev.streamstate.pipelines.Generators.Generator;
 import dev.streamstate.transforms.EventTimeWindows;
 import dev.streamstate.transforms.WindowOps;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.beam.sdk.options.Default;
@@ -36,7 +36,8 @@ final class WindowOpsPipeline {
           Options.class,
           Map.of(),
           options -> Op.named(options.getOp()).data,
-          (lines, options) -> Op.named(options.getOp()).logic.apply(lines, OptionWindows.sliding(options)));
+          (lines, options) ->
+              Op.named(options.getOp()).logic.apply(lines, OptionWindows.sliding(options)));
 
   /** Each operation: the data the generator makes for it, and its logic. */
   private enum Op {

@@ -6,7 +6,8 @@ import org.apache.beam.sdk.options.Description;
 /** Options of the sliding-window pipelines. */
 public interface WindowOptions extends StreamStateOptions {
 
-  @Description("Window length in seconds (longer than --slideSeconds: windows overlap; shorter: gaps between them)")
+  @Description(
+      "Window length in seconds (longer than --slideSeconds: windows overlap; shorter: gaps between them)")
   @Default.Long(60)
   long getWindowSeconds();
 

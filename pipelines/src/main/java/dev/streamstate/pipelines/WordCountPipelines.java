@@ -1,8 +1,8 @@
 package dev.streamstate.pipelines;
 
-import java.util.List;
 import dev.streamstate.transforms.EventTimeWindows;
 import dev.streamstate.transforms.WordCounts;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;

@@ -35,19 +35,31 @@ class BrokerRestartTest {
   void aBrokerStoppedAndRestartedMidStreamLosesNothing() throws Exception {
     EmbeddedCassandra cassandra = RealServers.cassandra();
     WordLedger ledger = new WordLedger(1130L, 3_000);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory(Path.of("target"), "broker-restart"));
+    try (EmbeddedKafka kafka =
+            EmbeddedKafka.start(Files.createTempDirectory(Path.of("target"), "broker-restart"));
         Cluster cluster = TestCassandra.cluster(cassandra);
         Session session = cluster.connect()) {
       kafka.createTopic(TOPIC, 1);
       session.execute("TRUNCATE " + WordLedger.TABLE); // other tests share the node
       RunningWordCountPipeline.Options options =
           KafkaToCassandraRun.options(
-              "StreamStateSparkRunner", RunningWordCountPipeline.SPEC, kafka, TOPIC, cassandra, "--idleTimeoutSeconds=0");
+              "StreamStateSparkRunner",
+              RunningWordCountPipeline.SPEC,
+              kafka,
+              TOPIC,
+              cassandra,
+              "--idleTimeoutSeconds=0");
       PipelineResult result = Job.start(RunningWordCountPipeline.SPEC, options);
       List<Long> sentAt = Collections.synchronizedList(new ArrayList<>());
       CompletableFuture<Void> producing =
           CompletableFuture.runAsync(
-              () -> LedgerProducer.send(kafka.bootstrapServers(), TOPIC, 100, ledger.lines, (line, time) -> sentAt.add(time)));
+              () ->
+                  LedgerProducer.send(
+                      kafka.bootstrapServers(),
+                      TOPIC,
+                      100,
+                      ledger.lines,
+                      (line, time) -> sentAt.add(time)));
       try {
         while (WordLedger.table(session).isEmpty()) {
           Thread.sleep(500);
@@ -67,7 +79,9 @@ class BrokerRestartTest {
                 + " %d lines sent after it came back)%n",
             ledger.compare(actual), sentBefore, countedBefore, sentAfter);
         assertTrue(countedBefore > 0, "nothing was counted before the broker stopped");
-        assertTrue(sentAfter > 0, "every line was sent before the broker restarted: it did not stop mid-stream");
+        assertTrue(
+            sentAfter > 0,
+            "every line was sent before the broker restarted: it did not stop mid-stream");
         assertEquals(ledger.counts, actual, "word counts in Cassandra vs the ledger");
       } finally {
         StreamingRuns.cancel(result);

@@ -72,7 +72,8 @@ class CassandraHistoryTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(2, exit);
     String message = err.toString(StandardCharsets.UTF_8);
-    assertThat(message, startsWith("streamstate load-history: no Cassandra answers at 127.0.0.1:1 ("));
+    assertThat(
+        message, startsWith("streamstate load-history: no Cassandra answers at 127.0.0.1:1 ("));
     assertEquals(1, message.lines().count(), message);
   }
 

@@ -3,7 +3,6 @@ package dev.streamstate.pipelines;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
@@ -34,12 +33,18 @@ class CassandraLossTest {
     kafka.createTopic(TOPIC, 1);
     WordLedger before = new WordLedger(1L, 200);
     WordLedger after = new WordLedger(2L, 200);
-    try (EmbeddedCassandra cassandra = EmbeddedCassandra.start(Files.createTempDirectory(Path.of("target"), "cassandra-loss"))) {
+    try (EmbeddedCassandra cassandra =
+        EmbeddedCassandra.start(Files.createTempDirectory(Path.of("target"), "cassandra-loss"))) {
       TestCassandra.schema(cassandra);
       RunningWordCountPipeline.Options options =
           KafkaToCassandraRun.options(
               "StreamStateSparkRunner",
-              RunningWordCountPipeline.SPEC, kafka, TOPIC, cassandra, "--idleTimeoutSeconds=0", "--cassandraRetrySeconds=5");
+              RunningWordCountPipeline.SPEC,
+              kafka,
+              TOPIC,
+              cassandra,
+              "--idleTimeoutSeconds=0",
+              "--cassandraRetrySeconds=5");
       PipelineResult result = Job.start(RunningWordCountPipeline.SPEC, options);
       try {
         before.produce(kafka.bootstrapServers(), TOPIC, 200);
@@ -52,11 +57,15 @@ class CassandraLossTest {
         cassandra.close();
         after.produce(kafka.bootstrapServers(), TOPIC, 200);
 
-        CompletableFuture<PipelineResult.State> finished = CompletableFuture.supplyAsync(result::waitUntilFinish);
+        CompletableFuture<PipelineResult.State> finished =
+            CompletableFuture.supplyAsync(result::waitUntilFinish);
         Exception failure = assertThrows(Exception.class, () -> finished.get(3, TimeUnit.MINUTES));
         String reason = StreamState.rootCause(failure);
         System.out.println("cassandra lost mid-stream: the pipeline stopped with: " + reason);
-        assertThat(reason, containsString("Cassandra at " + cassandra.host() + ":" + cassandra.port() + " did not take"));
+        assertThat(
+            reason,
+            containsString(
+                "Cassandra at " + cassandra.host() + ":" + cassandra.port() + " did not take"));
         assertThat(reason, containsString("within 5 s"));
         assertThat(reason, containsString("stopping rather than losing results"));
       } finally {

@@ -54,8 +54,12 @@ class ClientSecurityTest {
     Files.writeString(
         kafkaFile,
         "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
-            + " username=\"app\" password=\"" + JAAS_SECRET + "\";\n"
-            + "ssl.truststore.password=" + TRUSTSTORE_SECRET + "\n"
+            + " username=\"app\" password=\""
+            + JAAS_SECRET
+            + "\";\n"
+            + "ssl.truststore.password="
+            + TRUSTSTORE_SECRET
+            + "\n"
             + "ssl.truststore.location=/etc/kafka/truststore.jks\n");
     passwordFile = dir.resolve("cassandra.password");
     Files.writeString(passwordFile, CASSANDRA_SECRET + "\n");
@@ -82,12 +86,15 @@ class ClientSecurityTest {
     Map<String, Object> config = KafkaClients.config(secureOptions());
     assertEquals("SASL_SSL", config.get("security.protocol"));
     assertEquals("PLAIN", config.get("sasl.mechanism"));
-    assertEquals("TLSv1.2,TLSv1.3", config.get("ssl.enabled.protocols"), "a list value split at its commas");
+    assertEquals(
+        "TLSv1.2,TLSv1.3", config.get("ssl.enabled.protocols"), "a list value split at its commas");
     assertEquals(TRUSTSTORE_SECRET, config.get("ssl.truststore.password"));
     assertThat((String) config.get("sasl.jaas.config"), containsString(JAAS_SECRET));
 
     // KafkaIO's consumers and producers: the file is added where each client is made.
-    Map<String, Object> consumer = KafkaClients.withFile(Map.of("group.id", "g", "security.protocol", "SASL_SSL"), kafkaFile.toString());
+    Map<String, Object> consumer =
+        KafkaClients.withFile(
+            Map.of("group.id", "g", "security.protocol", "SASL_SSL"), kafkaFile.toString());
     assertEquals("g", consumer.get("group.id"));
     assertEquals(TRUSTSTORE_SECRET, consumer.get("ssl.truststore.password"));
     assertEquals(Map.of("group.id", "g"), KafkaClients.withFile(Map.of("group.id", "g"), null));
@@ -108,20 +115,32 @@ class ClientSecurityTest {
   void everyCassandraClientLogsInWithThePasswordFromTheFile() throws Exception {
     CassandraLogin login = CassandraLogin.of(secureOptions());
     AuthProvider auth =
-        login.onto(Cluster.builder().addContactPoint("127.0.0.1")).getConfiguration().getProtocolOptions().getAuthProvider();
+        login
+            .onto(Cluster.builder().addContactPoint("127.0.0.1"))
+            .getConfiguration()
+            .getProtocolOptions()
+            .getAuthProvider();
     // SASL PLAIN's first message: NUL user NUL password, the password being the file's first line.
     EndPoint node = () -> new InetSocketAddress("127.0.0.1", 9042);
-    byte[] response = ((ExtendedAuthProvider) auth).newAuthenticator(node, "PasswordAuthenticator").initialResponse();
+    byte[] response =
+        ((ExtendedAuthProvider) auth)
+            .newAuthenticator(node, "PasswordAuthenticator")
+            .initialResponse();
     assertEquals("\0app\0" + CASSANDRA_SECRET, new String(response, StandardCharsets.UTF_8));
     assertEquals(
         AuthProvider.NONE,
-        CassandraLogin.NONE.onto(Cluster.builder().addContactPoint("127.0.0.1")).getConfiguration().getProtocolOptions().getAuthProvider());
+        CassandraLogin.NONE
+            .onto(Cluster.builder().addContactPoint("127.0.0.1"))
+            .getConfiguration()
+            .getProtocolOptions()
+            .getAuthProvider());
     assertEquals("app (password in " + passwordFile + ")", login.toString());
   }
 
   @Test
   void noSecretIsInTheOptionsTheirHelpOrTheJobsTransforms() throws Exception {
-    StreamStateOptions options = secureOptions("--source=kafka", "--topic=in", "--sink=kafka", "--outputTopic=out");
+    StreamStateOptions options =
+        secureOptions("--source=kafka", "--topic=in", "--sink=kafka", "--outputTopic=out");
     List<String> shown = new ArrayList<>();
     shown.add(options.toString());
     shown.add(DisplayData.from(options).toString());
@@ -183,7 +202,9 @@ class ClientSecurityTest {
       })
   void aBadSettingFailsFastInOneLine(String option, String message) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = StreamState.run(new String[] {"word-count", option}, System.out, new PrintStream(err, true));
+    int exit =
+        StreamState.run(
+            new String[] {"word-count", option}, System.out, new PrintStream(err, true));
     assertEquals(2, exit);
     assertEquals("streamstate word-count: " + message + "\n", err.toString(StandardCharsets.UTF_8));
     assertThat(message, not(containsString("hunter2")));
@@ -198,12 +219,15 @@ class ClientSecurityTest {
                 IllegalArgumentException.class,
                 () ->
                     CassandraLogin.of(
-                        PipelineOptionsFactory.fromArgs("--cassandraUsername=app", "--cassandraPasswordFile=" + empty)
+                        PipelineOptionsFactory.fromArgs(
+                                "--cassandraUsername=app", "--cassandraPasswordFile=" + empty)
                             .as(CassandraOptions.class)))
             .getMessage());
-    Path typo = Files.writeString(dir.resolve("typo.properties"), "ssl.truststore.pasword=hunter2\n");
+    Path typo =
+        Files.writeString(dir.resolve("typo.properties"), "ssl.truststore.pasword=hunter2\n");
     assertEquals(
         "--kafkaPropertiesFile=" + typo + ": ssl.truststore.pasword is not a Kafka client property",
-        assertThrows(IllegalArgumentException.class, () -> KafkaClients.fromFile(typo.toString())).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KafkaClients.fromFile(typo.toString()))
+            .getMessage());
   }
 }

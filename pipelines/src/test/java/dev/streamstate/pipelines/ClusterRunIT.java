@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cluster jar on a real Spark standalone cluster: a Master and a Worker started from Spark's
- * own jars, a real Kafka broker, and {@code running-word-count} on our runner submitted as a
- * driver process of its own in client mode, its state kept on the cluster's executor (our
- * translation's classes and state shipped to a JVM that is not the driver's). Every running count it writes
- * to Kafka is checked against a count made here; then driver, Worker and Master are stopped and
- * must be gone. Runs after {@code package}, which builds the jar.
+ * own jars, a real Kafka broker, and {@code running-word-count} on our runner submitted as a driver
+ * process of its own in client mode, its state kept on the cluster's executor (our translation's
+ * classes and state shipped to a JVM that is not the driver's). Every running count it writes to
+ * Kafka is checked against a count made here; then driver, Worker and Master are stopped and must
+ * be gone. Runs after {@code package}, which builds the jar.
  */
 class ClusterRunIT {
   private static final Duration RESULTS_WITHIN = Duration.ofMinutes(3);
@@ -37,9 +37,11 @@ class ClusterRunIT {
 
   @Test
   void runningWordCountOnTheClusterCountsEveryWordExactly() throws Exception {
-    Path jar = Path.of(System.getProperty("streamstate.clusterJar", "target/streamstate-cluster.jar"));
+    Path jar =
+        Path.of(System.getProperty("streamstate.clusterJar", "target/streamstate-cluster.jar"));
     assertTrue(Files.isRegularFile(jar), jar + " is missing: build it with mvn package");
-    Path dir = Path.of("target", "cluster-run", "run-" + ProcessHandle.current().pid()).toAbsolutePath();
+    Path dir =
+        Path.of("target", "cluster-run", "run-" + ProcessHandle.current().pid()).toAbsolutePath();
     long start = System.nanoTime();
 
     CompletableFuture<EmbeddedKafka> startingKafka =
@@ -77,23 +79,30 @@ class ClusterRunIT {
       List<TopicReader.Received> received;
       String masterState;
       try {
-        received = TopicReader.read(kafka, "counts", expected.size(), RESULTS_WITHIN, driver::isAlive);
+        received =
+            TopicReader.read(kafka, "counts", expected.size(), RESULTS_WITHIN, driver::isAlive);
         masterState = cluster.masterState();
       } finally {
         driver.close();
       }
 
-      assertEquals(expected, sorted(received.stream().map(r -> asWordAndCount(r.value()))), "see " + driver.log());
+      assertEquals(
+          expected,
+          sorted(received.stream().map(r -> asWordAndCount(r.value()))),
+          "see " + driver.log());
       JsonNode apps = JSON.readTree(masterState).get("activeapps");
       assertEquals(1, apps.size(), "one application on the cluster: " + masterState);
-      Path executorLog = cluster.workDir().resolve(apps.get(0).get("id").asText()).resolve("0").resolve("stderr");
+      Path executorLog =
+          cluster.workDir().resolve(apps.get(0).get("id").asText()).resolve("0").resolve("stderr");
       assertTrue(
           Files.readString(executorLog).contains("Running task"),
           "the cluster's executor ran the job's tasks; see " + executorLog);
 
       cluster.close();
       for (ServerProcess process : List.of(driver, cluster.worker(), cluster.master())) {
-        assertFalse(ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false), process.log() + " still runs");
+        assertFalse(
+            ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false),
+            process.log() + " still runs");
       }
       System.out.printf(
           "cluster run: %d running counts checked for %d lines on %s; first result %.1f s after submit, all after %.1f s; whole test %.1f s%n",
@@ -126,9 +135,13 @@ class ClusterRunIT {
    */
   private static List<String> runningCounts(List<String> lines) {
     Map<String, Integer> totals = new TreeMap<>();
-    lines.forEach(line -> Stream.of(line.split("\\s+")).forEach(word -> totals.merge(word, 1, Integer::sum)));
+    lines.forEach(
+        line -> Stream.of(line.split("\\s+")).forEach(word -> totals.merge(word, 1, Integer::sum)));
     List<String> counts = new ArrayList<>();
-    totals.forEach((word, total) -> Stream.iterate(1, n -> n <= total, n -> n + 1).forEach(n -> counts.add(word + " " + n)));
+    totals.forEach(
+        (word, total) ->
+            Stream.iterate(1, n -> n <= total, n -> n + 1)
+                .forEach(n -> counts.add(word + " " + n)));
     return sorted(counts.stream());
   }
 

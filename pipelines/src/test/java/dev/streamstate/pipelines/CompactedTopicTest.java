@@ -46,7 +46,8 @@ class CompactedTopicTest {
           "segment.ms", "1000",
           "min.cleanable.dirty.ratio", "0.01",
           "delete.retention.ms", "1000");
-  private static final List<String> WORDS = List.of("red", "green", "blue", "cyan", "magenta", "yellow", "black");
+  private static final List<String> WORDS =
+      List.of("red", "green", "blue", "cyan", "magenta", "yellow", "black");
 
   @Test
   void theLastMessagePerKeyIsEachWordsCurrentCount() throws Exception {
@@ -101,19 +102,26 @@ class CompactedTopicTest {
     Map<String, Long> lastPerKey = new TreeMap<>();
     for (TopicReader.Received message : counts) {
       JsonNode value = JSON.readTree(message.value());
-      assertEquals(JSON.createObjectNode().put("word", value.get("word").asText()).toString(), message.key(), message.value());
-      lastPerKey.put(JSON.readTree(message.key()).get("word").asText(), value.get("count").asLong());
+      assertEquals(
+          JSON.createObjectNode().put("word", value.get("word").asText()).toString(),
+          message.key(),
+          message.value());
+      lastPerKey.put(
+          JSON.readTree(message.key()).get("word").asText(), value.get("count").asLong());
     }
     assertEquals(expected, lastPerKey, "the last count per key");
-    assertTrue(counts.size() > expected.size(), "a word counted in both halves has two messages: " + counts.size());
+    assertTrue(
+        counts.size() > expected.size(),
+        "a word counted in both halves has two messages: " + counts.size());
     assertEquals(1, deadLetters.size(), deadLetters.toString());
     assertTrue(
-        deadLetters.get(0).key().matches("\\{\"payload_sha256\":\"[0-9a-f]{64}\"\\}"), "dead letter key " + deadLetters.get(0).key());
+        deadLetters.get(0).key().matches("\\{\"payload_sha256\":\"[0-9a-f]{64}\"\\}"),
+        "dead letter key " + deadLetters.get(0).key());
   }
 
   /** The output from its start until each word's last count is the expected one (or 2 minutes). */
-  private static List<TopicReader.Received> readUntil(EmbeddedKafka kafka, String topic, Map<String, Long> expected)
-      throws Exception {
+  private static List<TopicReader.Received> readUntil(
+      EmbeddedKafka kafka, String topic, Map<String, Long> expected) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     List<TopicReader.Received> all;
     do {
@@ -131,7 +139,8 @@ class CompactedTopicTest {
   }
 
   /** The topic's messages once it has any (or after 2 minutes). */
-  private static List<TopicReader.Received> await(EmbeddedKafka kafka, String topic) throws Exception {
+  private static List<TopicReader.Received> await(EmbeddedKafka kafka, String topic)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     List<TopicReader.Received> all = readAll(kafka, topic);
     while (all.isEmpty() && System.nanoTime() < deadline) {

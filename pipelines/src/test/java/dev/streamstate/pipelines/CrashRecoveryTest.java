@@ -19,10 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and restarted each time from its checkpoint (see {@link DriverCrashes}); at the end Cassandra
  * must hold exactly what the ledger gives: nothing lost, nothing twice. {@code sessions} is stopped
  * once of the three with SIGTERM instead, as a process manager stops a job: it must end within 15
- * s, with exit code 143 and no stack trace, and resume from its checkpoint like the others. {@code running-word-count}
- * on Beam's Spark runner; {@code sessions} on ours, where it is a stateful DoFn with an event-time
- * timer per user: our translation checkpoints state and timers every 10 batches and recovers the
- * batches since from the source's checkpointed records, with the watermarks they had.
+ * s, with exit code 143 and no stack trace, and resume from its checkpoint like the others. {@code
+ * running-word-count} on Beam's Spark runner; {@code sessions} on ours, where it is a stateful DoFn
+ * with an event-time timer per user: our translation checkpoints state and timers every 10 batches
+ * and recovers the batches since from the source's checkpointed records, with the watermarks they
+ * had.
  *
  * <p>{@code sessions} runs on batches of 2 s, as {@code FraudCrashRecoveryTest} does: beside the
  * build's other tests an empty batch of it took 0.4-2.4 s, so a restarted driver on 1-second
@@ -58,7 +59,8 @@ class CrashRecoveryTest {
               () -> SessionLedger.table(session));
       Set<String> expected = ledger.sessions(gap);
       Set<String> actual = SessionLedger.await(session, expected, Duration.ofMinutes(3));
-      System.out.println("crash recovery on " + runner + ": " + ledger.compare(expected, actual) + crashes.stop());
+      System.out.println(
+          "crash recovery on " + runner + ": " + ledger.compare(expected, actual) + crashes.stop());
       assertEquals(expected, actual, "sessions in Cassandra vs the ledger's");
     }
   }
@@ -95,7 +97,8 @@ class CrashRecoveryTest {
               (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, 40, from, to),
               () -> WordLedger.table(session));
       Map<String, Long> actual = ledger.awaitCounts(session, Duration.ofMinutes(5));
-      System.out.println("crash recovery on " + runner + ": " + ledger.compare(actual) + crashes.stop());
+      System.out.println(
+          "crash recovery on " + runner + ": " + ledger.compare(actual) + crashes.stop());
       assertEquals(ledger.counts, actual, "word counts in Cassandra vs the ledger");
     }
   }

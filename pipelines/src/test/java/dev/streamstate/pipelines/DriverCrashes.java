@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.driver.core.Cluster;
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
-import dev.streamstate.testing.RealServers;
 import dev.streamstate.localstack.ServerProcess;
+import dev.streamstate.testing.RealServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,21 +53,32 @@ final class DriverCrashes {
     /** Stops the last driver; says when the others were stopped and how long it all took. */
     String stop() {
       driver.close();
-      return " after " + kills.size() + " stops (" + String.join("; ", kills) + "), "
-          + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s";
+      return " after "
+          + kills.size()
+          + " stops ("
+          + String.join("; ", kills)
+          + "), "
+          + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+          + " s";
     }
   }
 
   /**
    * Runs {@code pipeline} on {@code runner} (Beam's {@code SparkRunner} or our {@code
    * StreamStateSparkRunner}) from {@code topic} into Cassandra with a checkpoint directory while a
-   * ledger of {@code size} records arrives in {@code stops.size()} + 1 parts: each driver is stopped
-   * as {@code stops} says while its part is arriving (at a point after its first results), the rest
-   * of the part arrives while no driver runs, and the next driver must pick it up. Returns with the
-   * last driver running and the whole ledger sent.
+   * ledger of {@code size} records arrives in {@code stops.size()} + 1 parts: each driver is
+   * stopped as {@code stops} says while its part is arriving (at a point after its first results),
+   * the rest of the part arrives while no driver runs, and the next driver must pick it up. Returns
+   * with the last driver running and the whole ledger sent.
    */
   static Crashes crashAndRestart(
-      String pipeline, String runner, List<String> options, String topic, int size, Part part, Supplier<?> sink)
+      String pipeline,
+      String runner,
+      List<String> options,
+      String topic,
+      int size,
+      Part part,
+      Supplier<?> sink)
       throws Exception {
     return crashAndRestart(pipeline, runner, options, KILLS, topic, size, part, sink);
   }
@@ -85,7 +96,8 @@ final class DriverCrashes {
     EmbeddedKafka kafka = RealServers.kafka();
     EmbeddedCassandra cassandra = RealServers.cassandra();
     Path dir = Files.createTempDirectory(Path.of("target"), "crash-" + pipeline).toAbsolutePath();
-    List<String> args = new ArrayList<>(List.of(pipeline, "--runner=" + runner, "--sparkMaster=local[2]"));
+    List<String> args =
+        new ArrayList<>(List.of(pipeline, "--runner=" + runner, "--sparkMaster=local[2]"));
     args.addAll(KafkaToCassandraRun.kafkaToCassandra(kafka, topic, cassandra));
     args.add("--checkpointDir=" + dir.resolve("checkpoint"));
     args.addAll(options);
@@ -124,13 +136,18 @@ final class DriverCrashes {
     OptionalInt exit = driver.terminate(TERM_WITHIN);
     if (exit.isEmpty()) {
       driver.kill();
-      throw new AssertionError("still running " + TERM_WITHIN.toSeconds() + " s after SIGTERM; see " + driver.log());
+      throw new AssertionError(
+          "still running " + TERM_WITHIN.toSeconds() + " s after SIGTERM; see " + driver.log());
     }
     byte[] log = Files.readAllBytes(driver.log());
-    String afterSignal = new String(log, (int) before, log.length - (int) before, StandardCharsets.UTF_8);
+    String afterSignal =
+        new String(log, (int) before, log.length - (int) before, StandardCharsets.UTF_8);
     assertEquals(TERM_EXIT_CODE, exit.getAsInt(), "exit code after SIGTERM:\n" + afterSignal);
-    assertTrue(afterSignal.contains("SIGTERM received, stopping"), "no word of the stop:\n" + afterSignal);
-    assertTrue(afterSignal.lines().noneMatch(line -> line.startsWith("\tat ")), "a stack trace after SIGTERM:\n" + afterSignal);
+    assertTrue(
+        afterSignal.contains("SIGTERM received, stopping"), "no word of the stop:\n" + afterSignal);
+    assertTrue(
+        afterSignal.lines().noneMatch(line -> line.startsWith("\tat ")),
+        "a stack trace after SIGTERM:\n" + afterSignal);
   }
 
   /** The shared Cassandra node, its schema in place. */
@@ -159,7 +176,8 @@ final class DriverCrashes {
   private static final Duration PROGRESS_WITHIN = Duration.ofMinutes(6);
 
   /** Waits until the sink changes, i.e. the (re)started driver finishes micro-batches again. */
-  private static void awaitProgress(Supplier<?> sink, ServerProcess driver) throws InterruptedException {
+  private static void awaitProgress(Supplier<?> sink, ServerProcess driver)
+      throws InterruptedException {
     Object before = sink.get();
     long deadline = System.nanoTime() + PROGRESS_WITHIN.toNanos();
     while (System.nanoTime() < deadline) {
@@ -169,6 +187,7 @@ final class DriverCrashes {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("no progress in " + PROGRESS_WITHIN.toMinutes() + " minutes; see " + driver.log());
+    throw new AssertionError(
+        "no progress in " + PROGRESS_WITHIN.toMinutes() + " minutes; see " + driver.log());
   }
 }

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * The alerts {@code fraud} must raise for the transactions it is sent, computed here without the
- * pipeline (10-second windows, alert when an average is more than 2000 above the account's history),
- * as rows of {@code finances.alerts} rendered the same way on both sides.
+ * pipeline (10-second windows, alert when an average is more than 2000 above the account's
+ * history), as rows of {@code finances.alerts} rendered the same way on both sides.
  */
 final class ExpectedAlerts {
   static final long WINDOW_MILLIS = 10_000;
@@ -50,14 +50,16 @@ final class ExpectedAlerts {
             BigDecimal sum = window.getValue().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
             total = total.add(sum);
             count += window.getValue().size();
-            BigDecimal windowAvg = sum.divide(BigDecimal.valueOf(window.getValue().size()), MathContext.DECIMAL128);
+            BigDecimal windowAvg =
+                sum.divide(BigDecimal.valueOf(window.getValue().size()), MathContext.DECIMAL128);
             BigDecimal averageTx = total.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128);
             BigDecimal historic = history.get(account);
             boolean alert =
                 averageTx.subtract(historic).compareTo(THRESHOLD) > 0
                     || windowAvg.subtract(historic).compareTo(THRESHOLD) > 0;
             if (alert && (onlyWindow == null || onlyWindow.equals(window.getKey()))) {
-              alerts.add(row(account, window.getKey(), windowAvg, total, count, averageTx, historic));
+              alerts.add(
+                  row(account, window.getKey(), windowAvg, total, count, averageTx, historic));
             }
           }
         });
@@ -85,9 +87,26 @@ final class ExpectedAlerts {
   }
 
   private static String row(
-      String account, long windowStart, BigDecimal windowAvg, BigDecimal total, long count, BigDecimal averageTx, BigDecimal historic) {
-    return account + " " + windowStart + " " + money(windowAvg) + " " + money(total) + " " + count + " "
-        + money(averageTx) + " " + money(historic);
+      String account,
+      long windowStart,
+      BigDecimal windowAvg,
+      BigDecimal total,
+      long count,
+      BigDecimal averageTx,
+      BigDecimal historic) {
+    return account
+        + " "
+        + windowStart
+        + " "
+        + money(windowAvg)
+        + " "
+        + money(total)
+        + " "
+        + count
+        + " "
+        + money(averageTx)
+        + " "
+        + money(historic);
   }
 
   private static String money(BigDecimal amount) {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * length: each restart of this pipeline recovers for 1.5-2 minutes on a loaded 2-core machine.
  * Batches of 2 s for the same reason: beside the build's other tests an empty batch of this
  * pipeline takes 1-2.5 s, so a restarted driver on 1-second batches hardly caught up (its
- * scheduling delay grew to 85 s). The state is still checkpointed every 10 batches, so a kill
- * 3-10 s after progress still makes the restart recompute batches from an older state checkpoint.
+ * scheduling delay grew to 85 s). The state is still checkpointed every 10 batches, so a kill 3-10
+ * s after progress still makes the restart recompute batches from an older state checkpoint.
  *
  * <p>On Beam's translation it is tagged {@value #BEAMS_TRANSLATION} and left out of the default
  * run: there a batch recomputed after a restart reads the watermark of the moment, so its windows
@@ -70,7 +70,8 @@ class FraudCrashRecoveryTest {
               (from, to) -> ledger.produce(kafka.bootstrapServers(), topic, 20, from, to),
               () -> ExpectedAlerts.table(session));
       Set<String> actual = ledger.awaitAlerts(session, Duration.ofMinutes(5));
-      System.out.println("crash recovery on " + runner + ": " + ledger.compare(actual) + crashes.stop());
+      System.out.println(
+          "crash recovery on " + runner + ": " + ledger.compare(actual) + crashes.stop());
       assertEquals(ledger.alerts(), actual, "alerts in Cassandra vs the ledger's");
     }
   }

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fraud pipeline end to end: the producer's fixed ledger of 100 transactions (and one
- * unreadable line) in the real Kafka broker, our Spark runner in streaming mode with history
- * from the real Cassandra node, alerts upserted into {@code finances.alerts}. The expected alerts
- * are computed here, independently of the pipeline. Then the history changes in Cassandra
- * mid-stream and new transactions are judged against the refreshed history.
+ * unreadable line) in the real Kafka broker, our Spark runner in streaming mode with history from
+ * the real Cassandra node, alerts upserted into {@code finances.alerts}. The expected alerts are
+ * computed here, independently of the pipeline. Then the history changes in Cassandra mid-stream
+ * and new transactions are judged against the refreshed history.
  */
 @ExtendWith(RealServers.class)
 class FraudToCassandraTest {
@@ -54,7 +54,11 @@ class FraudToCassandraTest {
     history.put("987-CBA-321", new BigDecimal("900.00"));
 
     try (Cluster cluster =
-            Cluster.builder().addContactPoint(cassandra.host()).withPort(cassandra.port()).withoutJMXReporting().build();
+            Cluster.builder()
+                .addContactPoint(cassandra.host())
+                .withPort(cassandra.port())
+                .withoutJMXReporting()
+                .build();
         Session session = cluster.connect();
         KafkaProducer<String, String> producer =
             new KafkaProducer<>(
@@ -66,7 +70,10 @@ class FraudToCassandraTest {
       history.forEach((account, average) -> saveHistory(session, account, average));
 
       // The ledger, one transaction every 500 ms of event time, two minutes ago.
-      long base = (System.currentTimeMillis() - 120_000) / ExpectedAlerts.WINDOW_MILLIS * ExpectedAlerts.WINDOW_MILLIS;
+      long base =
+          (System.currentTimeMillis() - 120_000)
+              / ExpectedAlerts.WINDOW_MILLIS
+              * ExpectedAlerts.WINDOW_MILLIS;
       List<String> ledger = TransactionProducer.ledger();
       ExpectedAlerts expected = new ExpectedAlerts();
       for (int i = 0; i < ledger.size(); i++) {
@@ -78,7 +85,13 @@ class FraudToCassandraTest {
       Set<String> firstAlerts = expected.alerts(history);
 
       FraudPipeline.Options options =
-          KafkaToCassandraRun.options("StreamStateSparkRunner", FraudPipeline.SPEC, kafka, TOPIC, cassandra, "--historyRefreshSeconds=2");
+          KafkaToCassandraRun.options(
+              "StreamStateSparkRunner",
+              FraudPipeline.SPEC,
+              kafka,
+              TOPIC,
+              cassandra,
+              "--historyRefreshSeconds=2");
       PipelineResult result = Job.start(FraudPipeline.SPEC, options);
       try {
         assertEquals(firstAlerts, await(() -> ExpectedAlerts.table(session), firstAlerts.size()));
@@ -94,7 +107,9 @@ class FraudToCassandraTest {
         expected.add("456-DEF-456", now, new BigDecimal("4322.33"));
         expected.add("333-XYZ-999", now, new BigDecimal("2500.00"));
         Set<String> allAlerts = new TreeSet<>(firstAlerts);
-        allAlerts.addAll(expected.alertsIn(now / ExpectedAlerts.WINDOW_MILLIS * ExpectedAlerts.WINDOW_MILLIS, history));
+        allAlerts.addAll(
+            expected.alertsIn(
+                now / ExpectedAlerts.WINDOW_MILLIS * ExpectedAlerts.WINDOW_MILLIS, history));
 
         assertEquals(allAlerts, await(() -> ExpectedAlerts.table(session), allAlerts.size()));
         assertEquals(
@@ -108,7 +123,8 @@ class FraudToCassandraTest {
   }
 
   /** Polls until {@code count} rows are there (or two minutes passed), then returns them. */
-  private static Set<String> await(Supplier<Set<String>> rows, int count) throws InterruptedException {
+  private static Set<String> await(Supplier<Set<String>> rows, int count)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(2).toMillis();
     Set<String> seen = rows.get();
     while (seen.size() < count && System.currentTimeMillis() < deadline) {
@@ -147,7 +163,8 @@ class FraudToCassandraTest {
         average.doubleValue());
   }
 
-  private static void send(KafkaProducer<String, String> producer, long timestamp, String value) throws Exception {
+  private static void send(KafkaProducer<String, String> producer, long timestamp, String value)
+      throws Exception {
     producer.send(new ProducerRecord<>(TOPIC, null, timestamp, null, value)).get();
   }
 }

@@ -42,16 +42,19 @@ import org.junit.jupiter.api.io.TempDir;
  * as replay lines and then by the pipeline's own payload parser. Each file mixes known good records
  * with {@value #MALFORMED} malformed payloads of the pipeline's own kinds, malformed bytes and
  * replay lines, a few lines of about a megabyte, just under the cap on a record's size, and one of
- * several megabytes over it, in a seeded random order. The rule under
- * test: the run completes; every malformed record is exactly one dead letter with a reason and its
- * original text; every good record's result is there, as computed here independently.
+ * several megabytes over it, in a seeded random order. The rule under test: the run completes;
+ * every malformed record is exactly one dead letter with a reason and its original text; every good
+ * record's result is there, as computed here independently.
  */
 class HostileInputTest {
   private static final long SEED = 20260101L;
+
   /** Malformed payloads per pipeline. */
   private static final int MALFORMED = 10_000;
+
   /** Malformed bytes and malformed replay lines per pipeline (every pipeline reads both layers). */
   private static final int MALFORMED_LINES = 1_500;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
   private static final Map<Layer, Integer> TOTALS = new TreeMap<>();
@@ -61,7 +64,8 @@ class HostileInputTest {
   @AfterAll
   static void printTotals() {
     System.out.printf(
-        "fuzz utf8 (all pipelines): %d malformed -> %d dead letters%n", TOTALS.getOrDefault(Layer.UTF8, 0), TOTALS.getOrDefault(Layer.UTF8, 0));
+        "fuzz utf8 (all pipelines): %d malformed -> %d dead letters%n",
+        TOTALS.getOrDefault(Layer.UTF8, 0), TOTALS.getOrDefault(Layer.UTF8, 0));
     System.out.printf(
         "fuzz replay lines (all pipelines): %d malformed -> %d dead letters%n",
         TOTALS.getOrDefault(Layer.REPLAY_LINE, 0), TOTALS.getOrDefault(Layer.REPLAY_LINE, 0));
@@ -78,7 +82,8 @@ class HostileInputTest {
     Map<List<Object>, Long> counts = new HashMap<>();
     for (int i = 0; i < 800; i++) {
       Instant time = randomTime(random);
-      StringBuilder line = new StringBuilder(random.nextInt(4) == 0 ? spaces[random.nextInt(spaces.length)] : "");
+      StringBuilder line =
+          new StringBuilder(random.nextInt(4) == 0 ? spaces[random.nextInt(spaces.length)] : "");
       for (int n = random.nextInt(6); n > 0; n--) { // an empty or blank line is good too: no words
         String word = words[random.nextInt(words.length)];
         line.append(word).append(spaces[random.nextInt(spaces.length)]);
@@ -88,10 +93,18 @@ class HostileInputTest {
     }
     Set<String> expected = new TreeSet<>();
     counts.forEach(
-        (key, count) -> expected.add(windowed((Instant) key.get(0), 10_000, "word", key.get(1), "count", count)));
+        (key, count) ->
+            expected.add(
+                windowed((Instant) key.get(0), 10_000, "word", key.get(1), "count", count)));
 
-    fuzz("word-count", List.of("--batchSeconds=10"), random, good, expected,
-        r -> Bad.notUtf8(HostileReplay.notUtf8(r)), HostileReplay.hugeNotUtf8(random));
+    fuzz(
+        "word-count",
+        List.of("--batchSeconds=10"),
+        random,
+        good,
+        expected,
+        r -> Bad.notUtf8(HostileReplay.notUtf8(r)),
+        HostileReplay.hugeNotUtf8(random));
   }
 
   // ---- best-seller: product,quantity
@@ -106,7 +119,10 @@ class HostileInputTest {
       Instant time = randomTime(random);
       String product = products[random.nextInt(products.length)];
       long quantity = 1 + random.nextInt(50);
-      String text = random.nextBoolean() ? product + "," + quantity : " " + product + " ,  00" + quantity + " ";
+      String text =
+          random.nextBoolean()
+              ? product + "," + quantity
+              : " " + product + " ,  00" + quantity + " ";
       good.add(new Timed(time, text));
       for (Instant window : slidingStarts(time, 20_000, 10_000)) {
         totals.computeIfAbsent(window, w -> new HashMap<>()).merge(product, quantity, Long::sum);
@@ -117,14 +133,25 @@ class HostileInputTest {
         (window, perProduct) -> {
           Map.Entry<String, Long> best = null;
           for (Map.Entry<String, Long> e : new TreeMap<>(perProduct).entrySet()) {
-            best = best == null || e.getValue() > best.getValue() ? e : best; // ties: the smaller name came first
+            best =
+                best == null || e.getValue() > best.getValue()
+                    ? e
+                    : best; // ties: the smaller name came first
           }
-          expected.add(windowed(window, 20_000, "product", best.getKey(), "quantity", best.getValue()));
+          expected.add(
+              windowed(window, 20_000, "product", best.getKey(), "quantity", best.getValue()));
         });
 
-    fuzz("best-seller", List.of("--windowSeconds=20", "--slideSeconds=10"), random, good, expected,
+    fuzz(
+        "best-seller",
+        List.of("--windowSeconds=20", "--slideSeconds=10"),
+        random,
+        good,
+        expected,
         HostileInputTest::badSale,
-        Bad.payload("pen," + HostileReplay.digits(random, HostileReplay.LARGE), "quantity is not a whole number"));
+        Bad.payload(
+            "pen," + HostileReplay.digits(random, HostileReplay.LARGE),
+            "quantity is not a whole number"));
   }
 
   private static Bad badSale(Random random) {
@@ -173,8 +200,13 @@ class HostileInputTest {
     Set<String> expected = new TreeSet<>();
     sums.forEach((window, sum) -> expected.add(windowed(window, 20_000, "sum", sum)));
 
-    fuzz("window-ops", List.of("--op=reduce-by-window", "--windowSeconds=20", "--slideSeconds=10"), random, good,
-        expected, r -> pick(r, BAD_NUMBERS),
+    fuzz(
+        "window-ops",
+        List.of("--op=reduce-by-window", "--windowSeconds=20", "--slideSeconds=10"),
+        random,
+        good,
+        expected,
+        r -> pick(r, BAD_NUMBERS),
         Bad.payload(HostileReplay.digits(random, HostileReplay.LARGE), "number too long"));
   }
 
@@ -196,19 +228,37 @@ class HostileInputTest {
       }
     }
     Set<String> expected = new TreeSet<>();
-    sums.forEach((key, sum) -> expected.add(windowed((Instant) key.get(0), 20_000, "key", key.get(1), "sum", sum)));
+    sums.forEach(
+        (key, sum) ->
+            expected.add(windowed((Instant) key.get(0), 20_000, "key", key.get(1), "sum", sum)));
 
-    fuzz("window-ops", List.of("--op=reduce-by-key-and-window", "--windowSeconds=20", "--slideSeconds=10"), random,
-        good, expected, HostileInputTest::badKeyValue,
+    fuzz(
+        "window-ops",
+        List.of("--op=reduce-by-key-and-window", "--windowSeconds=20", "--slideSeconds=10"),
+        random,
+        good,
+        expected,
+        HostileInputTest::badKeyValue,
         Bad.payload("cpu " + HostileReplay.digits(random, HostileReplay.LARGE), "number too long"));
   }
 
   /** Exact decimals of every shape the parser takes: signs, fractions, exponents, -0. */
   private static String goodNumber(Random random) {
-    String[] odd = {"-0", "10.001", "1e309", "-1E+309", "2.5e-3", "+7", "0.1", "0.2", "123456789012345678901234567890.5"};
+    String[] odd = {
+      "-0",
+      "10.001",
+      "1e309",
+      "-1E+309",
+      "2.5e-3",
+      "+7",
+      "0.1",
+      "0.2",
+      "123456789012345678901234567890.5"
+    };
     return random.nextInt(4) == 0
         ? odd[random.nextInt(odd.length)]
-        : BigDecimal.valueOf(random.nextInt(2_000_001) - 1_000_000, random.nextInt(4)).toPlainString();
+        : BigDecimal.valueOf(random.nextInt(2_000_001) - 1_000_000, random.nextInt(4))
+            .toPlainString();
   }
 
   private static final String[][] BAD_NUMBERS = {
@@ -268,11 +318,16 @@ class HostileInputTest {
             event.put("isLast", isLast);
           }
           good.add(new Timed(START.plus(t), render(event)));
-          eventsById.computeIfAbsent(id, k -> new ArrayList<>()).add(new Object[] {t, value, isLast});
+          eventsById
+              .computeIfAbsent(id, k -> new ArrayList<>())
+              .add(new Object[] {t, value, isLast});
           t += e < events - 1 ? 1 + random.nextInt(29_999) : 0; // within the gap
         }
         // the next session: soon after an isLast, else exactly the gap or more later
-        t += endsWithLast ? 1 + random.nextInt(5_000) : 30_000 + (random.nextBoolean() ? 0 : random.nextInt(60_000));
+        t +=
+            endsWithLast
+                ? 1 + random.nextInt(5_000)
+                : 30_000 + (random.nextBoolean() ? 0 : random.nextInt(60_000));
       }
     }
     Set<String> expected = new TreeSet<>();
@@ -284,7 +339,9 @@ class HostileInputTest {
             Object[] event = i < events.size() ? events.get(i) : null;
             Object[] previous = session.isEmpty() ? null : session.get(session.size() - 1);
             if (previous != null
-                && (event == null || (boolean) previous[2] || (long) event[0] - (long) previous[0] >= 30_000)) {
+                && (event == null
+                    || (boolean) previous[2]
+                    || (long) event[0] - (long) previous[0] >= 30_000)) {
               expected.add(
                   json(
                       "id", id,
@@ -300,9 +357,16 @@ class HostileInputTest {
           }
         });
 
-    fuzz("sessions", List.of("--gapSeconds=30"), random, good, expected,
+    fuzz(
+        "sessions",
+        List.of("--gapSeconds=30"),
+        random,
+        good,
+        expected,
         r -> badUserEvent(r, good.get(r.nextInt(good.size())).payload()),
-        Bad.payload("{\"id\":1,\"data\":\"" + HostileReplay.letters(random, HostileReplay.LARGE), "not JSON"));
+        Bad.payload(
+            "{\"id\":1,\"data\":\"" + HostileReplay.letters(random, HostileReplay.LARGE),
+            "not JSON"));
   }
 
   private static Bad badUserEvent(Random random, String goodEvent) {
@@ -343,12 +407,24 @@ class HostileInputTest {
         event.put("user", user);
         event.put("timestamp", t);
         event.put("activity", activity);
-        good.add(new Timed(randomTime(random), render(event))); // event time is the payload's, not the line's
-        long gap = random.nextInt(5) == 0 ? 30_000 + random.nextInt(60_000) : 1 + random.nextInt(29_999);
-        String next = random.nextInt(5) < 3 ? activity : activities[random.nextInt(activities.length)];
+        good.add(
+            new Timed(
+                randomTime(random), render(event))); // event time is the payload's, not the line's
+        long gap =
+            random.nextInt(5) == 0 ? 30_000 + random.nextInt(60_000) : 1 + random.nextInt(29_999);
+        String next =
+            random.nextInt(5) < 3 ? activity : activities[random.nextInt(activities.length)];
         if (e == 59 || gap >= 30_000 || !next.equals(activity)) {
           expected.add(
-              json("user", user, "activity", activity, "start", new Instant(runStart).toString(), "end", new Instant(t).toString()));
+              json(
+                  "user",
+                  user,
+                  "activity",
+                  activity,
+                  "start",
+                  new Instant(runStart).toString(),
+                  "end",
+                  new Instant(t).toString()));
           runStart = t + gap;
         }
         t += gap;
@@ -356,41 +432,87 @@ class HostileInputTest {
       }
     }
 
-    fuzz("activity-runs", List.of("--gapSeconds=30"), random, good, expected,
+    fuzz(
+        "activity-runs",
+        List.of("--gapSeconds=30"),
+        random,
+        good,
+        expected,
         r -> badActivity(r, good.get(r.nextInt(good.size())).payload()),
         Bad.payload(
-            "{\"user\":\"" + HostileReplay.letters(random, HostileReplay.LARGE) + "\",\"timestamp\":\"soon\",\"activity\":\"x\"}",
+            "{\"user\":\""
+                + HostileReplay.letters(random, HostileReplay.LARGE)
+                + "\",\"timestamp\":\"soon\",\"activity\":\"x\"}",
             "'timestamp' must be"));
   }
 
   private static Bad badActivity(Random random, String goodActivity) {
     String[][] cases = {
       {"{\"timestamp\":1767225600000,\"activity\":\"walk\"}", "'user' must be a non-empty string"},
-      {"{\"user\":\"\",\"timestamp\":1767225600000,\"activity\":\"walk\"}", "'user' must be a non-empty string"},
-      {"{\"user\":5,\"timestamp\":1767225600000,\"activity\":\"walk\"}", "'user' must be a non-empty string"},
-      {"{\"user\":null,\"timestamp\":1767225600000,\"activity\":\"walk\"}", "'user' must be a non-empty string"},
+      {
+        "{\"user\":\"\",\"timestamp\":1767225600000,\"activity\":\"walk\"}",
+        "'user' must be a non-empty string"
+      },
+      {
+        "{\"user\":5,\"timestamp\":1767225600000,\"activity\":\"walk\"}",
+        "'user' must be a non-empty string"
+      },
+      {
+        "{\"user\":null,\"timestamp\":1767225600000,\"activity\":\"walk\"}",
+        "'user' must be a non-empty string"
+      },
       {"{\"user\":\"ann\",\"activity\":\"walk\"}", "'timestamp' must be"},
-      {"{\"user\":\"ann\",\"timestamp\":\"1767225600000\",\"activity\":\"walk\"}", "'timestamp' must be"},
-      {"{\"user\":\"ann\",\"timestamp\":1.7672256E12,\"activity\":\"walk\"}", "'timestamp' must be"},
+      {
+        "{\"user\":\"ann\",\"timestamp\":\"1767225600000\",\"activity\":\"walk\"}",
+        "'timestamp' must be"
+      },
+      {
+        "{\"user\":\"ann\",\"timestamp\":1.7672256E12,\"activity\":\"walk\"}", "'timestamp' must be"
+      },
       {"{\"user\":\"ann\",\"timestamp\":1e309,\"activity\":\"walk\"}", "'timestamp' must be"},
-      {"{\"user\":\"ann\",\"timestamp\":99999999999999999999,\"activity\":\"walk\"}", "'timestamp' must be"},
+      {
+        "{\"user\":\"ann\",\"timestamp\":99999999999999999999,\"activity\":\"walk\"}",
+        "'timestamp' must be"
+      },
       {"{\"user\":\"ann\",\"timestamp\":null,\"activity\":\"walk\"}", "'timestamp' must be"},
       // whole numbers, but no window or runner can hold such a time
-      {"{\"user\":\"ann\",\"timestamp\":9223372036854775807,\"activity\":\"walk\"}", "'timestamp' must be"},
-      {"{\"user\":\"ann\",\"timestamp\":-9223372036854775808,\"activity\":\"walk\"}", "'timestamp' must be"},
-      {"{\"user\":\"ann\",\"timestamp\":253402300800000,\"activity\":\"walk\"}", "'timestamp' must be"},
-      {"{\"user\":\"ann\",\"timestamp\":-62135596800001,\"activity\":\"walk\"}", "'timestamp' must be"},
+      {
+        "{\"user\":\"ann\",\"timestamp\":9223372036854775807,\"activity\":\"walk\"}",
+        "'timestamp' must be"
+      },
+      {
+        "{\"user\":\"ann\",\"timestamp\":-9223372036854775808,\"activity\":\"walk\"}",
+        "'timestamp' must be"
+      },
+      {
+        "{\"user\":\"ann\",\"timestamp\":253402300800000,\"activity\":\"walk\"}",
+        "'timestamp' must be"
+      },
+      {
+        "{\"user\":\"ann\",\"timestamp\":-62135596800001,\"activity\":\"walk\"}",
+        "'timestamp' must be"
+      },
       {"{\"user\":\"ann\",\"timestamp\":1767225600000}", "'activity' must be a string"},
-      {"{\"user\":\"ann\",\"timestamp\":1767225600000,\"activity\":5}", "'activity' must be a string"},
-      {"{\"user\":\"ann\",\"timestamp\":1767225600000,\"activity\":null}", "'activity' must be a string"},
+      {
+        "{\"user\":\"ann\",\"timestamp\":1767225600000,\"activity\":5}",
+        "'activity' must be a string"
+      },
+      {
+        "{\"user\":\"ann\",\"timestamp\":1767225600000,\"activity\":null}",
+        "'activity' must be a string"
+      },
     };
     return random.nextInt(3) == 0 ? badJson(random, goodActivity) : pick(random, cases);
   }
 
-  /** JSON gone wrong around a good object: cut short, trailing text, duplicate keys, not an object. */
+  /**
+   * JSON gone wrong around a good object: cut short, trailing text, duplicate keys, not an object.
+   */
   private static Bad badJson(Random random, String goodObject) {
     String[][] cases = {
-      {goodObject.substring(0, 1 + random.nextInt(goodObject.length() - 1)), "not JSON"}, // truncated
+      {
+        goodObject.substring(0, 1 + random.nextInt(goodObject.length() - 1)), "not JSON"
+      }, // truncated
       {goodObject + " trailing", "not JSON"},
       {goodObject + goodObject, "not JSON"},
       {goodObject.replace("{", "{\"id\":1,\"user\":\"ann\","), "not JSON"}, // a key twice
@@ -430,20 +552,56 @@ class HostileInputTest {
               ? new BigDecimal("999999999999999.99")
               : BigDecimal.valueOf(random.nextInt(900_000), random.nextInt(3)); // up to 8999.99
       String text =
-          id + "," + date.format(usDate) + "," + account + "," + amount.toPlainString() + ","
+          id
+              + ","
+              + date.format(usDate)
+              + ","
+              + account
+              + ","
+              + amount.toPlainString()
+              + ","
               + descriptions[random.nextInt(descriptions.length)];
       good.add(new Timed(randomTime(random), text));
       expected.add(
           json(
-              "kind", "transaction", "id", id, "account", account.strip(), "amount", amount.setScale(2),
-              "possible_fraud", amount.compareTo(new BigDecimal("4000")) > 0));
+              "kind",
+              "transaction",
+              "id",
+              id,
+              "account",
+              account.strip(),
+              "amount",
+              amount.setScale(2),
+              "possible_fraud",
+              amount.compareTo(new BigDecimal("4000")) > 0));
     }
     good.add(new Timed(randomTime(random), "601,02/29/2028,ACC-001,4000.01,Leap day"));
-    expected.add(json("kind", "transaction", "id", 601, "account", "ACC-001", "amount", new BigDecimal("4000.01"), "possible_fraud", true));
+    expected.add(
+        json(
+            "kind",
+            "transaction",
+            "id",
+            601,
+            "account",
+            "ACC-001",
+            "amount",
+            new BigDecimal("4000.01"),
+            "possible_fraud",
+            true));
 
-    fuzz("fraud", List.of("--historyFile=src/main/resources/dev/streamstate/pipelines/sample-history.csv"), random,
-        good, expected, HostileInputTest::badTransaction,
-        transaction("7", "01/05/2026", "ACC-001", "10.00", HostileReplay.letters(random, HostileReplay.LARGE) + ",more",
+    fuzz(
+        "fraud",
+        List.of("--historyFile=src/main/resources/dev/streamstate/pipelines/sample-history.csv"),
+        random,
+        good,
+        expected,
+        HostileInputTest::badTransaction,
+        transaction(
+            "7",
+            "01/05/2026",
+            "ACC-001",
+            "10.00",
+            HostileReplay.letters(random, HostileReplay.LARGE) + ",more",
             "expected 5 comma-separated fields"));
   }
 
@@ -454,20 +612,76 @@ class HostileInputTest {
     String amount = "10.00";
     String description = "Gas";
     String[] badIds = {"", "abc", "-1", "1.0", " 1", "\"1\"", "1234567890123456789", "١٢"};
-    String[] badDates = {"02/30/2026", "13/01/2026", "00/10/2026", "1/5/2026", "2026-01-05", "02/29/2026", "12/32/2026", "\"01/05/2026\"", ""};
-    String[] badAmounts = {"NaN", "Infinity", "1e309", "-0", "10.001", "+10.00", " 10.00", "", "1234567890123456.00", "-5.00", "0x10", "ten", "10."};
+    String[] badDates = {
+      "02/30/2026",
+      "13/01/2026",
+      "00/10/2026",
+      "1/5/2026",
+      "2026-01-05",
+      "02/29/2026",
+      "12/32/2026",
+      "\"01/05/2026\"",
+      ""
+    };
+    String[] badAmounts = {
+      "NaN",
+      "Infinity",
+      "1e309",
+      "-0",
+      "10.001",
+      "+10.00",
+      " 10.00",
+      "",
+      "1234567890123456.00",
+      "-5.00",
+      "0x10",
+      "ten",
+      "10."
+    };
     String[] blanks = {"", "   "};
     return switch (random.nextInt(8)) {
-      case 0 -> transaction(pick(random, badIds), date, account, amount, description, "id must be a whole number");
-      case 1 -> transaction(id, pick(random, badDates), account, amount, description, "date must be a real day");
-      case 2 -> transaction(id, date, pick(random, blanks), amount, description, "account is empty");
-      case 3 -> transaction(id, date, account, pick(random, badAmounts), description, "amount must be a plain decimal");
-      case 4 -> transaction(id, date, account, amount, pick(random, blanks), "description is empty");
-      case 5 -> transaction(id, date, account, "1,000.00", description, "expected 5 comma-separated fields"); // 6 fields
-      case 6 -> transaction(id, date, account, amount, "\"Gas, Oil\"", "expected 5 comma-separated fields");
+      case 0 ->
+          transaction(
+              pick(random, badIds),
+              date,
+              account,
+              amount,
+              description,
+              "id must be a whole number");
+      case 1 ->
+          transaction(
+              id, pick(random, badDates), account, amount, description, "date must be a real day");
+      case 2 ->
+          transaction(id, date, pick(random, blanks), amount, description, "account is empty");
+      case 3 ->
+          transaction(
+              id,
+              date,
+              account,
+              pick(random, badAmounts),
+              description,
+              "amount must be a plain decimal");
+      case 4 ->
+          transaction(id, date, account, amount, pick(random, blanks), "description is empty");
+      case 5 ->
+          transaction(
+              id,
+              date,
+              account,
+              "1,000.00",
+              description,
+              "expected 5 comma-separated fields"); // 6 fields
+      case 6 ->
+          transaction(
+              id, date, account, amount, "\"Gas, Oil\"", "expected 5 comma-separated fields");
       default -> {
         String[] shapes = {
-          id + "," + date + "," + account + "," + amount, id, "", "   ", id + ",,,,,", id + "," + date + ";" + account + ";" + amount
+          id + "," + date + "," + account + "," + amount,
+          id,
+          "",
+          "   ",
+          id + ",,,,,",
+          id + "," + date + ";" + account + ";" + amount
         };
         String text = pick(random, shapes);
         yield Bad.payload(text, "expected 5 comma-separated fields", readableId(text));
@@ -476,7 +690,8 @@ class HostileInputTest {
   }
 
   /** A malformed transaction; its dead letter keeps the id where the first field still is one. */
-  private static Bad transaction(String id, String date, String account, String amount, String description, String reason) {
+  private static Bad transaction(
+      String id, String date, String account, String amount, String description, String reason) {
     String text = String.join(",", id, date, account, amount, description);
     return Bad.payload(text, reason, readableId(text));
   }
@@ -509,7 +724,8 @@ class HostileInputTest {
     }
     for (int i = 0; i < MALFORMED_LINES; i++) {
       replay.bad(Bad.notUtf8(HostileReplay.notUtf8(random)));
-      replay.bad(HostileReplay.badReplayLine(random, good.get(random.nextInt(good.size())).payload()));
+      replay.bad(
+          HostileReplay.badReplayLine(random, good.get(random.nextInt(good.size())).payload()));
     }
     replay.bad(huge);
     replay.bad(HostileReplay.hugeNotUtf8(random));
@@ -524,11 +740,17 @@ class HostileInputTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                pipeline, "--runner=DirectRunner", "--source=file", "--input=" + input, "--sink=file",
-                "--output=" + output, "--deadLetters=" + deadLetters,
+                pipeline,
+                "--runner=DirectRunner",
+                "--source=file",
+                "--input=" + input,
+                "--sink=file",
+                "--output=" + output,
+                "--deadLetters=" + deadLetters,
                 // The DirectRunner's own checks re-encode every element at every step (megabyte
                 // lines too); other tests keep them, here they would only multiply the run time.
-                "--enforceImmutability=false", "--enforceEncodability=false"));
+                "--enforceImmutability=false",
+                "--enforceEncodability=false"));
     args.addAll(options);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit = StreamState.run(args.toArray(String[]::new), System.out, new PrintStream(err, true));
@@ -542,22 +764,42 @@ class HostileInputTest {
     assertThat(
         log,
         containsString(
-            "streamstate " + pipeline + ": " + results.size() + " results, " + replay.badCount() + " dead letters"));
+            "streamstate "
+                + pipeline
+                + ": "
+                + results.size()
+                + " results, "
+                + replay.badCount()
+                + " dead letters"));
 
     Map<Layer, Integer> bad = replay.badCounts();
     bad.forEach((layer, count) -> TOTALS.merge(layer, count, Integer::sum));
     System.out.printf(
         "fuzz %s: %d malformed (%d payloads, %d not UTF-8, %d not replay lines, %d over the cap) -> %d"
             + " dead letters, %d good -> %d results, all as expected%n",
-        label(pipeline, options), replay.badCount(), bad.get(Layer.PAYLOAD), bad.get(Layer.UTF8),
-        bad.get(Layer.REPLAY_LINE), bad.get(Layer.SIZE), replay.badCount(), replay.goodCount(), results.size());
+        label(pipeline, options),
+        replay.badCount(),
+        bad.get(Layer.PAYLOAD),
+        bad.get(Layer.UTF8),
+        bad.get(Layer.REPLAY_LINE),
+        bad.get(Layer.SIZE),
+        replay.badCount(),
+        replay.goodCount(),
+        results.size());
   }
 
   private static String label(String pipeline, List<String> options) {
-    return options.stream().filter(o -> o.startsWith("--op=")).map(o -> pipeline + " " + o.substring(5)).findFirst().orElse(pipeline);
+    return options.stream()
+        .filter(o -> o.startsWith("--op="))
+        .map(o -> pipeline + " " + o.substring(5))
+        .findFirst()
+        .orElse(pipeline);
   }
 
-  /** The starts of the sliding windows of {@code size} every {@code slide} milliseconds holding {@code time}. */
+  /**
+   * The starts of the sliding windows of {@code size} every {@code slide} milliseconds holding
+   * {@code time}.
+   */
   private static List<Instant> slidingStarts(Instant time, long size, long slide) {
     List<Instant> starts = new ArrayList<>();
     long last = time.getMillis() - Math.floorMod(time.getMillis(), slide);

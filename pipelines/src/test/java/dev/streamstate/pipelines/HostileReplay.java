@@ -27,10 +27,10 @@ import org.joda.time.Instant;
 
 /**
  * A replay file of good records mixed, in a seeded random order, with malformed ones, each
- * malformed one written down with the dead letter it must become: the text the dead letter shows,
- * a fragment of its reason and the id it must keep. Malformed records come at every layer of the
- * real read path: the record's size (over the cap), the bytes (not UTF-8), the replay line (no
- * TAB, no valid event time) and the pipeline's own payload.
+ * malformed one written down with the dead letter it must become: the text the dead letter shows, a
+ * fragment of its reason and the id it must keep. Malformed records come at every layer of the real
+ * read path: the record's size (over the cap), the bytes (not UTF-8), the replay line (no TAB, no
+ * valid event time) and the pipeline's own payload.
  */
 final class HostileReplay {
   /** Where a malformed record fails: the first layer that cannot read it. */
@@ -43,8 +43,8 @@ final class HostileReplay {
   }
 
   /**
-   * A malformed record. {@code timed} records get a valid event time and a TAB before their
-   * bytes; the others are the whole line.
+   * A malformed record. {@code timed} records get a valid event time and a TAB before their bytes;
+   * the others are the whole line.
    */
   record Bad(Layer layer, boolean timed, byte[] bytes, String reason, String id) {
     /** A payload in valid UTF-8 that the pipeline's parser must reject. */
@@ -75,10 +75,13 @@ final class HostileReplay {
   private record DeadLetterDue(Layer layer, String payload, String reason, String id) {}
 
   static final String OVER_THE_CAP = "record of more than 1048576 bytes";
+
   /** How much of a record over the cap its dead letter keeps. */
   private static final int KEPT = 1024;
+
   /** The length of a huge record that still fits under the cap, with its event time. */
   static final int LARGE = 1_000_000;
+
   static final String NOT_UTF8 = "not valid UTF-8 text";
   static final String NO_TAB = "replay line has no TAB";
   static final String NO_EVENT_TIME = "replay line has no valid event time";
@@ -91,10 +94,20 @@ final class HostileReplay {
   };
 
   private static final String[] BAD_TIMES = {
-    "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T24:00:01Z",
-    "2026-01-01T00:00:00+25:00", "1767225600000", "2026/01/01 00:00:00", "NaN", " ",
+    "yesterday",
+    "2026-13-01T00:00:00Z",
+    "2026-02-30T00:00:00Z",
+    "2026-01-01T24:00:01Z",
+    "2026-01-01T00:00:00+25:00",
+    "1767225600000",
+    "2026/01/01 00:00:00",
+    "NaN",
+    " ",
     // parse as ISO-8601, but no window or runner can hold them
-    "-292275054-01-01T00:00:00Z", "292278993-12-31T23:59:59Z", "99999-01-01T00:00:00Z", "0000-12-31T23:59:59Z",
+    "-292275054-01-01T00:00:00Z",
+    "292278993-12-31T23:59:59Z",
+    "99999-01-01T00:00:00Z",
+    "0000-12-31T23:59:59Z",
   };
 
   private final Random random;
@@ -114,7 +127,8 @@ final class HostileReplay {
 
   /** Adds a malformed record, stamped with a random valid event time where it has one. */
   void bad(Bad record) {
-    byte[] line = record.timed() ? concat(utf8(randomTime(random) + "\t"), record.bytes()) : record.bytes();
+    byte[] line =
+        record.timed() ? concat(utf8(randomTime(random) + "\t"), record.bytes()) : record.bytes();
     add(line);
     // A payload's parser sees the payload; the layers below it see the whole line, and of a line
     // over the cap only its beginning is kept.
@@ -124,7 +138,12 @@ final class HostileReplay {
           case SIZE -> Arrays.copyOf(line, KEPT);
           default -> line;
         };
-    bad.add(new DeadLetterDue(record.layer(), new String(shown, StandardCharsets.UTF_8), record.reason(), record.id()));
+    bad.add(
+        new DeadLetterDue(
+            record.layer(),
+            new String(shown, StandardCharsets.UTF_8),
+            record.reason(),
+            record.id()));
   }
 
   int goodCount() {
@@ -157,8 +176,8 @@ final class HostileReplay {
   }
 
   /**
-   * Requires exactly one dead letter per malformed record: the text it shows, a reason holding
-   * the expected fragment, and the record's id where it has to keep one.
+   * Requires exactly one dead letter per malformed record: the text it shows, a reason holding the
+   * expected fragment, and the record's id where it has to keep one.
    */
   void checkDeadLetters(List<String> deadLetterLines) throws IOException {
     assertEquals(bad.size(), deadLetterLines.size(), "one dead letter per malformed record");
@@ -167,7 +186,10 @@ final class HostileReplay {
       expected.computeIfAbsent(due.payload(), text -> new ArrayList<>()).add(due);
     }
     // The longest fragment first: it is the most specific.
-    expected.values().forEach(list -> list.sort(Comparator.comparingInt((DeadLetterDue d) -> -d.reason().length())));
+    expected
+        .values()
+        .forEach(
+            list -> list.sort(Comparator.comparingInt((DeadLetterDue d) -> -d.reason().length())));
     for (String line : deadLetterLines) {
       JsonNode letter = JSON.readTree(line);
       String payload = letter.path("payload").textValue();
@@ -184,7 +206,9 @@ final class HostileReplay {
       if (match == null) {
         fail(
             "unexpected dead letter (payload unknown, or another reason or id than "
-                + candidates.stream().map(b -> b.reason() + "/" + b.id()).toList() + "): " + abbreviate(line));
+                + candidates.stream().map(b -> b.reason() + "/" + b.id()).toList()
+                + "): "
+                + abbreviate(line));
       }
       candidates.remove(match);
     }
@@ -218,10 +242,25 @@ final class HostileReplay {
         noise[random.nextInt(noise.length)] = NEVER_UTF8[random.nextInt(NEVER_UTF8.length)];
         yield noise;
       }
-      case 1 -> concat(utf8("zo"), new byte[] {(byte) 0xC3}, utf8(random.nextBoolean() ? "" : " tail")); // cut multi-byte
-      case 2 -> concat(utf8("a"), random.nextBoolean() ? new byte[] {(byte) 0xC0, (byte) 0xAF} : new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, utf8("b")); // overlong
-      case 3 -> concat(utf8("x"), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // a UTF-16 surrogate
-      case 4 -> concat(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, utf8("y")); // above U+10FFFF
+      case 1 ->
+          concat(
+              utf8("zo"),
+              new byte[] {(byte) 0xC3},
+              utf8(random.nextBoolean() ? "" : " tail")); // cut multi-byte
+      case 2 ->
+          concat(
+              utf8("a"),
+              random.nextBoolean()
+                  ? new byte[] {(byte) 0xC0, (byte) 0xAF}
+                  : new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+              utf8("b")); // overlong
+      case 3 ->
+          concat(
+              utf8("x"), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // a UTF-16 surrogate
+      case 4 ->
+          concat(
+              new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+              utf8("y")); // above U+10FFFF
       default -> concat(utf8("caf"), new byte[] {(byte) 0xE9}, utf8(" au lait")); // Latin-1
     };
   }
@@ -235,7 +274,8 @@ final class HostileReplay {
       case 2 -> Bad.line(noTab, NO_TAB);
       case 3 -> Bad.line("\t" + payload, NO_EVENT_TIME);
       case 4 -> Bad.line(randomTime(random).toString().replace('T', ' ') + " " + noTab, NO_TAB);
-      default -> Bad.line(BAD_TIMES[random.nextInt(BAD_TIMES.length)] + "\t" + payload, NO_EVENT_TIME);
+      default ->
+          Bad.line(BAD_TIMES[random.nextInt(BAD_TIMES.length)] + "\t" + payload, NO_EVENT_TIME);
     };
   }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The join of two Kafka topics on a real broker, on our Spark runner: impressions on one topic,
  * clicks on the other, each message's timestamp its event time, the joined rows on a third topic,
- * by time range (event-time timers). The windowed mode is the same read and write: {@code
- * windowed} runs it (on Beam's SparkRunner too, as {@code SparkRunner,windowed}).
+ * by time range (event-time timers). The windowed mode is the same read and write: {@code windowed}
+ * runs it (on Beam's SparkRunner too, as {@code SparkRunner,windowed}).
  */
 @ExtendWith(RealServers.class)
 class KafkaJoinTest {
@@ -63,7 +63,8 @@ class KafkaJoinTest {
     boolean windowed = mode.equals("windowed");
     List<String> expected =
         windowed
-            // left join in windows of 10 s: [0, 10) pairs u1 and u2 with c1, u3 alone; [10, 20) u4 alone
+            // left join in windows of 10 s: [0, 10) pairs u1 and u2 with c1, u3 alone; [10, 20) u4
+            // alone
             ? List.of(
                 windowRow(base, 0, "ad-1", "\"u1\"", "\"c1\""),
                 windowRow(base, 0, "ad-1", "\"u2\"", "\"c1\""),
@@ -96,14 +97,17 @@ class KafkaJoinTest {
     PipelineResult result = Job.start(JoinPipeline.SPEC, options);
     List<String> joined;
     try {
-      joined = TopicReader.values(TopicReader.read(kafka, out, expected.size(), Duration.ofSeconds(120)));
+      joined =
+          TopicReader.values(
+              TopicReader.read(kafka, out, expected.size(), Duration.ofSeconds(120)));
     } finally {
       StreamingRuns.cancel(result);
     }
     assertEquals(expected.stream().sorted().toList(), joined.stream().sorted().toList());
   }
 
-  private static void send(KafkaProducer<String, String> producer, String topic, long timestamp, String value)
+  private static void send(
+      KafkaProducer<String, String> producer, String topic, long timestamp, String value)
       throws Exception {
     producer.send(new ProducerRecord<>(topic, null, timestamp, null, value)).get();
   }
@@ -113,14 +117,31 @@ class KafkaJoinTest {
   }
 
   private static String windowRow(long base, long start, String key, String left, String right) {
-    return "{\"window_start\":\"" + at(base, start) + "\",\"window_end\":\"" + at(base, start + 10)
-        + "\",\"key\":\"" + key + "\",\"left\":" + left + ",\"right\":" + right + "}";
+    return "{\"window_start\":\""
+        + at(base, start)
+        + "\",\"window_end\":\""
+        + at(base, start + 10)
+        + "\",\"key\":\""
+        + key
+        + "\",\"left\":"
+        + left
+        + ",\"right\":"
+        + right
+        + "}";
   }
 
-  private static String intervalRow(long base, String key, String left, long leftAt, String right, long rightAt) {
-    return "{\"key\":\"" + key + "\",\"left\":" + (left == null ? "null" : "\"" + left + "\"")
-        + ",\"right\":" + (right == null ? "null" : "\"" + right + "\"")
-        + ",\"left_time\":" + (left == null ? "null" : "\"" + at(base, leftAt) + "\"")
-        + ",\"right_time\":" + (right == null ? "null" : "\"" + at(base, rightAt) + "\"") + "}";
+  private static String intervalRow(
+      long base, String key, String left, long leftAt, String right, long rightAt) {
+    return "{\"key\":\""
+        + key
+        + "\",\"left\":"
+        + (left == null ? "null" : "\"" + left + "\"")
+        + ",\"right\":"
+        + (right == null ? "null" : "\"" + right + "\"")
+        + ",\"left_time\":"
+        + (left == null ? "null" : "\"" + at(base, leftAt) + "\"")
+        + ",\"right_time\":"
+        + (right == null ? "null" : "\"" + at(base, rightAt) + "\"")
+        + "}";
   }
 }

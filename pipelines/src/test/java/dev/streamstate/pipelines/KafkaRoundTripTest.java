@@ -2,8 +2,8 @@ package dev.streamstate.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.testing.JobsOutsideBatches;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Kafka source and sink against a real broker: the 100 transactions of the producer's ledger
- * go in, through a streaming pipeline on each runner, and come out once each — none lost, none
+ * The Kafka source and sink against a real broker: the 100 transactions of the producer's ledger go
+ * in, through a streaming pipeline on each runner, and come out once each — none lost, none
  * duplicated. On our runner, making a batch runs no Spark job.
  */
 @ExtendWith(RealServers.class)
@@ -70,7 +70,9 @@ class KafkaRoundTripTest {
             () -> {
               PipelineResult result = pipeline.run();
               try {
-                echoed.addAll(TopicReader.values(TopicReader.read(kafka, out, ledger.size(), Duration.ofSeconds(120))));
+                echoed.addAll(
+                    TopicReader.values(
+                        TopicReader.read(kafka, out, ledger.size(), Duration.ofSeconds(120))));
               } finally {
                 stop(result);
               }

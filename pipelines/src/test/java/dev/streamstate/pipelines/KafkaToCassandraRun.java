@@ -23,14 +23,16 @@ final class KafkaToCassandraRun {
     args.addAll(kafkaToCassandra(kafka, topic, cassandra));
     args.addAll(List.of(more));
     O options =
-        PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args.toArray(String[]::new), spec.defaults()))
+        PipelineOptionsFactory.fromArgs(
+                StreamState.withDefaults(args.toArray(String[]::new), spec.defaults()))
             .as(spec.optionsType());
     options.as(SparkPipelineOptions.class).setSparkMaster("local[2]");
     return options;
   }
 
   /** The options that read {@code topic} from the beginning and write to Cassandra. */
-  static List<String> kafkaToCassandra(EmbeddedKafka kafka, String topic, EmbeddedCassandra cassandra) {
+  static List<String> kafkaToCassandra(
+      EmbeddedKafka kafka, String topic, EmbeddedCassandra cassandra) {
     return List.of(
         "--source=kafka",
         "--bootstrapServers=" + kafka.bootstrapServers(),

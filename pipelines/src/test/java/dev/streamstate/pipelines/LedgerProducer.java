@@ -16,14 +16,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LedgerProducer {
   private LedgerProducer() {}
 
-  /** Sends {@code values}, {@code perSecond} a second, telling {@code sent} each value's timestamp. */
-  static void send(String bootstrapServers, String topic, int perSecond, List<String> values, ObjLongConsumer<String> sent) {
+  /**
+   * Sends {@code values}, {@code perSecond} a second, telling {@code sent} each value's timestamp.
+   */
+  static void send(
+      String bootstrapServers,
+      String topic,
+      int perSecond,
+      List<String> values,
+      ObjLongConsumer<String> sent) {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
             new StringSerializer(),
             new StringSerializer())) {
       for (int i = 0; i < values.size(); i++) {

@@ -138,13 +138,19 @@ class NoJavaSerializationTest {
             .replace("DEAD", dir.resolve("dead").toString())
             .split(" ");
     PipelineSpec<?> spec =
-        StreamState.PIPELINES.stream().filter(p -> p.name().equals(args[0])).findFirst().orElseThrow();
+        StreamState.PIPELINES.stream()
+            .filter(p -> p.name().equals(args[0]))
+            .findFirst()
+            .orElseThrow();
     List<String> found = javaSerialized(build(spec, Arrays.copyOfRange(args, 1, args.length)));
-    assertTrue(found.isEmpty(), () -> command + " Java-serializes:\n  " + String.join("\n  ", found) + "\n");
+    assertTrue(
+        found.isEmpty(),
+        () -> command + " Java-serializes:\n  " + String.join("\n  ", found) + "\n");
   }
 
   /** The job as the entry point builds it from these arguments, not run. */
-  private static <O extends StreamStateOptions> Pipeline build(PipelineSpec<O> spec, String[] args) {
+  private static <O extends StreamStateOptions> Pipeline build(
+      PipelineSpec<O> spec, String[] args) {
     O options =
         PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args, spec.defaults()))
             .withValidation()
@@ -173,7 +179,10 @@ class NoJavaSerializationTest {
             // Every Combine becomes this; the runners ship its accumulators between the partial
             // and final combines.
             if (node.getTransform() instanceof Combine.GroupedValues<?, ?, ?> combine) {
-              check("accumulator of " + node.getFullName(), accumulatorCoder(combine, node, pipeline), found);
+              check(
+                  "accumulator of " + node.getFullName(),
+                  accumulatorCoder(combine, node, pipeline),
+                  found);
             }
             return CompositeBehavior.ENTER_TRANSFORM;
           }
@@ -186,7 +195,12 @@ class NoJavaSerializationTest {
               for (DoFnSignature.StateDeclaration state : signature.stateDeclarations().values()) {
                 for (Coder<?> coder : stateCoders(fn, state)) {
                   check(
-                      "state '" + state.id() + "' of " + fn.getClass().getName() + " in " + node.getFullName(),
+                      "state '"
+                          + state.id()
+                          + "' of "
+                          + fn.getClass().getName()
+                          + " in "
+                          + node.getFullName(),
                       coder,
                       found);
                 }
@@ -234,7 +248,8 @@ class NoJavaSerializationTest {
           }
 
           @Override
-          public List<Coder<?>> dispatchCombining(Combine.CombineFn<?, ?, ?> combineFn, Coder<?> accumCoder) {
+          public List<Coder<?>> dispatchCombining(
+              Combine.CombineFn<?, ?, ?> combineFn, Coder<?> accumCoder) {
             return List.of(accumCoder);
           }
 

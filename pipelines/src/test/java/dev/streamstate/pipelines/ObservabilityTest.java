@@ -27,11 +27,16 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
   /** A sample line in Prometheus' text format: name, labels, a number. */
   private static final Pattern SAMPLE =
-      Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?([0-9.]+([eE][-+]?[0-9]+)?|NaN|[-+]?Inf)");
+      Pattern.compile(
+          "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? -?([0-9.]+([eE][-+]?[0-9]+)?|NaN|[-+]?Inf)");
+
   private static final Pattern RESULTS =
-      Pattern.compile("^metrics_\\w*_streamstate_results_Value\\{type=\"gauges\"\\} ([0-9.]+)$", Pattern.MULTILINE);
+      Pattern.compile(
+          "^metrics_\\w*_streamstate_results_Value\\{type=\"gauges\"\\} ([0-9.]+)$",
+          Pattern.MULTILINE);
   private static final Pattern PROGRESS =
-      Pattern.compile("running-word-count batch (\\S+): (\\d+) records in \\d+ ms \\(scheduling delay \\d+ ms\\), watermark \\S+, (\\d+) results, 0 dead letters");
+      Pattern.compile(
+          "running-word-count batch (\\S+): (\\d+) records in \\d+ ms \\(scheduling delay \\d+ ms\\), watermark \\S+, (\\d+) results, 0 dead letters");
 
   @Test
   void prometheusServesTheCountersAndTheLogHasALinePerBatch() throws Exception {
@@ -41,24 +46,41 @@ class ObservabilityTest {
         ServerProcess.startWithClasspath(
             "driver",
             System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-            List.of("@" + Path.of("..", ".mvn", "jvm.config").toAbsolutePath(), "-Dspark.ui.port=" + ui),
+            List.of(
+                "@" + Path.of("..", ".mvn", "jvm.config").toAbsolutePath(),
+                "-Dspark.ui.port=" + ui),
             StreamState.class.getName(),
-            List.of("running-word-count", "--runner=StreamStateSparkRunner", "--sparkMaster=local[2]", "--idleTimeoutSeconds=0"),
+            List.of(
+                "running-word-count",
+                "--runner=StreamStateSparkRunner",
+                "--sparkMaster=local[2]",
+                "--idleTimeoutSeconds=0"),
             dir);
     try {
-      String page = awaitResults(URI.create("http://127.0.0.1:" + ui + "/metrics/prometheus/"), driver);
-      for (String line : page.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList()) {
+      String page =
+          awaitResults(URI.create("http://127.0.0.1:" + ui + "/metrics/prometheus/"), driver);
+      for (String line :
+          page.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList()) {
         assertTrue(SAMPLE.matcher(line).matches(), "not a Prometheus sample: " + line);
       }
-      assertTrue(page.contains("StreamingMetrics_streaming_lastCompletedBatch_processingDelay_Value"), page);
+      assertTrue(
+          page.contains("StreamingMetrics_streaming_lastCompletedBatch_processingDelay_Value"),
+          page);
       assertTrue(page.contains("StreamingMetrics_streaming_totalProcessedRecords_Value"), page);
 
       String log = Files.readString(driver.log());
       assertTrue(log.contains("Spark UI at http://127.0.0.1:" + ui), log);
-      List<String> batches = PROGRESS.matcher(log).results().map(progress -> progress.group(1)).toList();
+      List<String> batches =
+          PROGRESS.matcher(log).results().map(progress -> progress.group(1)).toList();
       assertTrue(batches.size() >= 3, "progress lines:\n" + log);
-      assertEquals(batches.stream().distinct().sorted().toList(), batches, "one line per batch, in order");
-      long records = PROGRESS.matcher(log).results().mapToLong(progress -> Long.parseLong(progress.group(2))).sum();
+      assertEquals(
+          batches.stream().distinct().sorted().toList(), batches, "one line per batch, in order");
+      long records =
+          PROGRESS
+              .matcher(log)
+              .results()
+              .mapToLong(progress -> Long.parseLong(progress.group(2)))
+              .sum();
       assertTrue(records > 0, log);
     } finally {
       OptionalInt exit = driver.terminate(DriverCrashes.TERM_WITHIN);
@@ -75,7 +97,11 @@ class ObservabilityTest {
     while (System.nanoTime() < deadline) {
       assertTrue(driver.isAlive(), "the driver exited; see " + driver.log());
       try {
-        page = client.send(HttpRequest.newBuilder(endpoint).build(), HttpResponse.BodyHandlers.ofString()).body();
+        page =
+            client
+                .send(
+                    HttpRequest.newBuilder(endpoint).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher results = RESULTS.matcher(page);
         if (results.find()
             && Double.parseDouble(results.group(1)) > 0
@@ -87,6 +113,10 @@ class ObservabilityTest {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("no streamstate results on " + endpoint + " or three batches logged in 2 minutes:\n" + page);
+    throw new AssertionError(
+        "no streamstate results on "
+            + endpoint
+            + " or three batches logged in 2 minutes:\n"
+            + page);
   }
 }

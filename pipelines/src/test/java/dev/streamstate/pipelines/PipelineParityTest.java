@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every pipeline's core scenario, through the pipeline's own logic (parsing, transforms, JSON),
- * on the DirectRunner and on the Spark runner in streaming mode, with the same expectations.
+ * Every pipeline's core scenario, through the pipeline's own logic (parsing, transforms, JSON), on
+ * the DirectRunner and on the Spark runner in streaming mode, with the same expectations.
  */
 class PipelineParityTest {
 
@@ -51,7 +51,9 @@ class PipelineParityTest {
         Scenario.lines().add(2, "source a").add(1, "a").end(),
         new String[] {"--initialState=source=32,dummy=100", "--idleTimeoutSeconds=0"},
         new String[] {
-          line("{'word':'source','count':33}"), line("{'word':'a','count':1}"), line("{'word':'a','count':2}")
+          line("{'word':'source','count':33}"),
+          line("{'word':'a','count':1}"),
+          line("{'word':'a','count':2}")
         });
   }
 
@@ -145,9 +147,24 @@ class PipelineParityTest {
             .end(),
         new String[] {"--gapSeconds=10"},
         new String[] {
-          line("{'id':1,'start':'" + t(1) + "','end':'" + t(4) + "','events':['a','b'],'closed_by':'last'}"),
-          line("{'id':1,'start':'" + t(6) + "','end':'" + t(6) + "','events':['c'],'closed_by':'timeout'}"),
-          line("{'id':2,'start':'" + t(1) + "','end':'" + t(1) + "','events':['x'],'closed_by':'timeout'}")
+          line(
+              "{'id':1,'start':'"
+                  + t(1)
+                  + "','end':'"
+                  + t(4)
+                  + "','events':['a','b'],'closed_by':'last'}"),
+          line(
+              "{'id':1,'start':'"
+                  + t(6)
+                  + "','end':'"
+                  + t(6)
+                  + "','events':['c'],'closed_by':'timeout'}"),
+          line(
+              "{'id':2,'start':'"
+                  + t(1)
+                  + "','end':'"
+                  + t(1)
+                  + "','events':['x'],'closed_by':'timeout'}")
         },
         new DeadLetter("{\"id\":true}", "'id' must be an integer, got boolean true"));
   }
@@ -218,15 +235,14 @@ class PipelineParityTest {
           alert("H", 0, 10, "5000.00", "5000.00", 1, "5000.00", "0.00"),
           alert("H", 10, 20, "1.00", "5001.00", 2, "2500.50", "0.00")
         },
-        new DeadLetter(
-            "x,01/05/2026,A,1.00,Gas", "id must be a whole number, got 'x'"));
+        new DeadLetter("x,01/05/2026,A,1.00,Gas", "id must be a whole number, got 'x'"));
   }
 
   /**
-   * A left join in tumbling windows of 10 s. [0, 10): ad-1 has two impressions and two clicks
-   * (the second click's value holds a comma), four pairs; ad-2 an impression with an empty value
-   * and no click. [10, 20): ad-3 an impression alone. A payload without a comma and one with an
-   * empty key are dead letters, one on each side.
+   * A left join in tumbling windows of 10 s. [0, 10): ad-1 has two impressions and two clicks (the
+   * second click's value holds a comma), four pairs; ad-2 an impression with an empty value and no
+   * click. [10, 20): ad-3 an impression alone. A payload without a comma and one with an empty key
+   * are dead letters, one on each side.
    */
   @ParameterizedTest
   @EnumSource(TestRunner.class)
@@ -282,7 +298,8 @@ class PipelineParityTest {
           "--withinSeconds (interval join) needs a runner with event-time timers: --runner=StreamStateSparkRunner"
               + " or DirectRunner (Beam's SparkRunner has none in streaming)",
           org.junit.jupiter.api.Assertions.assertThrows(
-                  IllegalArgumentException.class, () -> checkJoin(runner, lines, args, new String[0]))
+                  IllegalArgumentException.class,
+                  () -> checkJoin(runner, lines, args, new String[0]))
               .getMessage());
       return;
     }
@@ -291,18 +308,37 @@ class PipelineParityTest {
         lines,
         args,
         new String[] {
-          line("{'key':'ad-1','left':'alice','right':'click','left_time':'" + t(1) + "','right_time':'" + t(6) + "'}"),
-          line("{'key':'ad-1','left':null,'right':'late click','left_time':null,'right_time':'" + t(6.001) + "'}"),
-          line("{'key':'ad-2','left':'bob','right':null,'left_time':'" + t(3) + "','right_time':null}")
+          line(
+              "{'key':'ad-1','left':'alice','right':'click','left_time':'"
+                  + t(1)
+                  + "','right_time':'"
+                  + t(6)
+                  + "'}"),
+          line(
+              "{'key':'ad-1','left':null,'right':'late click','left_time':null,'right_time':'"
+                  + t(6.001)
+                  + "'}"),
+          line(
+              "{'key':'ad-2','left':'bob','right':null,'left_time':'"
+                  + t(3)
+                  + "','right_time':null}")
         },
         new DeadLetter("x", "no comma: expected key,value"));
   }
 
-  /** Splits "L payload" and "R payload" lines into the join's two streams, which share one watermark. */
+  /**
+   * Splits "L payload" and "R payload" lines into the join's two streams, which share one
+   * watermark.
+   */
   private static void checkJoin(
-      TestRunner runner, TestStream<String> lines, String[] args, String[] results, DeadLetter... deadLetters) {
+      TestRunner runner,
+      TestStream<String> lines,
+      String[] args,
+      String[] results,
+      DeadLetter... deadLetters) {
     JoinPipeline.Options options =
-        PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args, JoinPipeline.SPEC.defaults()))
+        PipelineOptionsFactory.fromArgs(
+                StreamState.withDefaults(args, JoinPipeline.SPEC.defaults()))
             .as(JoinPipeline.Options.class);
     Pipeline p = runner.newPipeline();
     options.setRunner(p.getOptions().getRunner()); // which decides whether an interval join can run
@@ -316,25 +352,62 @@ class PipelineParityTest {
   private static PCollection<String> side(PCollection<String> lines, String prefix) {
     return lines
         .apply(prefix.trim() + "Lines", Filter.by(line -> line.startsWith(prefix)))
-        .apply(prefix.trim() + "Payloads", MapElements.into(TypeDescriptors.strings()).via(line -> line.substring(2)));
+        .apply(
+            prefix.trim() + "Payloads",
+            MapElements.into(TypeDescriptors.strings()).via(line -> line.substring(2)));
   }
 
   private static String transaction(long id, String account, String amount, boolean possibleFraud) {
     return line(
-        "{'kind':'transaction','id':" + id + ",'account':'" + account + "','amount':" + amount
-            + ",'possible_fraud':" + possibleFraud + "}");
+        "{'kind':'transaction','id':"
+            + id
+            + ",'account':'"
+            + account
+            + "','amount':"
+            + amount
+            + ",'possible_fraud':"
+            + possibleFraud
+            + "}");
   }
 
   private static String alert(
-      String account, double from, double to, String windowAvg, String total, long numTx, String averageTx, String historic) {
+      String account,
+      double from,
+      double to,
+      String windowAvg,
+      String total,
+      long numTx,
+      String averageTx,
+      String historic) {
     return line(
-        "{'kind':'alert','account':'" + account + "','window_start':'" + t(from) + "','window_end':'" + t(to)
-            + "','window_spending_avg':" + windowAvg + ",'total_spending':" + total + ",'num_tx':" + numTx
-            + ",'average_tx':" + averageTx + ",'historic_average':" + historic + "}");
+        "{'kind':'alert','account':'"
+            + account
+            + "','window_start':'"
+            + t(from)
+            + "','window_end':'"
+            + t(to)
+            + "','window_spending_avg':"
+            + windowAvg
+            + ",'total_spending':"
+            + total
+            + ",'num_tx':"
+            + numTx
+            + ",'average_tx':"
+            + averageTx
+            + ",'historic_average':"
+            + historic
+            + "}");
   }
 
   private static String activity(String user, double seconds, String activity) {
-    return line("{'user':'" + user + "','timestamp':" + at(seconds).getMillis() + ",'activity':'" + activity + "'}");
+    return line(
+        "{'user':'"
+            + user
+            + "','timestamp':"
+            + at(seconds).getMillis()
+            + ",'activity':'"
+            + activity
+            + "'}");
   }
 
   private static <O extends StreamStateOptions> void check(
@@ -371,12 +444,23 @@ class PipelineParityTest {
   private static final DateTimeFormatter ISO_MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  /** The time {@code seconds} after the scenarios' start, 2026-01-01T00:00:00.000Z, as rows print it. */
+  /**
+   * The time {@code seconds} after the scenarios' start, 2026-01-01T00:00:00.000Z, as rows print
+   * it.
+   */
   private static String t(double seconds) {
-    return ISO_MILLIS.format(java.time.Instant.parse("2026-01-01T00:00:00Z").plusMillis(Math.round(seconds * 1000)));
+    return ISO_MILLIS.format(
+        java.time.Instant.parse("2026-01-01T00:00:00Z").plusMillis(Math.round(seconds * 1000)));
   }
 
   private static String windowed(double from, double to, String singleQuotedFields) {
-    return line("{'window_start':'" + t(from) + "','window_end':'" + t(to) + "'," + singleQuotedFields + "}");
+    return line(
+        "{'window_start':'"
+            + t(from)
+            + "','window_end':'"
+            + t(to)
+            + "',"
+            + singleQuotedFields
+            + "}");
   }
 }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamstate.testing.StreamingRuns;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -47,11 +47,16 @@ class ProcessingTimeOnSparkTest {
     try (LineServer stream = new LineServer()) {
       PipelineResult job =
           stream.start(
-              RunningWordCountPipeline.SPEC, "--idleTimeoutSeconds=2", "--sink=file", "--output=" + dir.resolve("counts"));
+              RunningWordCountPipeline.SPEC,
+              "--idleTimeoutSeconds=2",
+              "--sink=file",
+              "--output=" + dir.resolve("counts"));
       try {
         stream.send("alpha beta alpha");
         List<Map<String, Object>> results =
-            awaitResults("counts", lines -> lines.stream().filter(ProcessingTimeOnSparkTest::timedOut).count() == 2);
+            awaitResults(
+                "counts",
+                lines -> lines.stream().filter(ProcessingTimeOnSparkTest::timedOut).count() == 2);
         List<Map<String, Object>> expected =
             new ArrayList<>(
                 List.of(
@@ -67,7 +72,8 @@ class ProcessingTimeOnSparkTest {
         expected.add(Map.of("word", "alpha", "count", 1));
         expected.add(Map.of("word", "alpha", "count", 1, "timed_out", true));
         assertEquals(
-            sorted(expected), sorted(awaitResults("counts", lines -> lines.size() >= results.size() + 2)));
+            sorted(expected),
+            sorted(awaitResults("counts", lines -> lines.size() >= results.size() + 2)));
       } finally {
         StreamingRuns.cancel(job);
       }
@@ -79,7 +85,10 @@ class ProcessingTimeOnSparkTest {
     try (LineServer stream = new LineServer()) {
       PipelineResult job =
           stream.start(
-              SessionPipelines.SESSIONS, "--idleTimeoutSeconds=2", "--sink=file", "--output=" + dir.resolve("sessions"));
+              SessionPipelines.SESSIONS,
+              "--idleTimeoutSeconds=2",
+              "--sink=file",
+              "--output=" + dir.resolve("sessions"));
       try {
         stream.send("{\"id\":1,\"data\":\"home\"}");
         stream.send("{\"id\":2,\"data\":\"search\"}");
@@ -124,12 +133,16 @@ class ProcessingTimeOnSparkTest {
                     "fraud",
                     lines ->
                         snapshots(lines).size() >= 2
-                            && snapshots(lines).stream().anyMatch(line -> line.get("num_tx").equals(2))));
+                            && snapshots(lines).stream()
+                                .anyMatch(line -> line.get("num_tx").equals(2))));
         for (Map<String, Object> snapshot : snapshots) {
           assertEquals("123-ABC-789", snapshot.get("account"));
         }
         Map<String, Object> both =
-            snapshots.stream().filter(line -> line.get("num_tx").equals(2)).findFirst().orElseThrow();
+            snapshots.stream()
+                .filter(line -> line.get("num_tx").equals(2))
+                .findFirst()
+                .orElseThrow();
         assertEquals(new BigDecimal("400.00"), both.get("total_spending"));
         assertEquals(new BigDecimal("200.00"), both.get("average_tx"));
       } finally {
@@ -152,13 +165,14 @@ class ProcessingTimeOnSparkTest {
   }
 
   /** Every JSON line in the sink's files named {@code prefix…}, once {@code done} holds of them. */
-  private List<Map<String, Object>> awaitResults(String prefix, Predicate<List<Map<String, Object>>> done)
-      throws Exception {
+  private List<Map<String, Object>> awaitResults(
+      String prefix, Predicate<List<Map<String, Object>>> done) throws Exception {
     long deadline = System.currentTimeMillis() + WAIT_MILLIS;
     List<Map<String, Object>> lines = read(prefix);
     while (!done.test(lines)) {
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not within " + WAIT_MILLIS / 1000 + " s; the results so far: " + lines);
+        throw new AssertionError(
+            "not within " + WAIT_MILLIS / 1000 + " s; the results so far: " + lines);
       }
       Thread.sleep(500);
       lines = read(prefix);
@@ -171,7 +185,8 @@ class ProcessingTimeOnSparkTest {
     List<Map<String, Object>> lines = new ArrayList<>();
     List<Path> files;
     try (Stream<Path> listed = Files.list(dir)) {
-      files = listed.filter(file -> file.getFileName().toString().startsWith(prefix)).sorted().toList();
+      files =
+          listed.filter(file -> file.getFileName().toString().startsWith(prefix)).sorted().toList();
     }
     for (Path file : files) {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -192,6 +207,7 @@ class ProcessingTimeOnSparkTest {
    */
   private static final class LineServer implements AutoCloseable {
     private final ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+
     /** A connection and when it was accepted, newest first. */
     private record Accepted(Socket socket, long atMillis) {}
 
@@ -225,7 +241,8 @@ class ProcessingTimeOnSparkTest {
                   "--batchSeconds=1"));
       args.addAll(List.of(more));
       O options =
-          PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args.toArray(String[]::new), spec.defaults()))
+          PipelineOptionsFactory.fromArgs(
+                  StreamState.withDefaults(args.toArray(String[]::new), spec.defaults()))
               .as(spec.optionsType());
       options.as(SparkPipelineOptions.class).setSparkMaster("local[2]");
       return Job.start(spec, options);

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every command of the README's quick start and "Replay files" sections, as written: read from
  * README.md itself, run from a copy of {@code examples/} with the launcher's own {@code java}
- * flags, as a process of the local stack's kind (it ends when this JVM does). A replay must end by itself with a summary that counts exactly the results it wrote;
- * {@code fraud-demo}, endless, must write an alert and then stop within 15 s of SIGTERM with exit
- * code 143 and no stack trace. {@code mvn -B verify} is the run this test is part of.
+ * flags, as a process of the local stack's kind (it ends when this JVM does). A replay must end by
+ * itself with a summary that counts exactly the results it wrote; {@code fraud-demo}, endless, must
+ * write an alert and then stop within 15 s of SIGTERM with exit code 143 and no stack trace. {@code
+ * mvn -B verify} is the run this test is part of.
  */
 class ReadmeCommandsTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -69,10 +70,18 @@ class ReadmeCommandsTest {
     assertTrue(summary.find(), "no summary line: " + command + "\n" + output);
     Matcher file = OUTPUT.matcher(command);
     assertTrue(file.find(), command);
-    long written = Files.readAllLines(dir.resolve(file.group(1))).stream().filter(line -> !line.isBlank()).count();
-    assertEquals(written, Long.parseLong(summary.group(2)), "results in the summary and in the file: " + summary.group());
+    long written =
+        Files.readAllLines(dir.resolve(file.group(1))).stream()
+            .filter(line -> !line.isBlank())
+            .count();
+    assertEquals(
+        written,
+        Long.parseLong(summary.group(2)),
+        "results in the summary and in the file: " + summary.group());
     assertTrue(written > 0, command);
-    assertTrue(readmeSays(summary.group()), "the README does not show the summary '" + summary.group() + "'");
+    assertTrue(
+        readmeSays(summary.group()),
+        "the README does not show the summary '" + summary.group() + "'");
   }
 
   /** The demo writes an alert, then stops within 15 s of SIGTERM, exit code 143, no stack trace. */
@@ -80,14 +89,20 @@ class ReadmeCommandsTest {
     ServerProcess demo = start(dir, command, "fraud-demo");
     try {
       long deadline = System.nanoTime() + ALERT_WITHIN.toNanos();
-      while (!Files.readString(demo.log()).contains("{\"kind\":\"alert\"") && System.nanoTime() < deadline) {
+      while (!Files.readString(demo.log()).contains("{\"kind\":\"alert\"")
+          && System.nanoTime() < deadline) {
         assertTrue(demo.isAlive(), "fraud-demo ended; see " + demo.log());
         Thread.sleep(500);
       }
-      assertTrue(Files.readString(demo.log()).contains("{\"kind\":\"alert\""), "no alert; see " + demo.log());
+      assertTrue(
+          Files.readString(demo.log()).contains("{\"kind\":\"alert\""),
+          "no alert; see " + demo.log());
       long signalled = Files.size(demo.log());
       // SIGTERM, as a process manager sends it
-      assertEquals(OptionalInt.of(143), demo.terminate(DriverCrashes.TERM_WITHIN), "exit code after SIGTERM (empty: still running); see " + demo.log());
+      assertEquals(
+          OptionalInt.of(143),
+          demo.terminate(DriverCrashes.TERM_WITHIN),
+          "exit code after SIGTERM (empty: still running); see " + demo.log());
       String after = Files.readString(demo.log()).substring((int) signalled);
       assertFalse(after.contains("\tat "), "a stack trace after SIGTERM:\n" + after);
     } finally {
@@ -95,13 +110,18 @@ class ReadmeCommandsTest {
     }
   }
 
-  /** {@code ./streamstate ARGS} as the launcher runs it, from {@code dir}, logging to {@code <dir>/<name>.log}. */
+  /**
+   * {@code ./streamstate ARGS} as the launcher runs it, from {@code dir}, logging to {@code
+   * <dir>/<name>.log}.
+   */
   private static ServerProcess start(Path dir, String command, String name) {
     assertTrue(command.startsWith("./streamstate "), command);
     return ServerProcess.startWithClasspath(
         name,
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        List.of("@" + ROOT.resolve(".mvn/jvm.config"), "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties")),
+        List.of(
+            "@" + ROOT.resolve(".mvn/jvm.config"),
+            "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties")),
         StreamState.class.getName(),
         List.of(command.substring("./streamstate ".length()).trim().split("\\s+")),
         dir,

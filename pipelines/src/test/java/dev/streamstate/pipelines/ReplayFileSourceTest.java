@@ -71,7 +71,8 @@ class ReplayFileSourceTest {
   }
 
   @Test
-  void aReaderResumedFromItsCheckpointGoesOnAfterTheLinesReadAcrossFilesGzippedToo() throws Exception {
+  void aReaderResumedFromItsCheckpointGoesOnAfterTheLinesReadAcrossFilesGzippedToo()
+      throws Exception {
     Files.writeString(dir.resolve("a.tsv"), "2026-01-01T00:00:02Z\tx\n2026-01-01T00:00:01Z\ty\n");
     try (OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(dir.resolve("b.tsv.gz")))) {
       gzip.write("2026-01-01T00:00:04Z\tz\n".getBytes(StandardCharsets.UTF_8));
@@ -81,7 +82,8 @@ class ReplayFileSourceTest {
     assertTrue(first.start());
     assertTrue(first.advance());
     ReplayFileSource.Position mark =
-        CoderUtils.clone(source.getCheckpointMarkCoder(), (ReplayFileSource.Position) first.getCheckpointMark());
+        CoderUtils.clone(
+            source.getCheckpointMarkCoder(), (ReplayFileSource.Position) first.getCheckpointMark());
 
     UnboundedReader<byte[]> resumed = source.createReader(PipelineOptionsFactory.create(), mark);
 

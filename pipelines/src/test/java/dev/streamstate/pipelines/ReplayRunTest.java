@@ -10,6 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,10 +21,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,11 +28,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Black-box runs of every pipeline through the entry point, as a user runs them: a replay file
- * in, JSON lines and dead letters out. In batch on the DirectRunner, the file in order and
- * shuffled; read as a stream ({@code --streaming=true}) on every runner, shuffled, so the
- * watermark must wait for the earliest line still to come. Each run's results must be exactly the
- * expected ones, worked out by hand from the input below (not by the code under test).
+ * Black-box runs of every pipeline through the entry point, as a user runs them: a replay file in,
+ * JSON lines and dead letters out. In batch on the DirectRunner, the file in order and shuffled;
+ * read as a stream ({@code --streaming=true}) on every runner, shuffled, so the watermark must wait
+ * for the earliest line still to come. Each run's results must be exactly the expected ones, worked
+ * out by hand from the input below (not by the code under test).
  */
 class ReplayRunTest {
 
@@ -126,7 +126,8 @@ class ReplayRunTest {
                 "{\"user\":\"zoë\",\"activity\":\"run\",\"start\":\"2026-01-01T00:00:20.000Z\",\"end\":\"2026-01-01T00:00:20.000Z\"}")),
         Arguments.of(
             "fraud",
-            List.of("--historyFile=src/main/resources/dev/streamstate/pipelines/sample-history.csv"),
+            List.of(
+                "--historyFile=src/main/resources/dev/streamstate/pipelines/sample-history.csv"),
             List.of(
                 "1,01/01/2026,456-DEF-456,4322.33,Electronics",
                 "2,01/01/2026,456-DEF-456,20.00,Gas",
@@ -148,14 +149,18 @@ class ReplayRunTest {
 
   /**
    * The seed's best-seller windows, 10 days sliding by a minute: 14 400 windows a sale, which take
-   * a minute a run on Spark, so the DirectRunner runs them and Spark the same steps in small windows.
+   * a minute a run on Spark, so the DirectRunner runs them and Spark the same steps in small
+   * windows.
    */
   static Stream<Arguments> seedWindows() {
     return Stream.of(
-        Arguments.of("best-seller", List.of(), List.of("pen,3", "book,2", "book,1"), bestSellers()));
+        Arguments.of(
+            "best-seller", List.of(), List.of("pen,3", "book,2", "book,1"), bestSellers()));
   }
 
-  /** The start of a row of a window from {@code DAY + start} (a negative start: seconds before DAY). */
+  /**
+   * The start of a row of a window from {@code DAY + start} (a negative start: seconds before DAY).
+   */
   private static String window(String start, String end) {
     String from =
         start.startsWith("-")
@@ -170,14 +175,18 @@ class ReplayRunTest {
    * three, book (2 + 1) ties with pen (3), and the tie goes to the first name.
    */
   private static List<String> bestSellers() {
-    DateTimeFormatter millis = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    DateTimeFormatter millis =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     List<String> rows = new ArrayList<>();
     Instant day = Instant.parse("2026-01-01T00:00:00Z");
     for (int minute = 0; minute < 10 * 24 * 60; minute++) {
       Instant end = day.plusSeconds(60L * (minute + 1));
       rows.add(
-          "{\"window_start\":\"" + millis.format(end.minus(Duration.ofDays(10))) + "\",\"window_end\":\""
-              + millis.format(end) + "\",\"product\":\"book\",\"quantity\":3}");
+          "{\"window_start\":\""
+              + millis.format(end.minus(Duration.ofDays(10)))
+              + "\",\"window_end\":\""
+              + millis.format(end)
+              + "\",\"product\":\"book\",\"quantity\":3}");
     }
     return rows;
   }
@@ -185,7 +194,8 @@ class ReplayRunTest {
   static Stream<Arguments> pipelinesInEveryMode() {
     return Stream.concat(
         pipelines().flatMap(pipeline -> inModes(pipeline, Mode.values())),
-        seedWindows().flatMap(pipeline -> inModes(pipeline, Mode.DIRECT_BATCH, Mode.DIRECT_STREAM)));
+        seedWindows()
+            .flatMap(pipeline -> inModes(pipeline, Mode.DIRECT_BATCH, Mode.DIRECT_STREAM)));
   }
 
   private static Stream<Arguments> inModes(Arguments pipeline, Mode... modes) {
@@ -196,11 +206,16 @@ class ReplayRunTest {
   @ParameterizedTest(name = "{1} {3} on {0}")
   @MethodSource("pipelinesInEveryMode")
   void replayGivesTheExpectedResults(
-      Mode mode, String pipeline, List<String> options, List<String> payloads, List<String> expected)
+      Mode mode,
+      String pipeline,
+      List<String> options,
+      List<String> payloads,
+      List<String> expected)
       throws IOException {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < payloads.size(); i++) {
-      lines.add(String.format("2026-01-01T00:00:0%d.%03dZ\t%s", i / 2, (i % 2) * 500, payloads.get(i)));
+      lines.add(
+          String.format("2026-01-01T00:00:0%d.%03dZ\t%s", i / 2, (i % 2) * 500, payloads.get(i)));
     }
     List<String> shuffled = new ArrayList<>(lines);
     Collections.shuffle(shuffled, new Random(7));
@@ -218,19 +233,21 @@ class ReplayRunTest {
 
   /**
    * The join of impressions (--input) and clicks (--rightInput), both files in reverse time order.
-   * Windows of 2 s, full join: [0, 2) pairs alice and bob with click 1 and carol with click 2;
-   * [2, 4) pairs dave with click 4, and click 3 and erin are alone. Within 1 s, full join: click 1
-   * (0.2 s) is 0.2 s after alice, click 2 (1.5 s) 0.5 s after carol, click 4 (3.5 s) exactly 1 s
-   * after dave (the edge); bob, erin and click 3 are alone. A click without a comma is a dead
-   * letter.
+   * Windows of 2 s, full join: [0, 2) pairs alice and bob with click 1 and carol with click 2; [2,
+   * 4) pairs dave with click 4, and click 3 and erin are alone. Within 1 s, full join: click 1 (0.2
+   * s) is 0.2 s after alice, click 2 (1.5 s) 0.5 s after carol, click 4 (3.5 s) exactly 1 s after
+   * dave (the edge); bob, erin and click 3 are alone. A click without a comma is a dead letter.
    */
   static Stream<Arguments> joins() {
     List<String> windowed =
         List.of(
-            window("00.000", "02.000") + "\"key\":\"ad-1\",\"left\":\"alice\",\"right\":\"click 1\"}",
+            window("00.000", "02.000")
+                + "\"key\":\"ad-1\",\"left\":\"alice\",\"right\":\"click 1\"}",
             window("00.000", "02.000") + "\"key\":\"ad-1\",\"left\":\"bob\",\"right\":\"click 1\"}",
-            window("00.000", "02.000") + "\"key\":\"ad-2\",\"left\":\"carol\",\"right\":\"click 2\"}",
-            window("02.000", "04.000") + "\"key\":\"ad-1\",\"left\":\"dave\",\"right\":\"click 4\"}",
+            window("00.000", "02.000")
+                + "\"key\":\"ad-2\",\"left\":\"carol\",\"right\":\"click 2\"}",
+            window("02.000", "04.000")
+                + "\"key\":\"ad-1\",\"left\":\"dave\",\"right\":\"click 4\"}",
             window("02.000", "04.000") + "\"key\":\"ad-3\",\"left\":null,\"right\":\"click 3\"}",
             window("02.000", "04.000") + "\"key\":\"ad-9\",\"left\":\"erin\",\"right\":null}");
     List<String> interval =
@@ -242,15 +259,25 @@ class ReplayRunTest {
             joined("ad-9", "erin", null, "03.500", null),
             joined("ad-3", null, "click 3", null, "03.000"));
     return Stream.concat(
-        Stream.of(Mode.values()).map(mode -> Arguments.of(mode, List.of("--windowSeconds=2"), windowed)),
+        Stream.of(Mode.values())
+            .map(mode -> Arguments.of(mode, List.of("--windowSeconds=2"), windowed)),
         Stream.of(Mode.DIRECT_BATCH, Mode.DIRECT_STREAM, Mode.OURS_STREAM)
             .map(mode -> Arguments.of(mode, List.of("--withinSeconds=1"), interval)));
   }
 
-  private static String joined(String key, String left, String right, String leftTime, String rightTime) {
-    return "{\"key\":\"" + key + "\",\"left\":" + quoted(left) + ",\"right\":" + quoted(right)
-        + ",\"left_time\":" + quoted(leftTime == null ? null : DAY + leftTime + "Z")
-        + ",\"right_time\":" + quoted(rightTime == null ? null : DAY + rightTime + "Z") + "}";
+  private static String joined(
+      String key, String left, String right, String leftTime, String rightTime) {
+    return "{\"key\":\""
+        + key
+        + "\",\"left\":"
+        + quoted(left)
+        + ",\"right\":"
+        + quoted(right)
+        + ",\"left_time\":"
+        + quoted(leftTime == null ? null : DAY + leftTime + "Z")
+        + ",\"right_time\":"
+        + quoted(rightTime == null ? null : DAY + rightTime + "Z")
+        + "}";
   }
 
   private static String quoted(String text) {
@@ -259,7 +286,8 @@ class ReplayRunTest {
 
   @ParameterizedTest(name = "join {1} on {0}")
   @MethodSource("joins")
-  void joinReplaysGiveTheExpectedResults(Mode mode, List<String> joinOptions, List<String> expected) throws IOException {
+  void joinReplaysGiveTheExpectedResults(Mode mode, List<String> joinOptions, List<String> expected)
+      throws IOException {
     Path clicks = dir.resolve("clicks.tsv");
     Files.write(
         clicks,
@@ -322,11 +350,15 @@ class ReplayRunTest {
   }
 
   /**
-   * Runs the pipeline on the lines plus two unreadable ones; checks the dead letters (those two
-   * and {@code moreDeadLetters}) and the closing count; returns the results.
+   * Runs the pipeline on the lines plus two unreadable ones; checks the dead letters (those two and
+   * {@code moreDeadLetters}) and the closing count; returns the results.
    */
   private List<String> run(
-      String pipeline, List<String> options, List<String> lines, String name, Set<String> moreDeadLetters)
+      String pipeline,
+      List<String> options,
+      List<String> lines,
+      String name,
+      Set<String> moreDeadLetters)
       throws IOException {
     Path input = dir.resolve(name + ".tsv");
     ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -366,8 +398,15 @@ class ReplayRunTest {
     assertThat(
         err.toString(StandardCharsets.UTF_8),
         containsString(
-            "streamstate " + pipeline + ": " + results.size() + (results.size() == 1 ? " result" : " results")
-                + ", " + expectedDeadLetters.size() + " dead letters, each with its reason in " + deadLetters));
+            "streamstate "
+                + pipeline
+                + ": "
+                + results.size()
+                + (results.size() == 1 ? " result" : " results")
+                + ", "
+                + expectedDeadLetters.size()
+                + " dead letters, each with its reason in "
+                + deadLetters));
     Collections.sort(results);
     return results;
   }

@@ -15,26 +15,34 @@ class ResultKeysTest {
   void keyIsTheIdentityFieldsInTheirOrderWhateverElseTheResultHolds() {
     assertEquals(
         "{\"window_start\":\"2026-01-01T00:00:00Z\",\"word\":\"spark\"}",
-        windowAndWord.apply("{\"count\":3,\"word\":\"spark\",\"window_start\":\"2026-01-01T00:00:00Z\"}"));
+        windowAndWord.apply(
+            "{\"count\":3,\"word\":\"spark\",\"window_start\":\"2026-01-01T00:00:00Z\"}"));
     assertEquals(
         windowAndWord.apply("{\"word\":\"spark\",\"window_start\":\"w\",\"count\":1}"),
-        windowAndWord.apply("{\"word\":\"spark\",\"window_start\":\"w\",\"count\":7,\"late\":true}"));
+        windowAndWord.apply(
+            "{\"word\":\"spark\",\"window_start\":\"w\",\"count\":7,\"late\":true}"));
   }
 
   @Test
   void absentOrNullFieldsAreLeftOutAndNoFieldsIsTheOneCurrentResult() {
-    assertEquals("{\"word\":\"spark\"}", windowAndWord.apply("{\"word\":\"spark\",\"window_start\":null}"));
+    assertEquals(
+        "{\"word\":\"spark\"}", windowAndWord.apply("{\"word\":\"spark\",\"window_start\":null}"));
     assertEquals("{}", windowAndWord.apply("{\"count\":3}"));
   }
 
   @Test
   void deadLettersAreKeyedByIdElseByTheDigestOfTheirPayload() {
-    assertEquals("{\"id\":\"t-1\"}", ResultKeys.DEAD_LETTERS.apply("{\"id\":\"t-1\",\"payload\":\"x\",\"reason\":\"r\"}"));
+    assertEquals(
+        "{\"id\":\"t-1\"}",
+        ResultKeys.DEAD_LETTERS.apply("{\"id\":\"t-1\",\"payload\":\"x\",\"reason\":\"r\"}"));
     String once = ResultKeys.DEAD_LETTERS.apply("{\"payload\":\"garbage\",\"reason\":\"a\"}");
     assertEquals(once, ResultKeys.DEAD_LETTERS.apply("{\"payload\":\"garbage\",\"reason\":\"b\"}"));
-    assertNotEquals(once, ResultKeys.DEAD_LETTERS.apply("{\"payload\":\"garbage!\",\"reason\":\"a\"}"));
+    assertNotEquals(
+        once, ResultKeys.DEAD_LETTERS.apply("{\"payload\":\"garbage!\",\"reason\":\"a\"}"));
     // sha256 of "garbage", from sha256sum
-    assertEquals("{\"payload_sha256\":\"795b6904e54f82411df4b0e27a373a55eea3f9d66dac5a9bce1dd92f7b401da5\"}", once);
+    assertEquals(
+        "{\"payload_sha256\":\"795b6904e54f82411df4b0e27a373a55eea3f9d66dac5a9bce1dd92f7b401da5\"}",
+        once);
   }
 
   @Test

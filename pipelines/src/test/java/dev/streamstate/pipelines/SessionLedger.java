@@ -32,9 +32,9 @@ final class SessionLedger {
   private record Event(long user, String data, boolean isLast, long at) {}
 
   /**
-   * {@code size} events of {@code users} users, one in {@code 1/lastOneIn} ending its session, to be
-   * sent {@code perSecond} a second. The producer sends each second's events at one instant, and a
-   * user's second {@code isLast} there would start a second session at the same instant as the
+   * {@code size} events of {@code users} users, one in {@code 1/lastOneIn} ending its session, to
+   * be sent {@code perSecond} a second. The producer sends each second's events at one instant, and
+   * a user's second {@code isLast} there would start a second session at the same instant as the
    * first, where the table's key (id, start) keeps only one: a user ends at most one session a
    * second.
    */
@@ -50,7 +50,14 @@ final class SessionLedger {
       boolean isLast = random.nextInt(lastOneIn) == 0 && endedThisSecond.add(user);
       Event event = new Event(user, "e" + i, isLast, 0);
       made.add(event);
-      events.add("{\"id\":" + event.user + ",\"data\":\"" + event.data + "\",\"isLast\":" + event.isLast + "}");
+      events.add(
+          "{\"id\":"
+              + event.user
+              + ",\"data\":\""
+              + event.data
+              + "\",\"isLast\":"
+              + event.isLast
+              + "}");
     }
   }
 
@@ -71,7 +78,10 @@ final class SessionLedger {
     Set<String> sessions = new TreeSet<>();
     byUser.forEach(
         (user, all) -> {
-          all.sort(Comparator.comparingLong(Event::at).thenComparing(Event::isLast).thenComparing(Event::data));
+          all.sort(
+              Comparator.comparingLong(Event::at)
+                  .thenComparing(Event::isLast)
+                  .thenComparing(Event::data));
           List<Event> session = new ArrayList<>();
           for (Event event : all) {
             Event previous = session.isEmpty() ? null : session.get(session.size() - 1);
@@ -88,7 +98,12 @@ final class SessionLedger {
 
   private static String row(long user, List<Event> session) {
     Event last = session.get(session.size() - 1);
-    return row(user, session.get(0).at, last.at, session.stream().map(Event::data).toList(), last.isLast ? "last" : "timeout");
+    return row(
+        user,
+        session.get(0).at,
+        last.at,
+        session.stream().map(Event::data).toList(),
+        last.isLast ? "last" : "timeout");
   }
 
   private static String row(long user, long start, long end, List<String> events, String closedBy) {
@@ -111,7 +126,8 @@ final class SessionLedger {
   }
 
   /** Polls Cassandra until it holds exactly {@code expected}, or {@code timeout} has passed. */
-  static Set<String> await(Session session, Set<String> expected, Duration timeout) throws InterruptedException {
+  static Set<String> await(Session session, Set<String> expected, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Set<String> actual = table(session);
     while (!actual.equals(expected) && System.nanoTime() < deadline) {
@@ -121,13 +137,23 @@ final class SessionLedger {
     return actual;
   }
 
-  /** "N sessions, M lost, K wrong or twice": expected rows missing from Cassandra, and extra ones. */
+  /**
+   * "N sessions, M lost, K wrong or twice": expected rows missing from Cassandra, and extra ones.
+   */
   String compare(Set<String> expected, Set<String> actual) {
     Set<String> lost = new TreeSet<>(expected);
     lost.removeAll(actual);
     Set<String> extra = new TreeSet<>(actual);
     extra.removeAll(expected);
-    return events.size() + " events, " + expected.size() + " sessions in the ledger, " + actual.size()
-        + " in Cassandra: " + lost.size() + " lost, " + extra.size() + " wrong or twice";
+    return events.size()
+        + " events, "
+        + expected.size()
+        + " sessions in the ledger, "
+        + actual.size()
+        + " in Cassandra: "
+        + lost.size()
+        + " lost, "
+        + extra.size()
+        + " wrong or twice";
   }
 }

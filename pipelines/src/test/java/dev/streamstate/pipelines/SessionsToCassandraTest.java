@@ -9,7 +9,6 @@ import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,7 +55,8 @@ class SessionsToCassandraTest {
     }
 
     SessionPipelines.Options options =
-        KafkaToCassandraRun.options(runner, SessionPipelines.SESSIONS, kafka, topic, cassandra, "--gapSeconds=5");
+        KafkaToCassandraRun.options(
+            runner, SessionPipelines.SESSIONS, kafka, topic, cassandra, "--gapSeconds=5");
     PipelineResult result = Job.start(SessionPipelines.SESSIONS, options);
 
     Set<String> rows = new TreeSet<>();
@@ -71,13 +71,18 @@ class SessionsToCassandraTest {
       while (rows.size() < 3 && System.currentTimeMillis() < deadline) {
         Thread.sleep(1000);
         rows.clear();
-        for (Row row : session.execute("SELECT id, start, end, events, closed_by FROM finances.sessions")) {
+        for (Row row :
+            session.execute("SELECT id, start, end, events, closed_by FROM finances.sessions")) {
           rows.add(
               row.getLong("id")
-                  + " " + (row.getTimestamp("start").getTime() - base)
-                  + " " + (row.getTimestamp("end").getTime() - base)
-                  + " " + row.getList("events", String.class)
-                  + " " + row.getString("closed_by"));
+                  + " "
+                  + (row.getTimestamp("start").getTime() - base)
+                  + " "
+                  + (row.getTimestamp("end").getTime() - base)
+                  + " "
+                  + row.getList("events", String.class)
+                  + " "
+                  + row.getString("closed_by"));
         }
       }
     } finally {
@@ -87,7 +92,8 @@ class SessionsToCassandraTest {
         Set.of("1 0 1000 [a, b] last", "1 2000 2000 [c] timeout", "2 500 500 [x] timeout"), rows);
   }
 
-  private static void send(KafkaProducer<String, String> producer, String topic, long timestamp, String value)
+  private static void send(
+      KafkaProducer<String, String> producer, String topic, long timestamp, String value)
       throws Exception {
     producer.send(new ProducerRecord<>(topic, null, timestamp, null, value)).get();
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Beam's Spark runner advances its watermarks in a streaming listener, which Spark calls on its
- * own thread after a batch completes. A listener that is slow once, as the batch holding a replay's
+ * Beam's Spark runner advances its watermarks in a streaming listener, which Spark calls on its own
+ * thread after a batch completes. A listener that is slow once, as the batch holding a replay's
  * records completes, lets the next batches start before the runner's watermarks have moved: without
  * a barrier, best-seller's sum fired its windows in a batch whose best-of step read the newer
  * watermark, which dropped them as late, and the job ended with no results and no error.
@@ -49,7 +49,8 @@ class SlowListenerTest {
       "--slideSeconds=2"
     };
     BestSellerPipeline.Options options =
-        PipelineOptionsFactory.fromArgs(StreamState.withDefaults(args, BestSellerPipeline.SPEC.defaults()))
+        PipelineOptionsFactory.fromArgs(
+                StreamState.withDefaults(args, BestSellerPipeline.SPEC.defaults()))
             .withValidation()
             .as(BestSellerPipeline.Options.class);
     SlowOnceAtTheRecords slow = new SlowOnceAtTheRecords();
@@ -70,8 +71,8 @@ class SlowListenerTest {
   }
 
   /**
-   * Takes longer than two batch intervals over the end of the first batch that read records, so
-   * the batches after it run before the runner's watermark listener hears that it completed.
+   * Takes longer than two batch intervals over the end of the first batch that read records, so the
+   * batches after it run before the runner's watermark listener hears that it completed.
    */
   private static final class SlowOnceAtTheRecords extends JavaStreamingListener {
     private volatile long recordsBatch = -1;
@@ -85,7 +86,8 @@ class SlowListenerTest {
     }
 
     @Override
-    public void onOutputOperationCompleted(JavaStreamingListenerOutputOperationCompleted completed) {
+    public void onOutputOperationCompleted(
+        JavaStreamingListenerOutputOperationCompleted completed) {
       if (!slept && completed.outputOperationInfo().batchTime().milliseconds() == recordsBatch) {
         slept = true;
         try {

@@ -58,7 +58,8 @@ class SocketSourceTest {
         }
         assertArrayEquals("hello world".getBytes(StandardCharsets.UTF_8), lines.get(0));
         assertArrayEquals("second".getBytes(StandardCharsets.UTF_8), lines.get(1));
-        assertArrayEquals(new byte[] {(byte) 0xFF}, lines.get(2), "bytes are decoded later, strictly");
+        assertArrayEquals(
+            new byte[] {(byte) 0xFF}, lines.get(2), "bytes are decoded later, strictly");
       } finally {
         reader.close();
       }
@@ -125,7 +126,8 @@ class SocketSourceTest {
       SocketSource source = new SocketSource("127.0.0.1", server.getLocalPort());
       Pipeline p = TestRunner.DIRECT.newPipeline();
       WithFailures.Result<PCollection<String>, DeadLetter> lines =
-          p.apply(Read.from(source).withMaxNumRecords(2)).apply(Utf8.decode()); // as --source=socket
+          p.apply(Read.from(source).withMaxNumRecords(2))
+              .apply(Utf8.decode()); // as --source=socket
 
       PAssert.that(lines.output()).containsInAnyOrder("after");
       PAssert.that(lines.failures())

@@ -8,7 +8,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 final class TestCassandra {
   private TestCassandra() {}
 
-  /** The node's endpoint once keyspace finances and its tables exist (created as --createSchema does). */
+  /**
+   * The node's endpoint once keyspace finances and its tables exist (created as --createSchema
+   * does).
+   */
   static CassandraEndpoint schema(EmbeddedCassandra cassandra) {
     CassandraOptions options = PipelineOptionsFactory.as(CassandraOptions.class);
     options.setCassandraHosts(cassandra.host());

@@ -26,16 +26,22 @@ final class TopicReader {
     return read(kafka, topic, atLeast, within, () -> true);
   }
 
-  /** As {@link #read(EmbeddedKafka, String, int, Duration)}, but stops early once {@code writerRuns} is false. */
+  /**
+   * As {@link #read(EmbeddedKafka, String, int, Duration)}, but stops early once {@code writerRuns}
+   * is false.
+   */
   static List<Received> read(
       EmbeddedKafka kafka, String topic, int atLeast, Duration within, BooleanSupplier writerRuns) {
     List<Received> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new StringDeserializer())) {
       consumer.subscribe(List.of(topic));

@@ -35,7 +35,11 @@ final class TransactionLedger {
       BigDecimal amount = BigDecimal.valueOf(200_001 + random.nextInt(199_999), 2);
       made.add(
           TransactionProducer.csv(
-              i + 1, LocalDate.of(2026, 12, 1), accountNumbers.get(random.nextInt(accounts)), amount, "Ledger"));
+              i + 1,
+              LocalDate.of(2026, 12, 1),
+              accountNumbers.get(random.nextInt(accounts)),
+              amount,
+              "Ledger"));
     }
     lines = List.copyOf(made);
   }
@@ -79,7 +83,15 @@ final class TransactionLedger {
     missing.removeAll(actual);
     Set<String> wrong = new TreeSet<>(actual);
     wrong.removeAll(alerts());
-    return lines.size() + " transactions, " + alerts().size() + " (account, window) alerts expected, "
-        + actual.size() + " in Cassandra: " + missing.size() + " expected not found, " + wrong.size() + " not expected";
+    return lines.size()
+        + " transactions, "
+        + alerts().size()
+        + " (account, window) alerts expected, "
+        + actual.size()
+        + " in Cassandra: "
+        + missing.size()
+        + " expected not found, "
+        + wrong.size()
+        + " not expected";
   }
 }

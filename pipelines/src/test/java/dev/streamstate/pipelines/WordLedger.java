@@ -48,7 +48,8 @@ final class WordLedger {
 
   /** As {@link #produce(String, String, int)}, lines {@code from} (inclusive) to {@code to}. */
   void produce(String bootstrapServers, String topic, int perSecond, int from, int to) {
-    LedgerProducer.send(bootstrapServers, topic, perSecond, lines.subList(from, to), (line, timestamp) -> {});
+    LedgerProducer.send(
+        bootstrapServers, topic, perSecond, lines.subList(from, to), (line, timestamp) -> {});
   }
 
   /** The counts in Cassandra now. */
@@ -80,8 +81,16 @@ final class WordLedger {
       lost += Math.max(0, -difference);
       twice += Math.max(0, difference);
     }
-    return lines.size() + " lines, " + words() + " words in the ledger, " + sum(actual) + " counted in Cassandra: "
-        + lost + " lost, " + twice + " counted twice";
+    return lines.size()
+        + " lines, "
+        + words()
+        + " words in the ledger, "
+        + sum(actual)
+        + " counted in Cassandra: "
+        + lost
+        + " lost, "
+        + twice
+        + " counted twice";
   }
 
   static long sum(Map<String, Long> counts) {

@@ -40,9 +40,15 @@ public final class BatchProgress implements StreamingListener {
   public static final String LAG = "streamstate.lag";
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchProgress.class);
-  /** How long {@link #attach} waits for the job's context: a restart's rescheduling can take minutes. */
+
+  /**
+   * How long {@link #attach} waits for the job's context: a restart's rescheduling can take
+   * minutes.
+   */
   private static final long ACTIVE_WITHIN_NANOS = TimeUnit.MINUTES.toNanos(10);
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
   private final String pipeline;
   private final long batchMillis;
@@ -63,7 +69,8 @@ public final class BatchProgress implements StreamingListener {
    * a job restarted from its checkpoint becomes active only once the batches it missed are
    * scheduled again, which can take a while: those are the batches an operator watches.
    */
-  public static void attach(String pipeline, long batchMillis, Supplier<Map<String, Long>> counters) {
+  public static void attach(
+      String pipeline, long batchMillis, Supplier<Map<String, Long>> counters) {
     Thread waiting =
         new Thread(
             () -> {
@@ -86,10 +93,18 @@ public final class BatchProgress implements StreamingListener {
   }
 
   private static void attach(
-      StreamingContext active, String pipeline, long batchMillis, Supplier<Map<String, Long>> counters) {
+      StreamingContext active,
+      String pipeline,
+      long batchMillis,
+      Supplier<Map<String, Long>> counters) {
     Option<String> ui = active.sparkContext().uiWebUrl();
     if (ui.isDefined()) {
-      LOG.info("{}: Spark UI at {}, metrics for Prometheus at {}{}", pipeline, ui.get(), ui.get(), SparkStreaming.PROMETHEUS_PATH);
+      LOG.info(
+          "{}: Spark UI at {}, metrics for Prometheus at {}{}",
+          pipeline,
+          ui.get(),
+          ui.get(),
+          SparkStreaming.PROMETHEUS_PATH);
     }
     if (LOG.isInfoEnabled()) {
       active.addStreamingListener(new BatchProgress(pipeline, batchMillis, counters));
@@ -114,10 +129,14 @@ public final class BatchProgress implements StreamingListener {
     Map<String, Long> now = counters.get();
     now.forEach(
         (name, value) ->
-            line.append(", ").append(value - before.getOrDefault(name, 0L)).append(' ').append(name.replace('_', ' ')));
+            line.append(", ")
+                .append(value - before.getOrDefault(name, 0L))
+                .append(' ')
+                .append(name.replace('_', ' ')));
     before = new HashMap<>(now);
     long lag = -1;
-    for (StreamInputInfo input : JavaConverters.asJavaCollection(batch.streamIdToInputInfo().values())) {
+    for (StreamInputInfo input :
+        JavaConverters.asJavaCollection(batch.streamIdToInputInfo().values())) {
       Option<Object> inputLag = input.metadata().get(LAG);
       if (inputLag.isDefined()) {
         lag = Math.max(lag, 0) + (Long) inputLag.get();

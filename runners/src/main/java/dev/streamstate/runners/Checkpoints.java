@@ -1,10 +1,10 @@
 package dev.streamstate.runners;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Checkpoint recovery on the Spark runner, made safe to use. With {@code --checkpointDir} the
  * runner restarts a job through {@code JavaStreamingContext.getOrCreate}: state and source
- * positions come back, and so does the job <em>as it was checkpointed</em> — Spark restores the
- * old job graph and ignores how the new one was built. So a checkpoint is only resumed by the same
- * job: each checkpoint directory records the identity of the job that wrote it (the pipeline and
- * the options its logic, sources and sinks read), and a job with another identity is refused in one
+ * positions come back, and so does the job <em>as it was checkpointed</em> — Spark restores the old
+ * job graph and ignores how the new one was built. So a checkpoint is only resumed by the same job:
+ * each checkpoint directory records the identity of the job that wrote it (the pipeline and the
+ * options its logic, sources and sinks read), and a job with another identity is refused in one
  * line instead of silently running the old one.
  *
  * <p>Without {@code --checkpointDir} the runner checkpoints to a new directory per job, so a
@@ -46,7 +46,8 @@ public final class Checkpoints {
    * Before a streaming job starts on the Spark runner: warns when it has no checkpoint directory of
    * its own, records {@code identity} in a new one, and refuses a directory another job wrote.
    */
-  public static void claim(SparkPipelineOptions options, String pipeline, Map<String, String> identity) {
+  public static void claim(
+      SparkPipelineOptions options, String pipeline, Map<String, String> identity) {
     if (!isExplicit(options)) {
       LOG.warn(
           "{} keeps its state under {}, new for every run: a restarted job starts empty. Give"
@@ -58,13 +59,16 @@ public final class Checkpoints {
     Map<String, String> wanted = new LinkedHashMap<>();
     wanted.put("pipeline", pipeline);
     wanted.putAll(identity);
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(options.getCheckpointDir(), IDENTITY_FILE);
+    org.apache.hadoop.fs.Path file =
+        new org.apache.hadoop.fs.Path(options.getCheckpointDir(), IDENTITY_FILE);
     try {
       FileSystem fs = file.getFileSystem(new Configuration());
       if (!fs.exists(file)) {
         if (hasSparkCheckpoint(fs, options.getCheckpointDir())) {
           throw new IllegalArgumentException(
-              "--checkpointDir=" + options.getCheckpointDir() + " holds a checkpoint of an unknown job:"
+              "--checkpointDir="
+                  + options.getCheckpointDir()
+                  + " holds a checkpoint of an unknown job:"
                   + " use a new directory");
         }
         try (FSDataOutputStream out = fs.create(file, false)) {
@@ -79,13 +83,18 @@ public final class Checkpoints {
       List<String> differences = differences(recorded, wanted);
       if (!differences.isEmpty()) {
         throw new IllegalArgumentException(
-            "--checkpointDir=" + options.getCheckpointDir() + " holds the checkpoint of another job ("
-                + String.join(", ", differences) + "); Spark would resume that job as it was, so a"
+            "--checkpointDir="
+                + options.getCheckpointDir()
+                + " holds the checkpoint of another job ("
+                + String.join(", ", differences)
+                + "); Spark would resume that job as it was, so a"
                 + " changed pipeline needs a new --checkpointDir (or run it with the same options)");
       }
       LOG.info("{} resumes from its checkpoint in {}", pipeline, options.getCheckpointDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("--checkpointDir=" + options.getCheckpointDir() + " cannot be used: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "--checkpointDir=" + options.getCheckpointDir() + " cannot be used: " + e.getMessage(),
+          e);
     }
   }
 
@@ -101,8 +110,14 @@ public final class Checkpoints {
         while (root.getCause() != null) {
           root = root.getCause();
         }
-        return "--checkpointDir=" + options.getCheckpointDir() + " holds a checkpoint this build cannot"
-            + " read (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + "): it was"
+        return "--checkpointDir="
+            + options.getCheckpointDir()
+            + " holds a checkpoint this build cannot"
+            + " read ("
+            + root.getClass().getSimpleName()
+            + ": "
+            + firstLine(root.getMessage())
+            + "): it was"
             + " written by another version of the pipeline; use a new --checkpointDir";
       }
     }
@@ -114,10 +129,13 @@ public final class Checkpoints {
     return SparkStreaming.isSpark(options) && isExplicit(options.as(SparkPipelineOptions.class));
   }
 
-  /** Whether the job names its checkpoint directory, rather than getting the runner's per-job one. */
+  /**
+   * Whether the job names its checkpoint directory, rather than getting the runner's per-job one.
+   */
   static boolean isExplicit(SparkPipelineOptions options) {
     return !Objects.equals(
-        options.getCheckpointDir(), new SparkCommonPipelineOptions.TmpCheckpointDirFactory().create(options));
+        options.getCheckpointDir(),
+        new SparkCommonPipelineOptions.TmpCheckpointDirFactory().create(options));
   }
 
   private static boolean hasSparkCheckpoint(FileSystem fs, String dir) throws IOException {
@@ -125,7 +143,8 @@ public final class Checkpoints {
     return fs.exists(spark) && fs.listStatus(spark).length > 0;
   }
 
-  private static List<String> differences(Map<String, String> recorded, Map<String, String> wanted) {
+  private static List<String> differences(
+      Map<String, String> recorded, Map<String, String> wanted) {
     List<String> differences = new ArrayList<>();
     TreeSet<String> names = new TreeSet<>(recorded.keySet());
     names.addAll(wanted.keySet());
@@ -158,7 +177,9 @@ public final class Checkpoints {
     Properties properties = new Properties();
     properties.load(new StringReader(text));
     Map<String, String> identity = new LinkedHashMap<>();
-    properties.stringPropertyNames().forEach(name -> identity.put(name, properties.getProperty(name)));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> identity.put(name, properties.getProperty(name)));
     return identity;
   }
 

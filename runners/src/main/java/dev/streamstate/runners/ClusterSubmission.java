@@ -6,12 +6,12 @@ import java.util.List;
 
 /**
  * The arguments of {@code spark-submit} (or of its main class, {@code
- * org.apache.spark.deploy.SparkSubmit}) that run a pipeline from the cluster jar on a Spark
- * cluster in client mode: the driver runs where it is submitted, the executors on the cluster.
+ * org.apache.spark.deploy.SparkSubmit}) that run a pipeline from the cluster jar on a Spark cluster
+ * in client mode: the driver runs where it is submitted, the executors on the cluster.
  *
- * <p>Under spark-submit, Beam's Spark runner builds its context from the {@code spark.*}
- * properties spark-submit sets, and {@code spark.master} wins over {@code --sparkMaster}; so the
- * master is named once, here, and the pipeline arguments need no {@code --sparkMaster}.
+ * <p>Under spark-submit, Beam's Spark runner builds its context from the {@code spark.*} properties
+ * spark-submit sets, and {@code spark.master} wins over {@code --sparkMaster}; so the master is
+ * named once, here, and the pipeline arguments need no {@code --sparkMaster}.
  */
 public final class ClusterSubmission {
   /** The driver's address for the executors; the only one a machine without a network has. */

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The JVM flags Spark 3.5 needs on Java 17 (the {@code --add-opens} list of Spark's own {@code
  * JavaModuleOptions}), for the JVMs we start ourselves: a standalone Master and Worker, a driver
- * submitted to them. The list has one home, the project's {@code .mvn/jvm.config}; the build
- * copies it into this module's classes, so it is read the same from a checkout and from a jar.
+ * submitted to them. The list has one home, the project's {@code .mvn/jvm.config}; the build copies
+ * it into this module's classes, so it is read the same from a checkout and from a jar.
  */
 public final class SparkJvmFlags {
   private static final String RESOURCE = "jvm.config";
@@ -25,7 +25,8 @@ public final class SparkJvmFlags {
   public static List<String> forSpark() {
     try (InputStream in = SparkJvmFlags.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + RESOURCE + ": build the runners module with Maven");
+        throw new IllegalStateException(
+            "missing resource " + RESOURCE + ": build the runners module with Maven");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
       return List.of(text.split("\\s+"));

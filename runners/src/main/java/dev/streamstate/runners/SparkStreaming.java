@@ -19,22 +19,24 @@ import scala.Option;
 
 /**
  * Everything our pipelines set for Beam's Spark runner, so that pipelines stay runner-agnostic:
- * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch
- * interval), Spark's metrics (Beam's counters among them) served for Prometheus, and a stop that
- * ends within seconds; a streaming pipeline starts clear of any earlier one's watermarks and
- * source readers in the same JVM, and on a local master every stage of a batch reads the same
- * watermarks ({@link WatermarkBarrier}).
+ * streaming mode with micro-batches of the pipeline's batch interval (the DStream batch interval),
+ * Spark's metrics (Beam's counters among them) served for Prometheus, and a stop that ends within
+ * seconds; a streaming pipeline starts clear of any earlier one's watermarks and source readers in
+ * the same JVM, and on a local master every stage of a batch reads the same watermarks ({@link
+ * WatermarkBarrier}).
  */
 public final class SparkStreaming {
   private static final double RUNNER_READ_TIME = 0.1;
   private static final double READ_TIME = 0.4;
   private static final String GRACEFUL_STOP_TIMEOUT = "spark.streaming.gracefulStopTimeout";
   private static final String PLUGINS = "spark.plugins";
+
   /**
    * The driver's only: an executor starts its metrics system before it has the job's jar (it could
    * not load the servlet, and has no UI to serve it from).
    */
   private static final String PROMETHEUS_SINK = "spark.metrics.conf.driver.sink.prometheusServlet.";
+
   private static final String ANY_INSTANCE_SINK = "spark.metrics.conf.*.sink.prometheusServlet.";
 
   /**
@@ -50,7 +52,8 @@ public final class SparkStreaming {
    * batches ran 55-72 of them a minute, with 0.9 of the two cores busy and a median batch of
    * 295-321 ms. At 256 KB, under half the smallest region: 4-5 a minute, 0.6 cores, 199-209 ms.
    */
-  public static final Map<String, String> SPARK_SETTINGS = Map.of("spark.broadcast.blockSize", "256k");
+  public static final Map<String, String> SPARK_SETTINGS =
+      Map.of("spark.broadcast.blockSize", "256k");
 
   /** Where the driver's web UI serves its metrics, Beam's counters among them, for Prometheus. */
   public static final String PROMETHEUS_PATH = "/metrics/prometheus";
@@ -94,12 +97,13 @@ public final class SparkStreaming {
 
   /** Whether {@code runner} fires event-time timers in streaming (see above). */
   public static boolean hasEventTimeTimers(Class<? extends PipelineRunner<?>> runner) {
-    return !SparkRunner.class.isAssignableFrom(runner) && !TestSparkRunner.class.isAssignableFrom(runner);
+    return !SparkRunner.class.isAssignableFrom(runner)
+        && !TestSparkRunner.class.isAssignableFrom(runner);
   }
 
   /**
-   * Prepares {@code options} for the runner they name: for Spark, streaming micro-batches of
-   * {@code batchInterval} when the input is unbounded. Other runners are left as they are.
+   * Prepares {@code options} for the runner they name: for Spark, streaming micro-batches of {@code
+   * batchInterval} when the input is unbounded. Other runners are left as they are.
    */
   public static void configure(PipelineOptions options, Duration batchInterval, boolean unbounded) {
     if (!isSpark(options)) {
@@ -109,7 +113,8 @@ public final class SparkStreaming {
     if (spark.getSparkMaster().startsWith("local")) {
       // A local job serves no one else: its driver listens on the loopback address only (Spark
       // otherwise binds the host's address). SparkConf reads these when the runner makes it.
-      System.setProperty("spark.driver.bindAddress", System.getProperty("spark.driver.bindAddress", "127.0.0.1"));
+      System.setProperty(
+          "spark.driver.bindAddress", System.getProperty("spark.driver.bindAddress", "127.0.0.1"));
       System.setProperty("spark.driver.host", System.getProperty("spark.driver.host", "127.0.0.1"));
     }
     useSparkSettings();
@@ -123,9 +128,12 @@ public final class SparkStreaming {
       // that pipeline's reader for its own source.
       forgetSourceReaders();
     }
-    if (unbounded && spark.getSparkMaster().startsWith("local") && !StreamStateSparkRunner.isOurs(options)) {
+    if (unbounded
+        && spark.getSparkMaster().startsWith("local")
+        && !StreamStateSparkRunner.isOurs(options)) {
       // Every stage of a batch must read the same watermarks, or a window one GroupByKey fires
-      // reaches the next one as late (WatermarkBarrier). Spark makes its plugins from this property.
+      // reaches the next one as late (WatermarkBarrier). Spark makes its plugins from this
+      // property.
       System.setProperty(PLUGINS, WatermarkBarrier.withThisPlugin(System.getProperty(PLUGINS)));
       WatermarkBarrier.arm();
     } else {
@@ -158,12 +166,16 @@ public final class SparkStreaming {
       System.setProperty(
           GRACEFUL_STOP_TIMEOUT,
           System.getProperty(
-              GRACEFUL_STOP_TIMEOUT, Math.min(10 * batchInterval.getMillis(), STOP_GRACE.toMillis() * 3 / 5) + "ms"));
+              GRACEFUL_STOP_TIMEOUT,
+              Math.min(10 * batchInterval.getMillis(), STOP_GRACE.toMillis() * 3 / 5) + "ms"));
     }
     // Spark's metrics system, with Beam's counters registered in it (--enableSparkMetricSinks,
     // Beam's default), served for Prometheus by the driver's UI unless configured otherwise.
-    for (Map.Entry<String, String> sink : Map.of("class", BeamPrometheusServlet.class.getName(), "path", PROMETHEUS_PATH).entrySet()) {
-      if (System.getProperty(PROMETHEUS_SINK + sink.getKey()) == null && System.getProperty(ANY_INSTANCE_SINK + sink.getKey()) == null) {
+    for (Map.Entry<String, String> sink :
+        Map.of("class", BeamPrometheusServlet.class.getName(), "path", PROMETHEUS_PATH)
+            .entrySet()) {
+      if (System.getProperty(PROMETHEUS_SINK + sink.getKey()) == null
+          && System.getProperty(ANY_INSTANCE_SINK + sink.getKey()) == null) {
         System.setProperty(PROMETHEUS_SINK + sink.getKey(), sink.getValue());
       }
     }
@@ -213,10 +225,10 @@ public final class SparkStreaming {
 
   /**
    * Stops a streaming job, as Ctrl-C or a process manager's SIGTERM asks, within {@link
-   * #STOP_GRACE} and {@link #STOP_CANCELLING}: no batch is made after the one in hand, which completes and writes its
-   * sinks (Spark's graceful stop). Batches still running after the grace (a job far behind has many
-   * queued, and Spark's graceful stop would run them all) are cancelled as they start; a job with a
-   * checkpoint recomputes them when it restarts, as after a crash.
+   * #STOP_GRACE} and {@link #STOP_CANCELLING}: no batch is made after the one in hand, which
+   * completes and writes its sinks (Spark's graceful stop). Batches still running after the grace
+   * (a job far behind has many queued, and Spark's graceful stop would run them all) are cancelled
+   * as they start; a job with a checkpoint recomputes them when it restarts, as after a crash.
    */
   public static Stop stop(PipelineResult result) throws InterruptedException {
     Thread stopping =
@@ -247,7 +259,8 @@ public final class SparkStreaming {
   private static boolean allAtEnd(Map<Integer, SparkWatermarks> sources) {
     return !sources.isEmpty()
         && sources.values().stream()
-            .allMatch(source -> !source.getHighWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE));
+            .allMatch(
+                source -> !source.getHighWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE));
   }
 
   private static void forgetSourceReaders() {

@@ -11,12 +11,12 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Beam's Spark runner with our translation of stateful ParDo ({@link
- * IndexedStatefulParDoEvaluator}) and GroupByKey ({@link IndexedGroupByKeyEvaluator}) in
- * streaming mode: a micro-batch costs its elements plus the keys whose timers are due, instead of
- * every key ever seen; and of KafkaIO's read, by offset ranges fixed per batch ({@code
- * dev.streamstate.runners.kafka}). Select it with {@code --runner=StreamStateSparkRunner}; it
- * takes the Spark runner's options, and everything else, batch mode included, is the Spark
- * runner's own. {@code --runner=SparkRunner} stays Beam's translation, in the same JVM too.
+ * IndexedStatefulParDoEvaluator}) and GroupByKey ({@link IndexedGroupByKeyEvaluator}) in streaming
+ * mode: a micro-batch costs its elements plus the keys whose timers are due, instead of every key
+ * ever seen; and of KafkaIO's read, by offset ranges fixed per batch ({@code
+ * dev.streamstate.runners.kafka}). Select it with {@code --runner=StreamStateSparkRunner}; it takes
+ * the Spark runner's options, and everything else, batch mode included, is the Spark runner's own.
+ * {@code --runner=SparkRunner} stays Beam's translation, in the same JVM too.
  */
 public final class StreamStateSparkRunner extends PipelineRunner<SparkPipelineResult> {
   private final SparkRunner spark;
@@ -32,7 +32,10 @@ public final class StreamStateSparkRunner extends PipelineRunner<SparkPipelineRe
     return new StreamStateSparkRunner(SparkRunner.fromOptions(options));
   }
 
-  /** Routes stateful ParDos, GroupByKeys and Kafka reads of pipelines run by our runners to our translation. */
+  /**
+   * Routes stateful ParDos, GroupByKeys and Kafka reads of pipelines run by our runners to our
+   * translation.
+   */
   static void installTranslation() {
     EvaluatorTable.install(StreamStateSparkRunner::isOurs, Checkpoints::resumable);
   }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * then read the watermark of two batches back while a later one reads the new one. A window the
  * first fires then reaches the second as already late and is dropped, with no error: a replayed
  * stream whose data batch ran long ended with no results at all, and a listener that is slow once
- * (a user's, or a progress line that reads the job's counters) loses results in any stream.
- * Beam's own streaming tests wait the same way, for their test input only ({@code
+ * (a user's, or a progress line that reads the job's counters) loses results in any stream. Beam's
+ * own streaming tests wait the same way, for their test input only ({@code
  * WatermarkSyncedDStream}); our runner keeps watermarks per batch and stage and needs none of this.
  */
 public final class WatermarkBarrier implements SparkPlugin {
@@ -70,7 +70,9 @@ public final class WatermarkBarrier implements SparkPlugin {
     if (plugins == null || plugins.isBlank()) {
       return name;
     }
-    return java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(name) ? plugins : plugins + "," + name;
+    return java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(name)
+        ? plugins
+        : plugins + "," + name;
   }
 
   @Override

@@ -34,25 +34,38 @@ class CheckpointsTest {
   void theSameJobResumesAndAChangedOneIsRefusedNamingWhatChanged() throws IOException {
     SparkPipelineOptions options = options("--checkpointDir=" + dir);
     assertTrue(Checkpoints.isExplicit(options));
-    Checkpoints.claim(options, "running-word-count", Map.of("topic", "lines", "idleTimeoutSeconds", "60"));
-    assertTrue(Files.readString(dir.resolve(Checkpoints.IDENTITY_FILE)).contains("idleTimeoutSeconds=60"));
+    Checkpoints.claim(
+        options, "running-word-count", Map.of("topic", "lines", "idleTimeoutSeconds", "60"));
+    assertTrue(
+        Files.readString(dir.resolve(Checkpoints.IDENTITY_FILE)).contains("idleTimeoutSeconds=60"));
 
-    Checkpoints.claim(options, "running-word-count", Map.of("idleTimeoutSeconds", "60", "topic", "lines"));
+    Checkpoints.claim(
+        options, "running-word-count", Map.of("idleTimeoutSeconds", "60", "topic", "lines"));
 
     IllegalArgumentException changed =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Checkpoints.claim(options, "running-word-count", Map.of("topic", "lines", "idleTimeoutSeconds", "30")));
+            () ->
+                Checkpoints.claim(
+                    options,
+                    "running-word-count",
+                    Map.of("topic", "lines", "idleTimeoutSeconds", "30")));
     assertEquals(
-        "--checkpointDir=" + dir + " holds the checkpoint of another job (--idleTimeoutSeconds was '60', now"
+        "--checkpointDir="
+            + dir
+            + " holds the checkpoint of another job (--idleTimeoutSeconds was '60', now"
             + " '30'); Spark would resume that job as it was, so a changed pipeline needs a new"
             + " --checkpointDir (or run it with the same options)",
         changed.getMessage());
     IllegalArgumentException other =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Checkpoints.claim(options, "sessions", Map.of("topic", "lines", "idleTimeoutSeconds", "60")));
-    assertTrue(other.getMessage().contains("pipeline running-word-count, now sessions"), other.getMessage());
+            () ->
+                Checkpoints.claim(
+                    options, "sessions", Map.of("topic", "lines", "idleTimeoutSeconds", "60")));
+    assertTrue(
+        other.getMessage().contains("pipeline running-word-count, now sessions"),
+        other.getMessage());
   }
 
   @Test
@@ -63,7 +76,8 @@ class CheckpointsTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> Checkpoints.claim(options("--checkpointDir=" + dir), "fraud", Map.of()));
-    assertTrue(unknown.getMessage().endsWith("holds a checkpoint of an unknown job: use a new directory"));
+    assertTrue(
+        unknown.getMessage().endsWith("holds a checkpoint of an unknown job: use a new directory"));
   }
 
   @Test
@@ -73,10 +87,13 @@ class CheckpointsTest {
         new RuntimeException(
             new SparkException(
                 "Failed to read checkpoint from directory " + dir,
-                new java.io.InvalidClassException("dev.streamstate.transforms.RunningTotals; local class incompatible")));
+                new java.io.InvalidClassException(
+                    "dev.streamstate.transforms.RunningTotals; local class incompatible")));
     String line = Checkpoints.unreadable(options, failure);
     assertEquals(
-        "--checkpointDir=" + dir + " holds a checkpoint this build cannot read (InvalidClassException:"
+        "--checkpointDir="
+            + dir
+            + " holds a checkpoint this build cannot read (InvalidClassException:"
             + " dev.streamstate.transforms.RunningTotals; local class incompatible): it was written by another"
             + " version of the pipeline; use a new --checkpointDir",
         line);

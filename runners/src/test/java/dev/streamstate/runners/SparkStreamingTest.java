@@ -49,7 +49,9 @@ class SparkStreamingTest {
 
     SparkPipelineOptions told =
         PipelineOptionsFactory.fromArgs(
-                "--runner=SparkRunner", "--checkpointDir=/tmp/some-job", "--checkpointDurationMillis=10000")
+                "--runner=SparkRunner",
+                "--checkpointDir=/tmp/some-job",
+                "--checkpointDurationMillis=10000")
             .as(SparkPipelineOptions.class);
     SparkStreaming.configure(told, Duration.standardSeconds(2), true);
     assertEquals(10_000L, told.getCheckpointDurationMillis());
@@ -70,7 +72,8 @@ class SparkStreamingTest {
           PipelineOptionsFactory.fromArgs("--runner=SparkRunner").as(SparkPipelineOptions.class),
           Duration.standardSeconds(1),
           true);
-      // G1's regions are 1 MB or more; an array of half a region or more is humongous. 4m: Spark's default.
+      // G1's regions are 1 MB or more; an array of half a region or more is humongous. 4m: Spark's
+      // default.
       long kb = new SparkConf().getSizeAsKb(key, "4m");
       assertTrue(kb < 512, kb + " KB");
 
@@ -92,7 +95,8 @@ class SparkStreamingTest {
   @Test
   void ourRunnerIsTheSparkRunnerToo() {
     SparkPipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--runner=StreamStateSparkRunner").as(SparkPipelineOptions.class);
+        PipelineOptionsFactory.fromArgs("--runner=StreamStateSparkRunner")
+            .as(SparkPipelineOptions.class);
     SparkStreaming.configure(options, Duration.standardSeconds(2), true);
     assertTrue(SparkStreaming.isSpark(options));
     assertEquals(2_000L, options.getBatchIntervalMillis());

@@ -12,23 +12,28 @@ import org.apache.spark.SparkConf;
 public final class TestAids {
   private TestAids() {}
 
-  /** {@code object} after Java serialization, as Spark ships it to a task or reads it from a checkpoint. */
+  /**
+   * {@code object} after Java serialization, as Spark ships it to a task or reads it from a
+   * checkpoint.
+   */
   @SuppressWarnings("unchecked")
-  public static <T extends Serializable> T copy(T object) throws IOException, ClassNotFoundException {
+  public static <T extends Serializable> T copy(T object)
+      throws IOException, ClassNotFoundException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(object);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }
 
   /**
-   * One-core local Spark on the loopback address, without its web UI and without the plugins a
-   * test before it in the JVM configured: {@code SparkStreaming} names the {@code
-   * WatermarkBarrier} in the system property Spark reads its plugins from, and armed for Beam's
-   * runner it holds each batch's tasks up to 30 s for watermarks a plain stream never advances.
+   * One-core local Spark on the loopback address, without its web UI and without the plugins a test
+   * before it in the JVM configured: {@code SparkStreaming} names the {@code WatermarkBarrier} in
+   * the system property Spark reads its plugins from, and armed for Beam's runner it holds each
+   * batch's tasks up to 30 s for watermarks a plain stream never advances.
    */
   public static SparkConf localSpark(String appName) {
     return new SparkConf()

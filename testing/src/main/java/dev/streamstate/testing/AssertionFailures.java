@@ -10,8 +10,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 /**
  * The messages of assertions that failed in Spark tasks. In streaming mode a failed PAssert fails
  * its task, Spark logs the error and the job goes on; the test runner then sees a failure counter,
- * not the assertion's message ("expected … but: …"). Spark starts this listener with every
- * context ({@code spark.extraListeners}), and {@link TestRunner} reports what it heard.
+ * not the assertion's message ("expected … but: …"). Spark starts this listener with every context
+ * ({@code spark.extraListeners}), and {@link TestRunner} reports what it heard.
  */
 public final class AssertionFailures extends SparkListener {
   private static final List<String> MESSAGES = new ArrayList<>();
@@ -19,7 +19,9 @@ public final class AssertionFailures extends SparkListener {
   /** Called by Spark for {@code spark.extraListeners}. */
   public AssertionFailures(SparkConf conf) {}
 
-  /** Makes every Spark context started from now on in this JVM report its failed assertions here. */
+  /**
+   * Makes every Spark context started from now on in this JVM report its failed assertions here.
+   */
   static void listen() {
     ExtraListeners.add(AssertionFailures.class);
   }

@@ -8,10 +8,10 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 
 /**
- * The Spark jobs a streaming run started outside its batches' output operations, by where they
- * were called from. Spark Streaming gives each output operation's jobs its id as a local property;
- * a job without one ran on the thread that makes the batches and writes the checkpoints, and held
- * that thread until the running batch let it through.
+ * The Spark jobs a streaming run started outside its batches' output operations, by where they were
+ * called from. Spark Streaming gives each output operation's jobs its id as a local property; a job
+ * without one ran on the thread that makes the batches and writes the checkpoints, and held that
+ * thread until the running batch let it through.
  */
 public final class JobsOutsideBatches extends SparkListener {
   private static final String OUTPUT_OPERATION = "spark.streaming.internal.outputOpId";
@@ -49,7 +49,10 @@ public final class JobsOutsideBatches extends SparkListener {
     Properties properties = job.properties();
     if (properties == null || properties.getProperty(OUTPUT_OPERATION) == null) {
       synchronized (CALLERS) {
-        CALLERS.add(properties == null ? "job " + job.jobId() : properties.getProperty("callSite.short", "job " + job.jobId()));
+        CALLERS.add(
+            properties == null
+                ? "job " + job.jobId()
+                : properties.getProperty("callSite.short", "job " + job.jobId()));
       }
     }
   }

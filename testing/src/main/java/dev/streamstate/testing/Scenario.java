@@ -10,9 +10,9 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Builds {@link TestStream} scenarios on a readable clock: every time is whole seconds after
- * {@link #T0}, so a test reads "line at 3 s, watermark to 10 s, late line at 4 s" and its windows
- * are {@code window(0, 10)}.
+ * Builds {@link TestStream} scenarios on a readable clock: every time is whole seconds after {@link
+ * #T0}, so a test reads "line at 3 s, watermark to 10 s, late line at 4 s" and its windows are
+ * {@code window(0, 10)}.
  */
 public final class Scenario<T> {
   /** The origin of every scenario's event time. */
@@ -67,7 +67,8 @@ public final class Scenario<T> {
    */
   public Scenario<T> add(List<TimestampedValue<T>> elements) {
     @SuppressWarnings("unchecked")
-    TimestampedValue<T>[] rest = elements.subList(1, elements.size()).toArray(new TimestampedValue[0]);
+    TimestampedValue<T>[] rest =
+        elements.subList(1, elements.size()).toArray(new TimestampedValue[0]);
     stream = stream.addElements(elements.get(0), rest);
     return this;
   }

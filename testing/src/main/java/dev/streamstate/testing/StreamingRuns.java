@@ -9,11 +9,11 @@ public final class StreamingRuns {
   private StreamingRuns() {}
 
   /**
-   * Cancels a streaming job on the Spark runner once its results are in. The runner
-   * stops gracefully, and when that interrupts a Kafka reader while the next micro-batch is being
-   * made, it reports the interruption as the job's failure ("Failed to create partitions.", caused
-   * by Kafka's {@link InterruptException}): a race of the stop itself, which says nothing about
-   * the results, so that one failure is let go. Any other failure is thrown.
+   * Cancels a streaming job on the Spark runner once its results are in. The runner stops
+   * gracefully, and when that interrupts a Kafka reader while the next micro-batch is being made,
+   * it reports the interruption as the job's failure ("Failed to create partitions.", caused by
+   * Kafka's {@link InterruptException}): a race of the stop itself, which says nothing about the
+   * results, so that one failure is let go. Any other failure is thrown.
    */
   public static void cancel(PipelineResult result) throws IOException {
     try {

@@ -26,20 +26,19 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The runner-parity harness: the same test pipeline, with its {@link PAssert}s, runs on the
- * DirectRunner, on Beam's Spark runner in streaming mode and on that runner with our translation
- * of stateful ParDo and GroupByKey. Use it as the source of a JUnit 5
- * {@code @ParameterizedTest @EnumSource(TestRunner.class)}; run processing-time scenarios on
- * {@link #DIRECT} only (the Spark runners cannot advance a TestStream's processing time). What
- * Beam's own translation refuses at translation (event-time timers, {@code @OnWindowExpiration})
- * is skipped on {@link #SPARK} with the runner's own message.
+ * DirectRunner, on Beam's Spark runner in streaming mode and on that runner with our translation of
+ * stateful ParDo and GroupByKey. Use it as the source of a JUnit 5
+ * {@code @ParameterizedTest @EnumSource(TestRunner.class)}; run processing-time scenarios on {@link
+ * #DIRECT} only (the Spark runners cannot advance a TestStream's processing time). What Beam's own
+ * translation refuses at translation (event-time timers, {@code @OnWindowExpiration}) is skipped on
+ * {@link #SPARK} with the runner's own message.
  *
  * <p>{@link #run} proves that every assertion actually ran. That matters on Spark: in streaming
- * mode {@code TestSparkRunner} stops at the final watermark without checking its assertions, so
- * a PAssert that never fires would pass silently. Here the runner's PAssert counters are read per
- * assertion (each has a step of its own): every assertion must have succeeded exactly once and
- * none failed, so one assertion firing twice cannot hide another that never fired. A failed
- * assertion on Spark is reported with its own message, which Spark only logs (see {@link
- * AssertionFailures}).
+ * mode {@code TestSparkRunner} stops at the final watermark without checking its assertions, so a
+ * PAssert that never fires would pass silently. Here the runner's PAssert counters are read per
+ * assertion (each has a step of its own): every assertion must have succeeded exactly once and none
+ * failed, so one assertion firing twice cannot hide another that never fired. A failed assertion on
+ * Spark is reported with its own message, which Spark only logs (see {@link AssertionFailures}).
  */
 public enum TestRunner {
   DIRECT {
@@ -161,11 +160,14 @@ public enum TestRunner {
 
   /**
    * What is wrong with a run's assertions, or nothing: each of the {@code assertions} must have
-   * succeeded exactly once ({@code successes} per assertion step) and none failed; {@code
-   * messages} are the failed assertions' own words, where the runner only logged them.
+   * succeeded exactly once ({@code successes} per assertion step) and none failed; {@code messages}
+   * are the failed assertions' own words, where the runner only logged them.
    */
   static String assertionProblems(
-      int assertions, Map<String, Long> successes, Map<String, Long> failures, List<String> messages) {
+      int assertions,
+      Map<String, Long> successes,
+      Map<String, Long> failures,
+      List<String> messages) {
     List<String> problems = new ArrayList<>();
     failures.forEach((step, count) -> problems.add(step + " failed " + times(count)));
     successes.forEach(

@@ -30,7 +30,9 @@ class ServerProcessTest {
                 () -> ServerProcess.checkPresent("kafka", present + File.pathSeparator + gone))
             .getMessage();
     assertEquals(
-        "the kafka server's jars are not on this machine (1 missing, e.g. " + gone + "): the local servers run from"
+        "the kafka server's jars are not on this machine (1 missing, e.g. "
+            + gone
+            + "): the local servers run from"
             + " the Maven repository of the machine that built this jar; here, run them from a checkout:"
             + " ./streamstate local-stack",
         message);
@@ -41,7 +43,9 @@ class ServerProcessTest {
     Set<Integer> given = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       int port = ServerProcess.freePort();
-      assertTrue(port >= ServerProcess.FIRST_PORT && port <= ServerProcess.LAST_PORT, port + " is out of range");
+      assertTrue(
+          port >= ServerProcess.FIRST_PORT && port <= ServerProcess.LAST_PORT,
+          port + " is out of range");
       assertTrue(given.add(port), port + " given twice");
       try (ServerSocket bound = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
         assertEquals(port, bound.getLocalPort());

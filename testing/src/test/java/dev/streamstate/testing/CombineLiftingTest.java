@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * counts elements. Every expectation is worked out by hand from the scenario.
  */
 class CombineLiftingTest {
-  private static final KvCoder<String, Long> KEYED = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
+  private static final KvCoder<String, Long> KEYED =
+      KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
 
   @ParameterizedTest
   @EnumSource(TestRunner.class)
@@ -49,7 +50,9 @@ class CombineLiftingTest {
                     .end())
             .apply(
                 Window.<KV<String, Long>>into(FixedWindows.of(Duration.standardSeconds(10)))
-                    .triggering(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow()
+                            .withLateFirings(AfterPane.elementCountAtLeast(1)))
                     .withAllowedLateness(Duration.standardSeconds(20))
                     .accumulatingFiredPanes())
             .apply(Mean.perKey());

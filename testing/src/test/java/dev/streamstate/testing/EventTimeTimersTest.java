@@ -34,14 +34,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Event-time timers of a stateful ParDo, on every runner: timers fire in event-time order when
- * the watermark passes them, whatever order the elements came in; a watermark that jumps past
- * many timers in one micro-batch fires them all, timers set from {@code @OnTimer} included; what
- * a timer outputs reaches a downstream window before that window closes (the stage's output
- * watermark is held by its pending timers); state per key and window is freed when the window
- * expires, {@code @OnWindowExpiration} sees it last, and a later element of that window is
- * dropped. Beam's own Spark translation refuses event-time timers, so the harness skips it there
- * with the runner's message. Every expectation is worked out by hand from the scenario.
+ * Event-time timers of a stateful ParDo, on every runner: timers fire in event-time order when the
+ * watermark passes them, whatever order the elements came in; a watermark that jumps past many
+ * timers in one micro-batch fires them all, timers set from {@code @OnTimer} included; what a timer
+ * outputs reaches a downstream window before that window closes (the stage's output watermark is
+ * held by its pending timers); state per key and window is freed when the window expires,
+ * {@code @OnWindowExpiration} sees it last, and a later element of that window is dropped. Beam's
+ * own Spark translation refuses event-time timers, so the harness skips it there with the runner's
+ * message. Every expectation is worked out by hand from the scenario.
  */
 class EventTimeTimersTest {
 
@@ -194,8 +194,7 @@ class EventTimeTimersTest {
             // One step from 0 s to 100 s: 1 000 timers, 950 of them set while firing, in one batch.
             .watermark(100);
 
-    PCollection<String> ticks =
-        p.apply(arrivals.end()).apply(ParDo.of(new CountTwentySeconds()));
+    PCollection<String> ticks = p.apply(arrivals.end()).apply(ParDo.of(new CountTwentySeconds()));
 
     PAssert.that(ticks).containsInAnyOrder(expected);
     runner.run(p);
@@ -225,8 +224,7 @@ class EventTimeTimersTest {
     }
 
     @OnTimer("later")
-    public void onLater(
-        OnTimerContext context, @StateId("group") ValueState<String> group) {
+    public void onLater(OnTimerContext context, @StateId("group") ValueState<String> group) {
       context.output(KV.of(group.read(), 1));
     }
   }
@@ -241,7 +239,8 @@ class EventTimeTimersTest {
             .add(5, KV.of("e2", "g"))
             .add(7.5, KV.of("e3", "g"))
             .add(8.5, KV.of("e4", "g"))
-            // Past window [0, 10) and e3's output timestamp (9.5 s), not yet its timer (10.5 s): the
+            // Past window [0, 10) and e3's output timestamp (9.5 s), not yet its timer (10.5 s):
+            // the
             // window may fire only once e3's output is in, so the stage's hold must keep it open.
             .watermark(10.2)
             // Past every timer and both windows in one step.
@@ -299,7 +298,8 @@ class EventTimeTimersTest {
             .add(2, KV.of("a", ""))
             .add(12, KV.of("a", ""))
             .watermark(12)
-            // Late, within the allowed lateness: window [0, 10) lives until the watermark passes 15.
+            // Late, within the allowed lateness: window [0, 10) lives until the watermark passes
+            // 15.
             .add(3, KV.of("a", ""))
             .watermark(16)
             // Its window has expired and its state is gone: dropped.

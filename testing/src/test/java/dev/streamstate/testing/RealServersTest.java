@@ -1,11 +1,11 @@
 package dev.streamstate.testing;
 
-import dev.streamstate.localstack.EmbeddedCassandra;
-import dev.streamstate.localstack.EmbeddedKafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.localstack.EmbeddedKafka;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -95,7 +95,12 @@ class RealServersTest {
     assertTrue(RealServers.kafka().process().isAlive());
     assertTrue(RealServers.cassandra().process().isAlive());
     assertEquals(
-        self, ProcessHandle.of(RealServers.kafka().process().pid()).orElseThrow().parent().orElseThrow().pid());
+        self,
+        ProcessHandle.of(RealServers.kafka().process().pid())
+            .orElseThrow()
+            .parent()
+            .orElseThrow()
+            .pid());
   }
 
   /**
@@ -106,14 +111,23 @@ class RealServersTest {
   @Test
   void serversListenOnLoopbackOnly() throws IOException {
     Map<String, Long> servers =
-        Map.of("kafka", RealServers.kafka().process().pid(), "cassandra", RealServers.cassandra().process().pid());
+        Map.of(
+            "kafka",
+            RealServers.kafka().process().pid(),
+            "cassandra",
+            RealServers.cassandra().process().pid());
     for (Map.Entry<String, Long> server : servers.entrySet()) {
       List<String> listening = listeningAddresses(server.getValue());
       assertFalse(listening.isEmpty(), server.getKey() + " listens somewhere");
       for (String address : listening) {
         assertTrue(
-            address.equals(LOOPBACK_V4) || address.equals(LOOPBACK_V4_IN_V6) || address.equals(LOOPBACK_V6),
-            server.getKey() + " listens on " + address + " (hex, as /proc/net/tcp shows it), not on 127.0.0.1 only");
+            address.equals(LOOPBACK_V4)
+                || address.equals(LOOPBACK_V4_IN_V6)
+                || address.equals(LOOPBACK_V6),
+            server.getKey()
+                + " listens on "
+                + address
+                + " (hex, as /proc/net/tcp shows it), not on 127.0.0.1 only");
       }
     }
   }
@@ -125,7 +139,8 @@ class RealServersTest {
   /** The local addresses of the process's listening TCP sockets, as hex from /proc/net/tcp{,6}. */
   private static List<String> listeningAddresses(long pid) throws IOException {
     Set<String> inodes = new HashSet<>();
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+    try (DirectoryStream<Path> fds =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
       for (Path fd : fds) {
         try {
           String target = Files.readSymbolicLink(fd).toString();

@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code @OnTimer} outputs arrives (main and additional outputs, with a side input), and cleared
  * state starts again from nothing. Beam's own Spark translation fails the first three.
  *
- * <p>The timers are set to fire at or before the current processing time, so the Spark runners
- * fire them in the micro-batch that set them; the DirectRunner gets a processing-time step after
- * each arrival to fire them there too.
+ * <p>The timers are set to fire at or before the current processing time, so the Spark runners fire
+ * them in the micro-batch that set them; the DirectRunner gets a processing-time step after each
+ * arrival to fire them there too.
  */
 class StatefulTimersTest {
 
@@ -43,9 +43,9 @@ class StatefulTimersTest {
   /**
    * Per key, obeys commands: {@code reset} sets timer {@code first} twice, {@code order} sets
    * {@code second} before {@code first} but due after it, {@code clear} sets {@code first} and
-   * clears it, {@code count} counts, {@code forget} clears the count. Timers report the
-   * {@code n}-th firing for the key on {@link #FIRED}; counts go to {@link #COUNTS} with the side
-   * input's prefix.
+   * clears it, {@code count} counts, {@code forget} clears the count. Timers report the {@code
+   * n}-th firing for the key on {@link #FIRED}; counts go to {@link #COUNTS} with the side input's
+   * prefix.
    */
   static final class TimerCommands extends DoFn<KV<String, String>, String> {
     private final PCollectionView<String> prefix;
@@ -88,7 +88,8 @@ class StatefulTimersTest {
         case "count":
           int next = (count.read() == null ? 0 : count.read()) + 1;
           count.write(next);
-          context.output(COUNTS, context.sideInput(prefix) + context.element().getKey() + "=" + next);
+          context.output(
+              COUNTS, context.sideInput(prefix) + context.element().getKey() + "=" + next);
           break;
         case "forget":
           count.clear();
@@ -100,17 +101,13 @@ class StatefulTimersTest {
 
     @OnTimer("first")
     public void onFirst(
-        OnTimerContext context,
-        @Key String key,
-        @StateId("fired") ValueState<Integer> fired) {
+        OnTimerContext context, @Key String key, @StateId("fired") ValueState<Integer> fired) {
       report(context, key, "first", fired);
     }
 
     @OnTimer("second")
     public void onSecond(
-        OnTimerContext context,
-        @Key String key,
-        @StateId("fired") ValueState<Integer> fired) {
+        OnTimerContext context, @Key String key, @StateId("fired") ValueState<Integer> fired) {
       report(context, key, "second", fired);
     }
 
@@ -131,8 +128,14 @@ class StatefulTimersTest {
     Scenario<KV<String, String>> arrivals =
         Scenario.of(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     String[][] steps = {
-      {"r", "reset"}, {"o", "order"}, {"c", "clear"}, {"n", "count"}, {"n", "count"},
-      {"n", "forget"}, {"n", "count"}, {"r", "reset"}
+      {"r", "reset"},
+      {"o", "order"},
+      {"c", "clear"},
+      {"n", "count"},
+      {"n", "count"},
+      {"n", "forget"},
+      {"n", "count"},
+      {"r", "reset"}
     };
     for (int i = 0; i < steps.length; i++) {
       arrivals.add(i + 1, KV.of(steps[i][0], steps[i][1]));

@@ -14,13 +14,16 @@ class TestRunnerTest {
 
   @Test
   void everyAssertionHeldOnce() {
-    assertEquals("", TestRunner.assertionProblems(2, Map.of(FIRST, 1L, SECOND, 1L), Map.of(), List.of()));
+    assertEquals(
+        "", TestRunner.assertionProblems(2, Map.of(FIRST, 1L, SECOND, 1L), Map.of(), List.of()));
   }
 
   @Test
   void oneAssertionHeldTwiceCannotHideOneThatNeverRan() {
     String problems = TestRunner.assertionProblems(2, Map.of(FIRST, 2L), Map.of(), List.of());
-    assertEquals(FIRST + " held 2 times, not once; 1 of the 2 assertions in the pipeline ran and held", problems);
+    assertEquals(
+        FIRST + " held 2 times, not once; 1 of the 2 assertions in the pipeline ran and held",
+        problems);
   }
 
   @Test

@@ -5,8 +5,8 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 import org.joda.time.Instant;
 
 /**
- * A user activity of the first/last-activity example: {@code {"user": <string>, "timestamp":
- * <epoch millis>, "activity": <string>}}; its event time is {@code timestamp}.
+ * A user activity of the first/last-activity example: {@code {"user": <string>, "timestamp": <epoch
+ * millis>, "activity": <string>}}; its event time is {@code timestamp}.
  */
 @DefaultCoder(Activity.Coder.class)
 public record Activity(String user, long timestamp, String activity) {
@@ -20,7 +20,8 @@ public record Activity(String user, long timestamp, String activity) {
     JsonNode event = JsonObjects.parse(payload);
     JsonNode user = event.get("user");
     if (user == null || !user.isTextual() || user.textValue().isEmpty()) {
-      throw new IllegalArgumentException("'user' must be a non-empty string, got " + JsonObjects.describe(user));
+      throw new IllegalArgumentException(
+          "'user' must be a non-empty string, got " + JsonObjects.describe(user));
     }
     JsonNode timestamp = event.get("timestamp");
     if (timestamp == null
@@ -28,11 +29,13 @@ public record Activity(String user, long timestamp, String activity) {
         || !timestamp.canConvertToLong()
         || !EventTime.isSupported(new Instant(timestamp.longValue()))) {
       throw new IllegalArgumentException(
-          "'timestamp' must be epoch milliseconds in the years 0001 to 9999, got " + JsonObjects.describe(timestamp));
+          "'timestamp' must be epoch milliseconds in the years 0001 to 9999, got "
+              + JsonObjects.describe(timestamp));
     }
     JsonNode activity = event.get("activity");
     if (activity == null || !activity.isTextual()) {
-      throw new IllegalArgumentException("'activity' must be a string, got " + JsonObjects.describe(activity));
+      throw new IllegalArgumentException(
+          "'activity' must be a string, got " + JsonObjects.describe(activity));
     }
     return new Activity(user.textValue(), timestamp.longValue(), activity.textValue());
   }

@@ -18,7 +18,8 @@ import org.joda.time.Duration;
  * {@code timestamp}): a run goes on while the activity stays the same and each next event comes
  * less than the gap after the previous one.
  */
-public final class ActivityRuns extends PTransform<PCollection<Activity>, PCollection<ActivityRun>> {
+public final class ActivityRuns
+    extends PTransform<PCollection<Activity>, PCollection<ActivityRun>> {
   private final Duration gap;
   private final Duration allowedLateness;
 
@@ -44,7 +45,8 @@ public final class ActivityRuns extends PTransform<PCollection<Activity>, PColle
                 allowedLateness,
                 (previous, next) -> !previous.activity().equals(next.activity()),
                 (a, b) -> a.activity().compareTo(b.activity())))
-        .apply("AsRun", MapElements.into(TypeDescriptor.of(ActivityRun.class)).via(ActivityRuns::run));
+        .apply(
+            "AsRun", MapElements.into(TypeDescriptor.of(ActivityRun.class)).via(ActivityRuns::run));
   }
 
   private static ActivityRun run(KV<String, List<TimestampedValue<Activity>>> run) {

@@ -18,16 +18,19 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The best-selling product: per sliding window ({@link #overWindows}) and of all time from
- * running state ({@link #allTime}). Sales are {@code (product, quantity)}; the best seller has the
- * largest total quantity, ties going to the smallest product name.
+ * The best-selling product: per sliding window ({@link #overWindows}) and of all time from running
+ * state ({@link #allTime}). Sales are {@code (product, quantity)}; the best seller has the largest
+ * total quantity, ties going to the smallest product name.
  */
 public final class BestSellers {
   private BestSellers() {}
 
-  /** The best seller of each window, emitted when the window fires (and again if late sales change it). */
-  public static PTransform<PCollection<KV<String, Long>>, PCollection<KV<String, Long>>> overWindows(
-      EventTimeWindows windows) {
+  /**
+   * The best seller of each window, emitted when the window fires (and again if late sales change
+   * it).
+   */
+  public static PTransform<PCollection<KV<String, Long>>, PCollection<KV<String, Long>>>
+      overWindows(EventTimeWindows windows) {
     return PTransform.compose(
         "BestSellerPerWindow",
         sales ->
@@ -56,7 +59,8 @@ public final class BestSellers {
   }
 
   /** Parses {@code product,quantity}; the quantity must be a positive whole number. */
-  public static PTransform<PCollection<String>, WithFailures.Result<PCollection<KV<String, Long>>, DeadLetter>>
+  public static PTransform<
+          PCollection<String>, WithFailures.Result<PCollection<KV<String, Long>>, DeadLetter>>
       parseSales() {
     return ParseOrDeadLetter.with(
         BestSellers::parseSale, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
@@ -82,13 +86,15 @@ public final class BestSellers {
     try {
       quantity = Long.parseLong(fields[1].trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("quantity is not a whole number: " + Reasons.quote(fields[1].trim()));
+      throw new IllegalArgumentException(
+          "quantity is not a whole number: " + Reasons.quote(fields[1].trim()));
     }
     if (quantity <= 0) {
       throw new IllegalArgumentException("quantity must be positive, got " + quantity);
     }
     if (quantity > MAX_QUANTITY) {
-      throw new IllegalArgumentException("quantity must be at most " + MAX_QUANTITY + ", got " + quantity);
+      throw new IllegalArgumentException(
+          "quantity must be at most " + MAX_QUANTITY + ", got " + quantity);
     }
     return KV.of(product, quantity);
   }

@@ -51,21 +51,25 @@ import org.joda.time.Instant;
  *
  * <p>Why the totals keep the last pane of each recent window: with allowed lateness a window fires
  * again for late transactions, accumulating; the totals add only what is new since that window's
- * previous pane, so nothing is counted twice. A window is forgotten once it can no longer fire
- * (its end plus the lateness is behind the newest window seen).
+ * previous pane, so nothing is counted twice. A window is forgotten once it can no longer fire (its
+ * end plus the lateness is behind the newest window seen).
  *
- * <p>Why a GroupByKey before the totals: windows close in event-time order, as the watermark
- * passes their ends, but several can close at once (a micro-batch that moves the watermark far, the
- * end of a replay file), and a stateful DoFn sees them in no particular order. Gathering each
- * account's windows that closed together lets the totals fold them oldest first, so totals are
- * "as of the window's end" whatever the arrival order. A late pane adds its new spending to the
- * totals from then on.
+ * <p>Why a GroupByKey before the totals: windows close in event-time order, as the watermark passes
+ * their ends, but several can close at once (a micro-batch that moves the watermark far, the end of
+ * a replay file), and a stateful DoFn sees them in no particular order. Gathering each account's
+ * windows that closed together lets the totals fold them oldest first, so totals are "as of the
+ * window's end" whatever the arrival order. A late pane adds its new spending to the totals from
+ * then on.
  */
-public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>, PCollectionTuple> {
+public final class DetectFraud
+    extends PTransform<PCollection<SimpleTransaction>, PCollectionTuple> {
   /** Every transaction, judged on its own amount. */
-  public static final TupleTag<EvaluatedTransaction> EVALUATED = new TupleTag<EvaluatedTransaction>() {};
+  public static final TupleTag<EvaluatedTransaction> EVALUATED =
+      new TupleTag<EvaluatedTransaction>() {};
+
   /** Accounts whose spending is far above their history. */
   public static final TupleTag<FraudAlert> ALERTS = new TupleTag<FraudAlert>() {};
+
   /** Every account's totals, every snapshot interval (only with {@link #withSnapshotsEvery}). */
   public static final TupleTag<AccountSnapshot> SNAPSHOTS = new TupleTag<AccountSnapshot>() {};
 
@@ -136,7 +140,10 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
 
     PCollection<KV<String, Iterable<WindowSpending>>> spending =
         transactions
-            .apply("ByAccount", WithKeys.of(SimpleTransaction::accountNumber).withKeyType(TypeDescriptors.strings()))
+            .apply(
+                "ByAccount",
+                WithKeys.of(SimpleTransaction::accountNumber)
+                    .withKeyType(TypeDescriptors.strings()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(SimpleTransaction.class)))
             .apply("IntoWindows", windows.windowInto())
             .apply("SpendingPerWindow", Combine.perKey(new SpendingFn()))
@@ -171,9 +178,11 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
 
     PCollection<FraudAlert> alerts =
         accountWindows.apply(
-            "CompareWithHistory", ParDo.of(new AlertFn(history, avgThreshold)).withSideInputs(history));
+            "CompareWithHistory",
+            ParDo.of(new AlertFn(history, avgThreshold)).withSideInputs(history));
 
-    return PCollectionTuple.of(EVALUATED, evaluated.setCoder(RecordCoder.of(EvaluatedTransaction.class)))
+    return PCollectionTuple.of(
+            EVALUATED, evaluated.setCoder(RecordCoder.of(EvaluatedTransaction.class)))
         .and(ALERTS, alerts.setCoder(RecordCoder.of(FraudAlert.class)))
         .and(SNAPSHOTS, folded.get(SNAPSHOTS).setCoder(RecordCoder.of(AccountSnapshot.class)));
   }
@@ -191,7 +200,10 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
       return new Spending(sum.subtract(other.sum), count - other.count);
     }
 
-    /** Its coder: also the combine's accumulator's, which Spark ships between partial and final sums. */
+    /**
+     * Its coder: also the combine's accumulator's, which Spark ships between partial and final
+     * sums.
+     */
     public static final class Coder extends RecordCoder<Spending> {
       public Coder() {
         super(Spending.class, DECIMAL, LONG);
@@ -244,7 +256,8 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     }
   }
 
-  private static final class SpendingFn extends Combine.CombineFn<SimpleTransaction, Spending, Spending> {
+  private static final class SpendingFn
+      extends Combine.CombineFn<SimpleTransaction, Spending, Spending> {
     @Override
     public Spending createAccumulator() {
       return Spending.NONE;
@@ -270,12 +283,18 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     }
   }
 
-  private static final class WithWindowFn extends DoFn<KV<String, Spending>, KV<String, WindowSpending>> {
+  private static final class WithWindowFn
+      extends DoFn<KV<String, Spending>, KV<String, WindowSpending>> {
     @ProcessElement
     public void process(
-        @Element KV<String, Spending> spending, BoundedWindow window, OutputReceiver<KV<String, WindowSpending>> out) {
+        @Element KV<String, Spending> spending,
+        BoundedWindow window,
+        OutputReceiver<KV<String, WindowSpending>> out) {
       IntervalWindow interval = (IntervalWindow) window;
-      out.output(KV.of(spending.getKey(), new WindowSpending(interval.start(), interval.end(), spending.getValue())));
+      out.output(
+          KV.of(
+              spending.getKey(),
+              new WindowSpending(interval.start(), interval.end(), spending.getValue())));
     }
   }
 
@@ -296,26 +315,36 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
     windows.sort(Comparator.comparing(WindowSpending::end));
     Totals totals = state.read();
     Spending all = totals == null ? Spending.NONE : totals.all();
-    TreeMap<Instant, Spending> recent = totals == null ? new TreeMap<>() : new TreeMap<>(totals.recentWindows());
+    TreeMap<Instant, Spending> recent =
+        totals == null ? new TreeMap<>() : new TreeMap<>(totals.recentWindows());
     for (WindowSpending window : windows) {
       all = all.plus(window.spending().minus(recent.getOrDefault(window.end(), Spending.NONE)));
       recent.put(window.end(), window.spending());
       out.output(
           new AccountWindow(
-              closed.getKey(), window.start(), window.end(), window.spending().sum(), window.spending().count(),
-              all.sum(), all.count()));
+              closed.getKey(),
+              window.start(),
+              window.end(),
+              window.spending().sum(),
+              window.spending().count(),
+              all.sum(),
+              all.count()));
     }
     // A window whose end plus the lateness is behind the newest window's end cannot fire again.
     recent.headMap(recent.lastKey().minus(allowedLateness), false).clear();
     state.write(new Totals(all, recent));
   }
 
-  /** Running totals in state, no timer (so no per-key cost in batches that do not touch the key). */
-  private static final class TotalsFn extends DoFn<KV<String, Iterable<WindowSpending>>, AccountWindow> {
+  /**
+   * Running totals in state, no timer (so no per-key cost in batches that do not touch the key).
+   */
+  private static final class TotalsFn
+      extends DoFn<KV<String, Iterable<WindowSpending>>, AccountWindow> {
     private final Duration allowedLateness;
 
     @StateId(TOTALS)
-    private final StateSpec<ValueState<Totals>> totalsSpec = StateSpecs.value(RecordCoder.of(Totals.class));
+    private final StateSpec<ValueState<Totals>> totalsSpec =
+        StateSpecs.value(RecordCoder.of(Totals.class));
 
     TotalsFn(Duration allowedLateness) {
       this.allowedLateness = allowedLateness;
@@ -334,12 +363,14 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
    * Running totals plus the seed's state snapshots: a processing-time timer per account, set when
    * the account is first seen, emits its totals and sets itself again.
    */
-  private static final class TotalsWithSnapshotsFn extends DoFn<KV<String, Iterable<WindowSpending>>, AccountWindow> {
+  private static final class TotalsWithSnapshotsFn
+      extends DoFn<KV<String, Iterable<WindowSpending>>, AccountWindow> {
     private final Duration allowedLateness;
     private final Duration every;
 
     @StateId(TOTALS)
-    private final StateSpec<ValueState<Totals>> totalsSpec = StateSpecs.value(RecordCoder.of(Totals.class));
+    private final StateSpec<ValueState<Totals>> totalsSpec =
+        StateSpecs.value(RecordCoder.of(Totals.class));
 
     @TimerId(SNAPSHOT)
     private final TimerSpec snapshotSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
@@ -369,7 +400,8 @@ public final class DetectFraud extends PTransform<PCollection<SimpleTransaction>
         MultiOutputReceiver out) {
       Totals current = totals.read();
       if (current != null) {
-        out.get(SNAPSHOTS).output(new AccountSnapshot(account, current.all().sum(), current.all().count()));
+        out.get(SNAPSHOTS)
+            .output(new AccountSnapshot(account, current.all().sum(), current.all().count()));
       }
       snapshot.offset(every).setRelative();
     }

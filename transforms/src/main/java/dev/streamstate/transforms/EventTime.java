@@ -43,7 +43,9 @@ public final class EventTime<T> extends PTransform<PCollection<T>, PCollection<T
 
   @Override
   public PCollection<T> expand(PCollection<T> elements) {
-    return elements.apply("Stamp", ParDo.of(new StampFn<>(eventTime))).setCoder(elements.getCoder());
+    return elements
+        .apply("Stamp", ParDo.of(new StampFn<>(eventTime)))
+        .setCoder(elements.getCoder());
   }
 
   private static final class StampFn<T> extends DoFn<T, T> {

@@ -27,11 +27,11 @@ import org.joda.time.Instant;
  * one value shared by every windowed transform.
  *
  * <p>Each window fires once when the watermark passes its end (the on-time pane, only if it has
- * data: an empty pane would be a zero nobody counted) and then once
- * more for every late element that arrives within the allowed lateness (late panes), so a result
- * is corrected instead of lost. Elements later than that are dropped by the runner and counted in
- * its {@code droppedDueToLateness} metric: the allowed lateness is the explicit bound on how long
- * window state is kept.
+ * data: an empty pane would be a zero nobody counted) and then once more for every late element
+ * that arrives within the allowed lateness (late panes), so a result is corrected instead of lost.
+ * Elements later than that are dropped by the runner and counted in its {@code
+ * droppedDueToLateness} metric: the allowed lateness is the explicit bound on how long window state
+ * is kept.
  */
 public final class EventTimeWindows implements Serializable {
   private final Duration size;
@@ -39,7 +39,8 @@ public final class EventTimeWindows implements Serializable {
   private final Duration allowedLateness;
   private final boolean eventTimeTimers;
 
-  private EventTimeWindows(Duration size, Duration period, Duration allowedLateness, boolean eventTimeTimers) {
+  private EventTimeWindows(
+      Duration size, Duration period, Duration allowedLateness, boolean eventTimeTimers) {
     if (!size.isLongerThan(Duration.ZERO) || !period.isLongerThan(Duration.ZERO)) {
       throw new IllegalArgumentException("window size and slide must be positive");
     }
@@ -72,8 +73,8 @@ public final class EventTimeWindows implements Serializable {
 
   /**
    * The same windows, for a runner with event-time timers: sums over sliding windows then keep a
-   * ring of slide sums per key (see {@link WindowedSums}) instead of an accumulator in every
-   * window an element falls in. Beam's Spark runner has no event-time timers in streaming mode.
+   * ring of slide sums per key (see {@link WindowedSums}) instead of an accumulator in every window
+   * an element falls in. Beam's Spark runner has no event-time timers in streaming mode.
    */
   public EventTimeWindows withEventTimeTimers() {
     return new EventTimeWindows(size, period, allowedLateness, true);
@@ -91,7 +92,9 @@ public final class EventTimeWindows implements Serializable {
     return allowedLateness;
   }
 
-  /** Whether these windows are for a runner with event-time timers ({@link #withEventTimeTimers}). */
+  /**
+   * Whether these windows are for a runner with event-time timers ({@link #withEventTimeTimers}).
+   */
   boolean hasEventTimeTimers() {
     return eventTimeTimers;
   }
@@ -100,16 +103,18 @@ public final class EventTimeWindows implements Serializable {
     return !size.equals(period);
   }
 
-  /** Whether each window is a whole number of slides, so that sums per slide add up to the window's. */
+  /**
+   * Whether each window is a whole number of slides, so that sums per slide add up to the window's.
+   */
   public boolean isWholeSlides() {
     return size.getMillis() % period.getMillis() == 0;
   }
 
   /**
-   * The window that groups results: fires on time, then once per late element; accumulating.
-   * Where windows are shorter than their slide, an element in a gap between two windows belongs
-   * to none and is dropped first (counted in {@code inNoWindow}), as Spark's {@code window()}
-   * drops it: Beam's runners refuse an element that its window function gives no window.
+   * The window that groups results: fires on time, then once per late element; accumulating. Where
+   * windows are shorter than their slide, an element in a gap between two windows belongs to none
+   * and is dropped first (counted in {@code inNoWindow}), as Spark's {@code window()} drops it:
+   * Beam's runners refuse an element that its window function gives no window.
    */
   public <T> PTransform<PCollection<T>, PCollection<T>> windowInto() {
     Window<T> window = this.<T>into(windowFn()).accumulatingFiredPanes();
@@ -193,7 +198,8 @@ public final class EventTimeWindows implements Serializable {
 
     @Override
     public WindowMappingFn<IntervalWindow> getDefaultWindowMappingFn() {
-      throw new UnsupportedOperationException("windows ending at each result's timestamp cannot be side inputs");
+      throw new UnsupportedOperationException(
+          "windows ending at each result's timestamp cannot be side inputs");
     }
 
     @Override

@@ -28,8 +28,8 @@ import org.joda.time.Instant;
  * an event after one that {@code closesRun} — kept in state per key and emitted by an event-time
  * timer, for runners that have event-time timers in streaming (the DirectRunner, ours).
  *
- * <p>Why: session windows can only fire when the watermark passes the last event plus the gap, so
- * a run an event closes ({@code isLast}) waits a whole gap for nothing. Here the timer of a run is
+ * <p>Why: session windows can only fire when the watermark passes the last event plus the gap, so a
+ * run an event closes ({@code isLast}) waits a whole gap for nothing. Here the timer of a run is
  * set to the event that closes it, or else to its last event plus the gap, so it is emitted as soon
  * as the watermark says no earlier event can still come. The input is time-sorted ({@link
  * RequiresTimeSortedInput}): the runner buffers each key's events until the watermark passes them
@@ -65,7 +65,8 @@ public final class GapSessionTimers<K, V>
       Duration allowedLateness,
       SerializableFunction<V, Boolean> closesRun,
       GapSessions.SameInstantOrder<V> sameInstantOrder) {
-    return new GapSessionTimers<>(GapSessions.positive(gap), allowedLateness, closesRun, sameInstantOrder);
+    return new GapSessionTimers<>(
+        GapSessions.positive(gap), allowedLateness, closesRun, sameInstantOrder);
   }
 
   @Override
@@ -81,10 +82,10 @@ public final class GapSessionTimers<K, V>
   }
 
   /**
-   * Keeps a key's events that are in no emitted run yet; the timer emits each run once the watermark
-   * has passed the time it closes: its event that {@code closesRun}, or else its last event plus the
-   * gap (less a millisecond: an event exactly a gap later starts a new run). The one timer waits for
-   * the earliest run, and each run goes out with its closing time as its timestamp.
+   * Keeps a key's events that are in no emitted run yet; the timer emits each run once the
+   * watermark has passed the time it closes: its event that {@code closesRun}, or else its last
+   * event plus the gap (less a millisecond: an event exactly a gap later starts a new run). The one
+   * timer waits for the earliest run, and each run goes out with its closing time as its timestamp.
    */
   private static final class RunFn<K, V> extends DoFn<KV<K, V>, KV<K, List<TimestampedValue<V>>>> {
     private static final String EVENTS = "events";
@@ -148,7 +149,8 @@ public final class GapSessionTimers<K, V>
     }
 
     private List<List<TimestampedValue<V>>> runs(BagState<TimestampedValue<V>> events) {
-      return GapSessions.runs(events.read(), gap, (previous, next) -> closesRun.apply(previous), sameInstantOrder);
+      return GapSessions.runs(
+          events.read(), gap, (previous, next) -> closesRun.apply(previous), sameInstantOrder);
     }
 
     private Instant closesAt(List<TimestampedValue<V>> run) {

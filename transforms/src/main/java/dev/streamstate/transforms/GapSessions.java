@@ -31,13 +31,13 @@ import org.joda.time.Instant;
  *
  * <p>Why windows: they run on every runner, Beam's Spark runner included, which has no event-time
  * timers in streaming mode (where a runner has them, {@link GapSessionTimers} gives the same runs
- * sooner). Session windows ({@link Sessions}) give exactly the gap
- * rule, merge across micro-batches, and fire when the watermark passes the last event plus the
- * gap; their state is dropped once the window closes. The extra cuts cannot be merging-window
- * logic — a late {@code isLast} would have to split a window already merged — so they are applied
- * to the complete, time-ordered gap session when it fires. Out-of-order arrival therefore cannot
- * change the result. Events later than the allowed lateness are dropped and counted by the runner;
- * within it, the gap session fires again with the late event included (accumulating).
+ * sooner). Session windows ({@link Sessions}) give exactly the gap rule, merge across
+ * micro-batches, and fire when the watermark passes the last event plus the gap; their state is
+ * dropped once the window closes. The extra cuts cannot be merging-window logic — a late {@code
+ * isLast} would have to split a window already merged — so they are applied to the complete,
+ * time-ordered gap session when it fires. Out-of-order arrival therefore cannot change the result.
+ * Events later than the allowed lateness are dropped and counted by the runner; within it, the gap
+ * session fires again with the late event included (accumulating).
  */
 public final class GapSessions<K, V>
     extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, List<TimestampedValue<V>>>>> {
@@ -93,7 +93,8 @@ public final class GapSessions<K, V>
             "IntoGapSessions",
             Window.<KV<K, V>>into(Sessions.withGapDuration(gap))
                 .triggering(
-                    AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+                    AfterWatermark.pastEndOfWindow()
+                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
                 .withAllowedLateness(allowedLateness)
                 .accumulatingFiredPanes())
         .apply("KeepEventTimes", Reify.timestampsInValue())
@@ -143,7 +144,10 @@ public final class GapSessions<K, V>
     private final SerializableBiFunction<V, V, Boolean> splitWhen;
     private final SameInstantOrder<V> sameInstantOrder;
 
-    SplitFn(Duration gap, SerializableBiFunction<V, V, Boolean> splitWhen, SameInstantOrder<V> sameInstantOrder) {
+    SplitFn(
+        Duration gap,
+        SerializableBiFunction<V, V, Boolean> splitWhen,
+        SameInstantOrder<V> sameInstantOrder) {
       this.gap = gap;
       this.splitWhen = splitWhen;
       this.sameInstantOrder = sameInstantOrder;
@@ -153,7 +157,8 @@ public final class GapSessions<K, V>
     public void process(
         @Element KV<K, Iterable<TimestampedValue<V>>> session,
         OutputReceiver<KV<K, List<TimestampedValue<V>>>> out) {
-      for (List<TimestampedValue<V>> run : runs(session.getValue(), gap, splitWhen, sameInstantOrder)) {
+      for (List<TimestampedValue<V>> run :
+          runs(session.getValue(), gap, splitWhen, sameInstantOrder)) {
         out.output(KV.of(session.getKey(), run));
       }
     }

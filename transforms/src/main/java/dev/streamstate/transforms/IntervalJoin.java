@@ -62,7 +62,8 @@ public final class IntervalJoin<K, L, R>
   private final JoinType type;
   private final Duration allowedLateness;
 
-  private IntervalJoin(PCollection<KV<K, R>> right, Duration within, JoinType type, Duration allowedLateness) {
+  private IntervalJoin(
+      PCollection<KV<K, R>> right, Duration within, JoinType type, Duration allowedLateness) {
     if (within.isShorterThan(Duration.ZERO)) {
       throw new IllegalArgumentException("the join interval must not be negative");
     }
@@ -85,25 +86,36 @@ public final class IntervalJoin<K, L, R>
   }
 
   @Override
-  public PCollection<KV<K, KV<TimestampedValue<L>, TimestampedValue<R>>>> expand(PCollection<KV<K, L>> left) {
+  public PCollection<KV<K, KV<TimestampedValue<L>, TimestampedValue<R>>>> expand(
+      PCollection<KV<K, L>> left) {
     KvCoder<K, L> leftCoder = WindowedCoGroup.kvCoder(left);
     KvCoder<K, R> rightCoder = WindowedCoGroup.kvCoder(right);
     Coder<K> keyCoder = leftCoder.getKeyCoder();
     KvCoder<K, RawUnionValue> tagged =
-        KvCoder.of(keyCoder, UnionCoder.of(List.of(leftCoder.getValueCoder(), rightCoder.getValueCoder())));
+        KvCoder.of(
+            keyCoder,
+            UnionCoder.of(List.of(leftCoder.getValueCoder(), rightCoder.getValueCoder())));
     Coder<TimestampedValue<L>> leftRecord = TimestampedValueCoder.of(leftCoder.getValueCoder());
     Coder<TimestampedValue<R>> rightRecord = TimestampedValueCoder.of(rightCoder.getValueCoder());
     return PCollectionList.of(left.apply("TagLeft", tag(LEFT)).setCoder(tagged))
         .and(right.apply("TagRight", tag(RIGHT)).setCoder(tagged))
         .apply("BothStreams", Flatten.pCollections())
         // The runner's time-sorted input drops records by the windowing's allowed lateness.
-        .apply("AllowLateness", Window.<KV<K, RawUnionValue>>configure().withAllowedLateness(allowedLateness))
+        .apply(
+            "AllowLateness",
+            Window.<KV<K, RawUnionValue>>configure().withAllowedLateness(allowedLateness))
         .apply(
             "JoinWithinInterval",
             ParDo.of(
                 new IntervalJoinFn<K, L, R>(
-                    within, allowedLateness, type, leftCoder.getValueCoder(), rightCoder.getValueCoder())))
-        .setCoder(KvCoder.of(keyCoder, KvCoder.of(NullableCoder.of(leftRecord), NullableCoder.of(rightRecord))));
+                    within,
+                    allowedLateness,
+                    type,
+                    leftCoder.getValueCoder(),
+                    rightCoder.getValueCoder())))
+        .setCoder(
+            KvCoder.of(
+                keyCoder, KvCoder.of(NullableCoder.of(leftRecord), NullableCoder.of(rightRecord))));
   }
 
   private static <K, V> MapElements<KV<K, V>, KV<K, RawUnionValue>> tag(int side) {
@@ -139,12 +151,19 @@ public final class IntervalJoin<K, L, R>
     @TimerId(FREE)
     private final TimerSpec freeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    IntervalJoinFn(Duration within, Duration allowedLateness, JoinType type, Coder<L> leftCoder, Coder<R> rightCoder) {
+    IntervalJoinFn(
+        Duration within,
+        Duration allowedLateness,
+        JoinType type,
+        Coder<L> leftCoder,
+        Coder<R> rightCoder) {
       this.within = within;
       this.allowedLateness = allowedLateness;
       this.type = type;
-      this.leftsSpec = StateSpecs.bag(TimestampedValueCoder.of(KvCoder.of(leftCoder, BooleanCoder.of())));
-      this.rightsSpec = StateSpecs.bag(TimestampedValueCoder.of(KvCoder.of(rightCoder, BooleanCoder.of())));
+      this.leftsSpec =
+          StateSpecs.bag(TimestampedValueCoder.of(KvCoder.of(leftCoder, BooleanCoder.of())));
+      this.rightsSpec =
+          StateSpecs.bag(TimestampedValueCoder.of(KvCoder.of(rightCoder, BooleanCoder.of())));
     }
 
     @RequiresTimeSortedInput
@@ -163,14 +182,18 @@ public final class IntervalJoin<K, L, R>
       if (value.getUnionTag() == LEFT) {
         TimestampedValue<L> left = TimestampedValue.of((L) value.getValue(), time);
         boolean matched =
-            matchStored(rights, r -> !r.isBefore(time) && !r.isAfter(time.plus(within)),
+            matchStored(
+                rights,
+                r -> !r.isBefore(time) && !r.isAfter(time.plus(within)),
                 r -> out.output(KV.of(key, KV.of(left, r))));
         lefts.add(TimestampedValue.of(KV.of(left.getValue(), matched), time));
         schedule(leftFreedAt(time), nextFree, free);
       } else {
         TimestampedValue<R> right = TimestampedValue.of((R) value.getValue(), time);
         boolean matched =
-            matchStored(lefts, l -> !l.isAfter(time) && !l.plus(within).isBefore(time),
+            matchStored(
+                lefts,
+                l -> !l.isAfter(time) && !l.plus(within).isBefore(time),
                 l -> out.output(KV.of(key, KV.of(l, right))));
         rights.add(TimestampedValue.of(KV.of(right.getValue(), matched), time));
         schedule(rightFreedAt(time), nextFree, free);
@@ -194,7 +217,8 @@ public final class IntervalJoin<K, L, R>
           matched = true;
           if (!record.getValue().getValue()) {
             newlyMatched = true;
-            record = TimestampedValue.of(KV.of(record.getValue().getKey(), true), record.getTimestamp());
+            record =
+                TimestampedValue.of(KV.of(record.getValue().getKey(), true), record.getTimestamp());
           }
         }
         all.add(record);
@@ -216,12 +240,23 @@ public final class IntervalJoin<K, L, R>
         @TimerId(FREE) Timer free,
         OutputReceiver<KV<K, KV<TimestampedValue<L>, TimestampedValue<R>>>> out) {
       Instant leftNext =
-          free(lefts, this::leftFreedAt, now, type.keepsUnmatchedLeft(),
+          free(
+              lefts,
+              this::leftFreedAt,
+              now,
+              type.keepsUnmatchedLeft(),
               l -> out.output(KV.of(key, KV.of(l, null))));
       Instant rightNext =
-          free(rights, this::rightFreedAt, now, type.keepsUnmatchedRight(),
+          free(
+              rights,
+              this::rightFreedAt,
+              now,
+              type.keepsUnmatchedRight(),
               r -> out.output(KV.of(key, KV.of(null, r))));
-      Instant next = leftNext == null || (rightNext != null && rightNext.isBefore(leftNext)) ? rightNext : leftNext;
+      Instant next =
+          leftNext == null || (rightNext != null && rightNext.isBefore(leftNext))
+              ? rightNext
+              : leftNext;
       if (next == null) {
         nextFree.clear();
       } else {
@@ -231,8 +266,8 @@ public final class IntervalJoin<K, L, R>
     }
 
     /**
-     * Drops the records freed by {@code now}, handing those that never matched to {@code
-     * unmatched} where the join keeps them; returns when the next of those kept is freed (null: none).
+     * Drops the records freed by {@code now}, handing those that never matched to {@code unmatched}
+     * where the join keeps them; returns when the next of those kept is freed (null: none).
      */
     private static <V> Instant free(
         BagState<TimestampedValue<KV<V, Boolean>>> stored,
@@ -262,8 +297,8 @@ public final class IntervalJoin<K, L, R>
 
     /**
      * A left record can meet rights up to {@code within} after it, accepted while the watermark is
-     * within the allowed lateness of them; a millisecond more puts its freeing after the runner
-     * has handed over a right record exactly at the edge.
+     * within the allowed lateness of them; a millisecond more puts its freeing after the runner has
+     * handed over a right record exactly at the edge.
      */
     private Instant leftFreedAt(Instant leftTime) {
       return leftTime.plus(within).plus(allowedLateness).plus(MILLI);

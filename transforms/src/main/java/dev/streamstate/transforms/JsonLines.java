@@ -49,7 +49,8 @@ public final class JsonLines {
   /** Renders one object; times become ISO-8601 UTC strings. */
   public static String render(Map<String, Object> fields) {
     Map<String, Object> values = new LinkedHashMap<>();
-    fields.forEach((name, value) -> values.put(name, value instanceof Instant ? value.toString() : value));
+    fields.forEach(
+        (name, value) -> values.put(name, value instanceof Instant ? value.toString() : value));
     try {
       return MAPPER.writeValueAsString(values);
     } catch (JsonProcessingException e) {

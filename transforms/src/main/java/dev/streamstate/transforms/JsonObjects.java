@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** Reads JSON object payloads strictly, with reasons a user can act on. */
 final class JsonObjects {
   /**
-   * Strict: one payload is one JSON value, so text after it (a second object glued on) is an
-   * error rather than silently dropped, and so is a key given twice (which one would count?).
+   * Strict: one payload is one JSON value, so text after it (a second object glued on) is an error
+   * rather than silently dropped, and so is a key given twice (which one would count?).
    */
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -27,7 +27,10 @@ final class JsonObjects {
     } catch (JsonProcessingException e) {
       String why = e.getOriginalMessage();
       throw new IllegalArgumentException(
-          "not JSON: " + (why != null && why.startsWith("Trailing token") ? "more text after the JSON value" : why));
+          "not JSON: "
+              + (why != null && why.startsWith("Trailing token")
+                  ? "more text after the JSON value"
+                  : why));
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("not a JSON object");

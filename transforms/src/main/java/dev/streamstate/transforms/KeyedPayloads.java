@@ -11,7 +11,9 @@ import org.apache.beam.sdk.values.KV;
 public final class KeyedPayloads {
   private KeyedPayloads() {}
 
-  /** Splits payloads into key and value; one without a comma or with an empty key is a dead letter. */
+  /**
+   * Splits payloads into key and value; one without a comma or with an empty key is a dead letter.
+   */
   public static ParseOrDeadLetter<String, KV<String, String>> parse() {
     return ParseOrDeadLetter.with(
         KeyedPayloads::parse, KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));

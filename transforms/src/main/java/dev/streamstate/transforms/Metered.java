@@ -14,8 +14,8 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Passes elements through unchanged and counts them in a Beam counter, so a run's logs, its
- * {@code PipelineResult} and the Spark UI can say how many went by (results, dead letters, alerts).
+ * Passes elements through unchanged and counts them in a Beam counter, so a run's logs, its {@code
+ * PipelineResult} and the Spark UI can say how many went by (results, dead letters, alerts).
  */
 public final class Metered<T> extends PTransform<PCollection<T>, PCollection<T>> {
   /** The namespace of every counter of ours. */
@@ -35,7 +35,8 @@ public final class Metered<T> extends PTransform<PCollection<T>, PCollection<T>>
   /** Every counter in {@link #NAMESPACE} by name, summed over the steps that count it. */
   public static Map<String, Long> counters(PipelineResult result) {
     Map<String, Long> counters = new TreeMap<>();
-    MetricsFilter ours = MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(NAMESPACE)).build();
+    MetricsFilter ours =
+        MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(NAMESPACE)).build();
     for (MetricResult<Long> counter : result.metrics().queryMetrics(ours).getCounters()) {
       counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
     }

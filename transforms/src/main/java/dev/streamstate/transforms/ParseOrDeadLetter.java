@@ -50,10 +50,11 @@ public final class ParseOrDeadLetter<InputT, T>
   }
 
   /**
-   * Dead letters also carry the record's id where {@code readableId} can still find one in the
-   * text (null where it cannot), so a rejected record can be traced to its producer.
+   * Dead letters also carry the record's id where {@code readableId} can still find one in the text
+   * (null where it cannot), so a rejected record can be traced to its producer.
    */
-  public ParseOrDeadLetter<InputT, T> withReadableId(SerializableFunction<String, String> readableId) {
+  public ParseOrDeadLetter<InputT, T> withReadableId(
+      SerializableFunction<String, String> readableId) {
     return new ParseOrDeadLetter<>(parser, form, coder, readableId);
   }
 

@@ -28,10 +28,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.joda.time.Instant;
 
 /**
- * The coder of a record that travels between stages or lives in state: its components one after
- * the other, each with the Beam coder given for it, a few bytes a record. Java serialization
- * (Beam's {@code SerializableCoder}) writes a class descriptor with every value, a hundred bytes
- * and more, and took a fifth of a running count's batch time at 1 M keys.
+ * The coder of a record that travels between stages or lives in state: its components one after the
+ * other, each with the Beam coder given for it, a few bytes a record. Java serialization (Beam's
+ * {@code SerializableCoder}) writes a class descriptor with every value, a hundred bytes and more,
+ * and took a fifth of a running count's batch time at 1 M keys.
  *
  * <p>A record names its coder, and its coder names one Beam coder per component, in order:
  *
@@ -46,9 +46,9 @@ import org.joda.time.Instant;
  * }
  * }</pre>
  *
- * <p>Beam then infers it wherever the record's type is known, and {@link #of(Class)} gives it
- * where a coder is set by hand. The components are read and the record made through its accessors
- * and canonical constructor, so no record writes an encoding of its own; a coder whose components'
+ * <p>Beam then infers it wherever the record's type is known, and {@link #of(Class)} gives it where
+ * a coder is set by hand. The components are read and the record made through its accessors and
+ * canonical constructor, so no record writes an encoding of its own; a coder whose components'
  * count or types do not match the record's fails when it is made. It is deterministic exactly when
  * every component's coder is, so a record can be a grouping key only if all its components can.
  *
@@ -56,13 +56,19 @@ import org.joda.time.Instant;
  */
 public abstract class RecordCoder<T extends Record> extends AtomicCoder<T> {
   protected static final Coder<String> STRING = StringUtf8Coder.of();
+
   /** A string that may be null: one byte more than {@link #STRING}. */
   protected static final Coder<String> NULLABLE_STRING = NullableCoder.of(StringUtf8Coder.of());
+
   /** Small numbers in few bytes: ids, counts. */
   protected static final Coder<Long> LONG = VarLongCoder.of();
+
   protected static final Coder<Boolean> BOOLEAN = BooleanCoder.of();
   protected static final Coder<Instant> INSTANT = InstantCoder.of();
-  /** Exact decimals with their scale, so that money comes back as it was (2100.00 stays 2100.00). */
+
+  /**
+   * Exact decimals with their scale, so that money comes back as it was (2100.00 stays 2100.00).
+   */
   protected static final Coder<BigDecimal> DECIMAL = BigDecimalCoder.of();
 
   private static final ClassValue<RecordCoder<?>> INSTANCES =
@@ -74,7 +80,8 @@ public abstract class RecordCoder<T extends Record> extends AtomicCoder<T> {
             constructor.setAccessible(true); // a record's coder may sit in a record of its package
             return (RecordCoder<?>) constructor.newInstance();
           } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(coderClass.getName() + " needs a public no-argument constructor", e);
+            throw new IllegalStateException(
+                coderClass.getName() + " needs a public no-argument constructor", e);
           }
         }
       };
@@ -98,7 +105,8 @@ public abstract class RecordCoder<T extends Record> extends AtomicCoder<T> {
   public static <T extends Record> RecordCoder<T> of(Class<T> type) {
     DefaultCoder named = type.getAnnotation(DefaultCoder.class);
     if (named == null || !RecordCoder.class.isAssignableFrom(named.value())) {
-      throw new IllegalArgumentException(type.getName() + " names no RecordCoder with @DefaultCoder");
+      throw new IllegalArgumentException(
+          type.getName() + " names no RecordCoder with @DefaultCoder");
     }
     RecordCoder<?> coder = INSTANCES.get(named.value());
     if (coder.type != type) {
@@ -151,7 +159,8 @@ public abstract class RecordCoder<T extends Record> extends AtomicCoder<T> {
   }
 
   @SuppressWarnings("unchecked")
-  private static <F> void encodeField(Coder<F> coder, Object value, OutputStream out) throws IOException {
+  private static <F> void encodeField(Coder<F> coder, Object value, OutputStream out)
+      throws IOException {
     coder.encode((F) value, out);
   }
 
@@ -171,8 +180,13 @@ public abstract class RecordCoder<T extends Record> extends AtomicCoder<T> {
     RecordComponent[] record = type.getRecordComponents();
     if (record == null || record.length != components.size()) {
       throw new IllegalArgumentException(
-          getClass().getName() + " gives " + components.size() + " coders for the "
-              + (record == null ? "non-record" : record.length + " components of") + " " + type.getName());
+          getClass().getName()
+              + " gives "
+              + components.size()
+              + " coders for the "
+              + (record == null ? "non-record" : record.length + " components of")
+              + " "
+              + type.getName());
     }
     MethodHandles.Lookup lookup = MethodHandles.lookup();
     // Every handle takes and gives an Object, so that one exact call serves them all.
@@ -186,8 +200,15 @@ public abstract class RecordCoder<T extends Record> extends AtomicCoder<T> {
         Class<?> encoded = components.get(i).getEncodedTypeDescriptor().getRawType();
         if (boxed != encoded) {
           throw new IllegalArgumentException(
-              getClass().getName() + ": " + type.getSimpleName() + "." + record[i].getName() + " is a "
-                  + types[i].getName() + ", its coder encodes " + encoded.getName());
+              getClass().getName()
+                  + ": "
+                  + type.getSimpleName()
+                  + "."
+                  + record[i].getName()
+                  + " is a "
+                  + types[i].getName()
+                  + ", its coder encodes "
+                  + encoded.getName());
         }
         Method accessor = record[i].getAccessor();
         accessor.setAccessible(true);

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The cap on one record's size: a line that never ends must not grow memory without limit, and a
- * record of megabytes is a producer's mistake, not data. Sources that split lines keep no more of
- * a longer one than {@link #MAX_BYTES} + 1 bytes (enough to tell that it is over) and skip the rest
+ * record of megabytes is a producer's mistake, not data. Sources that split lines keep no more of a
+ * longer one than {@link #MAX_BYTES} + 1 bytes (enough to tell that it is over) and skip the rest
  * of it; {@link ParseOrDeadLetter}, which the UTF-8 decoding and every parser go through, refuses a
  * record over the cap before parsing it, as a dead letter that keeps only its beginning. 1 MiB is
  * also Kafka's default largest message, so a topic's records fit.

@@ -1,8 +1,8 @@
 package dev.streamstate.transforms;
 
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -40,7 +40,9 @@ public final class ReplayLines
         parsed
             .output()
             .apply("UseEventTime", EventTime.from(TimestampedValue::getTimestamp))
-            .apply("Payloads", MapElements.into(TypeDescriptors.strings()).via(TimestampedValue::getValue));
+            .apply(
+                "Payloads",
+                MapElements.into(TypeDescriptors.strings()).via(TimestampedValue::getValue));
     return WithFailures.Result.of(payloads, parsed.failures());
   }
 
@@ -57,11 +59,15 @@ public final class ReplayLines
       eventTime = ISO_UTC.parseDateTime(time).toInstant();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "replay line has no valid event time: " + Reasons.quote(time) + " is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z");
+          "replay line has no valid event time: "
+              + Reasons.quote(time)
+              + " is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z");
     }
     if (!EventTime.isSupported(eventTime)) {
       throw new IllegalArgumentException(
-          "replay line has no valid event time: " + Reasons.quote(time) + " is outside the years 0001 to 9999");
+          "replay line has no valid event time: "
+              + Reasons.quote(time)
+              + " is outside the years 0001 to 9999");
     }
     return TimestampedValue.of(line.substring(tab + 1), eventTime);
   }

@@ -28,16 +28,16 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Running totals per key held in state: Spark's {@code mapWithState} (and {@code
- * updateStateByKey}) as a stateful DoFn. Emits the new total on every update.
+ * Running totals per key held in state: Spark's {@code mapWithState} (and {@code updateStateByKey})
+ * as a stateful DoFn. Emits the new total on every update.
  *
- * <p>{@link #withInitialTotals} is {@code StateSpec.initialState}: the totals are fed in as
- * updates that set state but emit nothing, exactly once at start, so a key that later times out
- * starts again from zero as it would in Spark. {@link #withIdleTimeout} is {@code
- * StateSpec.timeout}: a key not updated for that long (processing time) emits one timed-out record
- * and its state is dropped; {@link #withEventTimeTimeout} is the same in event time, where the
- * runner has event-time timers. Without a timeout the DoFn declares no timer, which matters on
- * Beam's Spark runner: a timer makes it visit every key ever seen in every micro-batch.
+ * <p>{@link #withInitialTotals} is {@code StateSpec.initialState}: the totals are fed in as updates
+ * that set state but emit nothing, exactly once at start, so a key that later times out starts
+ * again from zero as it would in Spark. {@link #withIdleTimeout} is {@code StateSpec.timeout}: a
+ * key not updated for that long (processing time) emits one timed-out record and its state is
+ * dropped; {@link #withEventTimeTimeout} is the same in event time, where the runner has event-time
+ * timers. Without a timeout the DoFn declares no timer, which matters on Beam's Spark runner: a
+ * timer makes it visit every key ever seen in every micro-batch.
  */
 public final class RunningTotals
     extends PTransform<PCollection<KV<String, Long>>, PCollection<RunningTotal>> {
@@ -46,7 +46,8 @@ public final class RunningTotals
   private final Duration idleTimeout;
   private final TimeDomain timeoutDomain;
 
-  private RunningTotals(Map<String, Long> initialTotals, Duration idleTimeout, TimeDomain timeoutDomain) {
+  private RunningTotals(
+      Map<String, Long> initialTotals, Duration idleTimeout, TimeDomain timeoutDomain) {
     this.initialTotals = initialTotals;
     this.idleTimeout = idleTimeout;
     this.timeoutDomain = timeoutDomain;
@@ -62,7 +63,9 @@ public final class RunningTotals
     return new RunningTotals(new TreeMap<>(totals), idleTimeout, timeoutDomain);
   }
 
-  /** Drops a key's state after {@code timeout} without updates (processing time); zero means never. */
+  /**
+   * Drops a key's state after {@code timeout} without updates (processing time); zero means never.
+   */
   public RunningTotals withIdleTimeout(Duration timeout) {
     return new RunningTotals(initialTotals, nonNegative(timeout), TimeDomain.PROCESSING_TIME);
   }
@@ -95,15 +98,19 @@ public final class RunningTotals
       PCollection<KV<String, KV<Long, Boolean>>> initial =
           increments
               .getPipeline()
-              .apply("InitialTotals", Create.of(initialTotals).withCoder(
-                  KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())))
+              .apply(
+                  "InitialTotals",
+                  Create.of(initialTotals)
+                      .withCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())))
               .apply("AsSilentUpdates", MapElements.into(updates()).via(kv -> update(kv, false)))
               .setCoder(updateCoder);
       updates = PCollectionList.of(initial).and(updates).apply(Flatten.pCollections());
     }
     return idleTimeout.equals(Duration.ZERO)
         ? updates.apply("RunningTotal", ParDo.of(new RunningTotalFn()))
-        : updates.apply("RunningTotalWithTimeout", ParDo.of(new RunningTotalWithTimeoutFn(idleTimeout, timeoutDomain)));
+        : updates.apply(
+            "RunningTotalWithTimeout",
+            ParDo.of(new RunningTotalWithTimeoutFn(idleTimeout, timeoutDomain)));
   }
 
   /** An update is (key, (amount, emit)): initial totals are applied without emitting. */
@@ -122,7 +129,9 @@ public final class RunningTotals
 
   /** Adds the update to the key's total; "never written" reads as zero. */
   private static void apply(
-      KV<String, KV<Long, Boolean>> update, ValueState<Long> total, DoFn.OutputReceiver<RunningTotal> out) {
+      KV<String, KV<Long, Boolean>> update,
+      ValueState<Long> total,
+      DoFn.OutputReceiver<RunningTotal> out) {
     Long previous = total.read();
     long next = (previous == null ? 0L : previous) + update.getValue().getKey();
     total.write(next);

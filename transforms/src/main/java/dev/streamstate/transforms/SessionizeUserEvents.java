@@ -19,10 +19,12 @@ import org.joda.time.Duration;
  * after the previous one, and it also ends right after an {@code isLast} event. By default in
  * session windows ({@link GapSessions}), emitted once the watermark passes the last event plus the
  * gap, on every runner; {@link #withEventTimeTimers()} gives the same sessions by event-time timers
- * ({@link GapSessionTimers}), a session ended by {@code isLast} as soon as the watermark passes that
- * event, on runners that have event-time timers in streaming. Either way its state is then gone.
+ * ({@link GapSessionTimers}), a session ended by {@code isLast} as soon as the watermark passes
+ * that event, on runners that have event-time timers in streaming. Either way its state is then
+ * gone.
  */
-public final class SessionizeUserEvents extends PTransform<PCollection<UserEvent>, PCollection<Session>> {
+public final class SessionizeUserEvents
+    extends PTransform<PCollection<UserEvent>, PCollection<Session>> {
   private final Duration gap;
   private final Duration allowedLateness;
   private final boolean byTimers;
@@ -51,19 +53,24 @@ public final class SessionizeUserEvents extends PTransform<PCollection<UserEvent
   public PCollection<Session> expand(PCollection<UserEvent> events) {
     // At one instant, an isLast event goes last: it closes what came with it.
     GapSessions.SameInstantOrder<UserEvent> lastGoesLast =
-        (a, b) -> Comparator.comparing(UserEvent::isLast).thenComparing(UserEvent::data).compare(a, b);
+        (a, b) ->
+            Comparator.comparing(UserEvent::isLast).thenComparing(UserEvent::data).compare(a, b);
     PCollection<KV<Long, UserEvent>> byId =
         events
             .apply("ById", WithKeys.of(UserEvent::id).withKeyType(TypeDescriptors.longs()))
             .setCoder(KvCoder.of(VarLongCoder.of(), RecordCoder.of(UserEvent.class)));
     PCollection<KV<Long, List<TimestampedValue<UserEvent>>>> sessions =
         byTimers
-            ? byId.apply("SessionsByTimers", GapSessionTimers.of(gap, allowedLateness, UserEvent::isLast, lastGoesLast))
+            ? byId.apply(
+                "SessionsByTimers",
+                GapSessionTimers.of(gap, allowedLateness, UserEvent::isLast, lastGoesLast))
             : byId.apply(
                 "Sessions",
-                GapSessions.of(gap, allowedLateness, (previous, next) -> previous.isLast(), lastGoesLast));
+                GapSessions.of(
+                    gap, allowedLateness, (previous, next) -> previous.isLast(), lastGoesLast));
     return sessions.apply(
-        "AsSession", MapElements.into(TypeDescriptor.of(Session.class)).via(SessionizeUserEvents::session));
+        "AsSession",
+        MapElements.into(TypeDescriptor.of(Session.class)).via(SessionizeUserEvents::session));
   }
 
   private static Session session(KV<Long, List<TimestampedValue<UserEvent>>> run) {

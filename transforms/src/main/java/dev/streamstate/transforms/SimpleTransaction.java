@@ -22,6 +22,7 @@ public record SimpleTransaction(
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("MM/dd/uuuu").withResolverStyle(ResolverStyle.STRICT);
   private static final Pattern ID = Pattern.compile("\\d{1,18}");
+
   /** Plain decimal money: digits, at most two decimals; no sign, exponent, NaN or Infinity. */
   private static final Pattern AMOUNT = Pattern.compile("\\d{1,15}(\\.\\d{1,2})?");
 
@@ -33,16 +34,19 @@ public record SimpleTransaction(
     String[] fields = line.split(",", -1);
     if (fields.length != 5) {
       throw new IllegalArgumentException(
-          "expected 5 comma-separated fields id,MM/dd/yyyy,account,amount,description, got " + fields.length);
+          "expected 5 comma-separated fields id,MM/dd/yyyy,account,amount,description, got "
+              + fields.length);
     }
     if (!ID.matcher(fields[0]).matches()) {
-      throw new IllegalArgumentException("id must be a whole number, got " + Reasons.quote(fields[0]));
+      throw new IllegalArgumentException(
+          "id must be a whole number, got " + Reasons.quote(fields[0]));
     }
     LocalDate date;
     try {
       date = LocalDate.parse(fields[1], DATE);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("date must be a real day as MM/dd/yyyy, got " + Reasons.quote(fields[1]));
+      throw new IllegalArgumentException(
+          "date must be a real day as MM/dd/yyyy, got " + Reasons.quote(fields[1]));
     }
     String account = fields[2].strip();
     if (account.isEmpty()) {
@@ -50,13 +54,15 @@ public record SimpleTransaction(
     }
     if (!AMOUNT.matcher(fields[3]).matches()) {
       throw new IllegalArgumentException(
-          "amount must be a plain decimal with at most two decimals, like 10.34, got " + Reasons.quote(fields[3]));
+          "amount must be a plain decimal with at most two decimals, like 10.34, got "
+              + Reasons.quote(fields[3]));
     }
     String description = fields[4].strip();
     if (description.isEmpty()) {
       throw new IllegalArgumentException("description is empty");
     }
-    return new SimpleTransaction(Long.parseLong(fields[0]), account, new BigDecimal(fields[3]), date, description);
+    return new SimpleTransaction(
+        Long.parseLong(fields[0]), account, new BigDecimal(fields[3]), date, description);
   }
 
   /** The id of a line that failed to parse, if its first field still is one; else null. */
@@ -66,11 +72,17 @@ public record SimpleTransaction(
     return ID.matcher(first).matches() ? first : null;
   }
 
-  /** Its coder (see {@link RecordCoder}); the date as its day number (three bytes for this century's). */
+  /**
+   * Its coder (see {@link RecordCoder}); the date as its day number (three bytes for this
+   * century's).
+   */
   public static final class Coder extends RecordCoder<SimpleTransaction> {
     private static final DelegateCoder<LocalDate, Long> DAY =
         DelegateCoder.of(
-            VarLongCoder.of(), LocalDate::toEpochDay, LocalDate::ofEpochDay, TypeDescriptor.of(LocalDate.class));
+            VarLongCoder.of(),
+            LocalDate::toEpochDay,
+            LocalDate::ofEpochDay,
+            TypeDescriptor.of(LocalDate.class));
 
     public Coder() {
       super(SimpleTransaction.class, LONG, STRING, DECIMAL, DAY, STRING);

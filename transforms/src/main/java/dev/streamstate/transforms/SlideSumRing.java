@@ -41,9 +41,9 @@ import org.joda.time.Instant;
  *
  * <p>Runs in the global window, so the state is the key's across windows; needs a runner with
  * event-time timers. The timer is one of a family, named after the key: with one timer id for all
- * keys, the DirectRunner (2.70) can lose a key's pending timer when another key's timer of the
- * same id and time is re-set and fired within one bundle (at the end of a bounded input), and so
- * let its output watermark pass the first key's windows before they are emitted.
+ * keys, the DirectRunner (2.70) can lose a key's pending timer when another key's timer of the same
+ * id and time is re-set and fired within one bundle (at the end of a bounded input), and so let its
+ * output watermark pass the first key's windows before they are emitted.
  */
 final class SlideSumRing<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
   private static final String NEWEST = "newestSlide";
@@ -73,7 +73,10 @@ final class SlideSumRing<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
   private final Coder<K> keyCoder;
 
   SlideSumRing(
-      EventTimeWindows windows, SerializableBiFunction<V, V, V> add, Coder<K> keyCoder, Coder<V> valueCoder) {
+      EventTimeWindows windows,
+      SerializableBiFunction<V, V, V> add,
+      Coder<K> keyCoder,
+      Coder<V> valueCoder) {
     this.keyCoder = keyCoder;
     this.size = windows.size().getMillis();
     this.period = windows.period().getMillis();
@@ -172,7 +175,8 @@ final class SlideSumRing<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
    * Sets the key's timer to the end of the earliest window after {@code fired} that holds a slide,
    * the oldest of which starts at {@code oldestSlide}.
    */
-  private void setNext(TimerMap nextEnd, K key, long oldestSlide, @Nullable Long fired) throws Exception {
+  private void setNext(TimerMap nextEnd, K key, long oldestSlide, @Nullable Long fired)
+      throws Exception {
     long end = oldestSlide + period;
     if (fired != null) {
       end = Math.max(end, fired + period);
@@ -185,7 +189,10 @@ final class SlideSumRing<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
     return CoderUtils.encodeToBase64(keyCoder, key);
   }
 
-  /** The start of the slide {@code time} is in, in epoch millis: slides start every {@code period} from 0. */
+  /**
+   * The start of the slide {@code time} is in, in epoch millis: slides start every {@code period}
+   * from 0.
+   */
   static long slideStart(Instant time, long period) {
     return time.getMillis() - Math.floorMod(time.getMillis(), period);
   }

@@ -26,7 +26,8 @@ final class SumPerSlideInBundle<K, V> extends DoFn<KV<K, V>, KV<K, V>> {
   /** The bundle's partial sums, by the key's structural value and the slide's start. */
   private transient Map<KV<Object, Long>, Partial<K, V>> partials;
 
-  SumPerSlideInBundle(EventTimeWindows windows, Coder<K> keyCoder, SerializableBiFunction<V, V, V> add) {
+  SumPerSlideInBundle(
+      EventTimeWindows windows, Coder<K> keyCoder, SerializableBiFunction<V, V, V> add) {
     this.keyCoder = keyCoder;
     this.period = windows.period().getMillis();
     this.add = add;

@@ -15,15 +15,18 @@ public record UserEvent(long id, String data, boolean isLast) {
     JsonNode event = JsonObjects.parse(payload);
     JsonNode id = event.get("id");
     if (id == null || !id.isIntegralNumber() || !id.canConvertToLong()) {
-      throw new IllegalArgumentException("'id' must be an integer, got " + JsonObjects.describe(id));
+      throw new IllegalArgumentException(
+          "'id' must be an integer, got " + JsonObjects.describe(id));
     }
     JsonNode data = event.get("data");
     if (data == null || !data.isTextual()) {
-      throw new IllegalArgumentException("'data' must be a string, got " + JsonObjects.describe(data));
+      throw new IllegalArgumentException(
+          "'data' must be a string, got " + JsonObjects.describe(data));
     }
     JsonNode isLast = event.get("isLast");
     if (isLast != null && !isLast.isBoolean()) {
-      throw new IllegalArgumentException("'isLast' must be true or false, got " + JsonObjects.describe(isLast));
+      throw new IllegalArgumentException(
+          "'isLast' must be true or false, got " + JsonObjects.describe(isLast));
     }
     return new UserEvent(id.longValue(), data.textValue(), isLast != null && isLast.booleanValue());
   }

@@ -17,7 +17,8 @@ public final class Utf8 {
   private Utf8() {}
 
   /** Decodes each byte record; invalid UTF-8, and a record over the cap, go to the dead letters. */
-  public static PTransform<PCollection<byte[]>, WithFailures.Result<PCollection<String>, DeadLetter>>
+  public static PTransform<
+          PCollection<byte[]>, WithFailures.Result<PCollection<String>, DeadLetter>>
       decode() {
     return ParseOrDeadLetter.withBytes(Utf8::decodeStrict, StringUtf8Coder.of());
   }

@@ -14,8 +14,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The DStream window operations in event time, all on {@link WindowedSums}: {@code countByWindow},
- * {@code countByValueAndWindow}, {@code reduceByWindow} (sum) and {@code reduceByKeyAndWindow}
- * (sum per key). Numbers are exact decimals; unparsable lines go to the dead letters.
+ * {@code countByValueAndWindow}, {@code reduceByWindow} (sum) and {@code reduceByKeyAndWindow} (sum
+ * per key). Numbers are exact decimals; unparsable lines go to the dead letters.
  */
 public final class WindowOps {
   /** Compiled once: {@code String.split} with a regular expression compiles it on every call. */
@@ -50,8 +50,7 @@ public final class WindowOps {
       EventTimeWindows windows) {
     return PTransform.compose(
         "ReduceByWindow",
-        numbers ->
-            numbers.apply("Sum", WindowedSums.globally(windows, BigDecimal::add)));
+        numbers -> numbers.apply("Sum", WindowedSums.globally(windows, BigDecimal::add)));
   }
 
   /** The sum of the numbers of each key in each window. */
@@ -61,7 +60,8 @@ public final class WindowOps {
   }
 
   /** Parses one decimal number a line, e.g. {@code 42} or {@code -3.25}. */
-  public static PTransform<PCollection<String>, WithFailures.Result<PCollection<BigDecimal>, DeadLetter>>
+  public static PTransform<
+          PCollection<String>, WithFailures.Result<PCollection<BigDecimal>, DeadLetter>>
       parseNumbers() {
     return ParseOrDeadLetter.with(WindowOps::parseNumber, BigDecimalCoder.of());
   }
@@ -85,7 +85,10 @@ public final class WindowOps {
     String trimmed = text.trim();
     if (trimmed.length() > 2 * MAX_DIGITS + 10) { // digits, sign, point and a short exponent
       throw new IllegalArgumentException(
-          "number too long: " + trimmed.length() + " characters, at most " + MAX_DIGITS
+          "number too long: "
+              + trimmed.length()
+              + " characters, at most "
+              + MAX_DIGITS
               + " digits before and after the decimal point");
     }
     BigDecimal number;
@@ -96,7 +99,9 @@ public final class WindowOps {
     }
     if (number.precision() - number.scale() > MAX_DIGITS || number.scale() > MAX_DIGITS) {
       throw new IllegalArgumentException(
-          "number out of range: at most " + MAX_DIGITS + " digits before and after the decimal point, got "
+          "number out of range: at most "
+              + MAX_DIGITS
+              + " digits before and after the decimal point, got "
               + Reasons.quote(trimmed));
     }
     return number;
@@ -105,7 +110,8 @@ public final class WindowOps {
   static KV<String, BigDecimal> parseKeyValue(String line) {
     String[] fields = WHITESPACE.split(line.trim());
     if (fields.length != 2 || fields[0].isEmpty()) {
-      throw new IllegalArgumentException("expected '<key> <number>', got " + fields.length + " fields");
+      throw new IllegalArgumentException(
+          "expected '<key> <number>', got " + fields.length + " fields");
     }
     return KV.of(fields[0], parseNumber(fields[1]));
   }

@@ -1,6 +1,7 @@
 package dev.streamstate.transforms;
 
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -12,7 +13,6 @@ import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.coders.Coder;
 
 /**
  * DStream {@code left.window(W, S).cogroup(right.window(W, S))} in event time: per window and key,
@@ -33,7 +33,8 @@ public final class WindowedCoGroup<K, L, R>
   }
 
   /** Cogroups the stream it is applied to (the left) with {@code right}, in {@code windows}. */
-  public static <K, L, R> WindowedCoGroup<K, L, R> with(PCollection<KV<K, R>> right, EventTimeWindows windows) {
+  public static <K, L, R> WindowedCoGroup<K, L, R> with(
+      PCollection<KV<K, R>> right, EventTimeWindows windows) {
     return new WindowedCoGroup<>(right, windows);
   }
 
@@ -43,14 +44,17 @@ public final class WindowedCoGroup<K, L, R>
     TupleTag<R> rightTag = new TupleTag<>();
     KvCoder<K, L> leftCoder = kvCoder(left);
     KvCoder<K, R> rightCoder = kvCoder(right);
-    return KeyedPCollectionTuple.of(leftTag, left.apply("LeftIntoWindows", windows.<KV<K, L>>windowInto()))
+    return KeyedPCollectionTuple.of(
+            leftTag, left.apply("LeftIntoWindows", windows.<KV<K, L>>windowInto()))
         .and(rightTag, right.apply("RightIntoWindows", windows.<KV<K, R>>windowInto()))
         .apply("CoGroupByKey", CoGroupByKey.create())
         .apply("BothSides", ParDo.of(new BothSidesFn<>(leftTag, rightTag)))
         .setCoder(
             KvCoder.of(
                 leftCoder.getKeyCoder(),
-                KvCoder.of(ListCoder.of(leftCoder.getValueCoder()), ListCoder.of(rightCoder.getValueCoder()))));
+                KvCoder.of(
+                    ListCoder.of(leftCoder.getValueCoder()),
+                    ListCoder.of(rightCoder.getValueCoder()))));
   }
 
   static <K, V> KvCoder<K, V> kvCoder(PCollection<KV<K, V>> stream) {
@@ -61,7 +65,8 @@ public final class WindowedCoGroup<K, L, R>
     return (KvCoder<K, V>) coder;
   }
 
-  private static final class BothSidesFn<K, L, R> extends DoFn<KV<K, CoGbkResult>, KV<K, KV<List<L>, List<R>>>> {
+  private static final class BothSidesFn<K, L, R>
+      extends DoFn<KV<K, CoGbkResult>, KV<K, KV<List<L>, List<R>>>> {
     private final TupleTag<L> leftTag;
     private final TupleTag<R> rightTag;
 
@@ -71,12 +76,15 @@ public final class WindowedCoGroup<K, L, R>
     }
 
     @ProcessElement
-    public void process(@Element KV<K, CoGbkResult> grouped, OutputReceiver<KV<K, KV<List<L>, List<R>>>> out) {
+    public void process(
+        @Element KV<K, CoGbkResult> grouped, OutputReceiver<KV<K, KV<List<L>, List<R>>>> out) {
       CoGbkResult sides = grouped.getValue();
       out.output(
           KV.of(
               grouped.getKey(),
-              KV.of(List.copyOf(list(sides.getAll(leftTag))), List.copyOf(list(sides.getAll(rightTag))))));
+              KV.of(
+                  List.copyOf(list(sides.getAll(leftTag))),
+                  List.copyOf(list(sides.getAll(rightTag))))));
     }
 
     private static <V> List<V> list(Iterable<V> values) {

@@ -16,8 +16,8 @@ import org.apache.beam.sdk.values.PCollection;
  * null>}, a right join the converse, a full join both.
  *
  * <p>It is a {@link WindowedCoGroup}, so a late pane re-emits the window and key's rows with the
- * late record in them: a consumer keeps the latest pane of each window and key (its rows carry
- * the same window).
+ * late record in them: a consumer keeps the latest pane of each window and key (its rows carry the
+ * same window).
  */
 public final class WindowedJoin<K, L, R>
     extends PTransform<PCollection<KV<K, L>>, PCollection<KV<K, KV<L, R>>>> {
@@ -47,10 +47,12 @@ public final class WindowedJoin<K, L, R>
             KvCoder.of(
                 leftCoder.getKeyCoder(),
                 KvCoder.of(
-                    NullableCoder.of(leftCoder.getValueCoder()), NullableCoder.of(rightCoder.getValueCoder()))));
+                    NullableCoder.of(leftCoder.getValueCoder()),
+                    NullableCoder.of(rightCoder.getValueCoder()))));
   }
 
-  private static final class PairsFn<K, L, R> extends DoFn<KV<K, KV<List<L>, List<R>>>, KV<K, KV<L, R>>> {
+  private static final class PairsFn<K, L, R>
+      extends DoFn<KV<K, KV<List<L>, List<R>>>, KV<K, KV<L, R>>> {
     private final JoinType type;
 
     PairsFn(JoinType type) {
@@ -58,7 +60,8 @@ public final class WindowedJoin<K, L, R>
     }
 
     @ProcessElement
-    public void process(@Element KV<K, KV<List<L>, List<R>>> grouped, OutputReceiver<KV<K, KV<L, R>>> out) {
+    public void process(
+        @Element KV<K, KV<List<L>, List<R>>> grouped, OutputReceiver<KV<K, KV<L, R>>> out) {
       K key = grouped.getKey();
       List<L> lefts = grouped.getValue().getKey();
       List<R> rights = grouped.getValue().getValue();

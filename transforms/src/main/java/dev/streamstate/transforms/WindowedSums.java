@@ -17,8 +17,8 @@ import org.apache.beam.sdk.values.PCollection;
  * Sums values per key and event-time window: the engine behind every windowed count and reduce.
  *
  * <p>In sliding windows, Beam keeps an accumulator per key in every window an element falls in
- * (size ÷ slide of them: 12 for a minute every 5 s, 14 400 for 10 days every minute), each with
- * its trigger state and watermark hold. Where the runner has event-time timers ({@link
+ * (size ÷ slide of them: 12 for a minute every 5 s, 14 400 for 10 days every minute), each with its
+ * trigger state and watermark hold. Where the runner has event-time timers ({@link
  * EventTimeWindows#withEventTimeTimers}) and a window is a whole number of slides, the sums are
  * kept instead as Spark's {@code reduceByKeyAndWindow} keeps a window's batches: a bundle first
  * adds its values up per key and slide ({@link SumPerSlideInBundle}), then a ring per key holds one
@@ -26,7 +26,8 @@ import org.apache.beam.sdk.values.PCollection;
  * SlideSumRing}), which is put back in its window, with the same panes, late corrections and drops
  * as Beam's sliding windows, window by window. Elsewhere the values are summed in Beam's windows.
  */
-public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> {
+public final class WindowedSums<K, V>
+    extends PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> {
 
   private final EventTimeWindows windows;
   private final SerializableBiFunction<V, V, V> add;
@@ -74,9 +75,14 @@ public final class WindowedSums<K, V> extends PTransform<PCollection<KV<K, V>>, 
     KvCoder<K, V> coder = (KvCoder<K, V>) values.getCoder();
     return values
         .apply("AllSlidesOfAKey", Window.<KV<K, V>>into(new GlobalWindows()))
-        .apply("SumPerSlideInBundle", ParDo.of(new SumPerSlideInBundle<K, V>(windows, coder.getKeyCoder(), add)))
+        .apply(
+            "SumPerSlideInBundle",
+            ParDo.of(new SumPerSlideInBundle<K, V>(windows, coder.getKeyCoder(), add)))
         .setCoder(coder)
-        .apply("SumSlidesPerWindow", ParDo.of(new SlideSumRing<K, V>(windows, add, coder.getKeyCoder(), coder.getValueCoder())))
+        .apply(
+            "SumSlidesPerWindow",
+            ParDo.of(
+                new SlideSumRing<K, V>(windows, add, coder.getKeyCoder(), coder.getValueCoder())))
         .setCoder(coder)
         .apply("IntoWindows", windows.<KV<K, V>>windowEndingAtTimestamp())
         .apply("SumPerWindow", Combine.perKey(add));

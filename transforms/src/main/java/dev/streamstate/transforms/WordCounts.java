@@ -8,7 +8,8 @@ import org.apache.beam.sdk.values.PCollection;
  * Counts words per event-time window: per-batch counts with tumbling windows (DStream word count),
  * sliding counts with sliding windows ({@code countByValueAndWindow} on words).
  */
-public final class WordCounts extends PTransform<PCollection<String>, PCollection<KV<String, Long>>> {
+public final class WordCounts
+    extends PTransform<PCollection<String>, PCollection<KV<String, Long>>> {
 
   private final EventTimeWindows windows;
 

@@ -51,16 +51,20 @@ class BestSellersTest {
     assertEquals(KV.of("pen", 3L), BestSellers.parseSale(" pen , 3 "));
     assertEquals(
         "expected 'product,quantity', got 3 field(s)",
-        assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,1,2")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,1,2"))
+            .getMessage());
     assertEquals(
         "quantity is not a whole number: '1.5'",
-        assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,1.5")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,1.5"))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale(",1"));
     assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,0"));
     // Two sales of 2^62 would overflow a long total into a negative best seller.
     assertEquals(
         "quantity must be at most 1000000000, got 4611686018427387904",
-        assertThrows(IllegalArgumentException.class, () -> BestSellers.parseSale("a,4611686018427387904"))
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BestSellers.parseSale("a,4611686018427387904"))
             .getMessage());
     assertEquals(KV.of("a", 1_000_000_000L), BestSellers.parseSale("a,1000000000"));
   }

@@ -25,7 +25,8 @@ class DetectFraudTest {
   void snapshotsEmitEveryAccountsTotalsPeriodically() {
     Pipeline p = TestRunner.DIRECT.newPipeline();
     PCollectionView<Map<String, BigDecimal>> noHistory =
-        p.apply("NoHistory", Create.empty(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of()))).apply(View.asMap());
+        p.apply("NoHistory", Create.empty(KvCoder.of(StringUtf8Coder.of(), BigDecimalCoder.of())))
+            .apply(View.asMap());
     PCollectionTuple scored =
         p.apply(
                 Scenario.lines()
@@ -37,7 +38,9 @@ class DetectFraudTest {
                     .watermark(20)
                     .processingTime(Duration.standardSeconds(11)) // A 30.00 (2), B still 5.00
                     .end())
-            .apply(MapElements.into(TypeDescriptor.of(SimpleTransaction.class)).via(SimpleTransaction::parse))
+            .apply(
+                MapElements.into(TypeDescriptor.of(SimpleTransaction.class))
+                    .via(SimpleTransaction::parse))
             .setCoder(RecordCoder.of(SimpleTransaction.class))
             .apply(DetectFraud.against(noHistory).withSnapshotsEvery(Duration.standardSeconds(10)));
 

@@ -12,38 +12,39 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.values.PCollectionList;
-import org.joda.time.Instant;
-import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The stream-stream joins on every runner. Each scenario is one stream of lines {@code L key,value}
- * and {@code R key,value}, split into the two sides, so both share one watermark as two topics
- * read by one job do. Expected rows are worked out by hand in the comments.
+ * and {@code R key,value}, split into the two sides, so both share one watermark as two topics read
+ * by one job do. Expected rows are worked out by hand in the comments.
  */
 class JoinsTest {
 
   private static final EventTimeWindows TEN = EventTimeWindows.fixed(Duration.standardSeconds(10));
 
   /** Both sides of a scenario. */
-  private record Sides(PCollection<KV<String, String>> left, PCollection<KV<String, String>> right) {}
+  private record Sides(
+      PCollection<KV<String, String>> left, PCollection<KV<String, String>> right) {}
 
   private static Sides sides(Pipeline p, TestStream<String> lines) {
     PCollection<String> all = p.apply(lines);
@@ -53,7 +54,9 @@ class JoinsTest {
   private static PCollection<KV<String, String>> side(PCollection<String> lines, String prefix) {
     return lines
         .apply(prefix.trim() + "Lines", Filter.by(line -> line.startsWith(prefix)))
-        .apply(prefix.trim() + "Payloads", MapElements.into(TypeDescriptors.strings()).via(line -> line.substring(2)))
+        .apply(
+            prefix.trim() + "Payloads",
+            MapElements.into(TypeDescriptors.strings()).via(line -> line.substring(2)))
         .apply(prefix.trim() + "Parse", KeyedPayloads.parse())
         .output();
   }
@@ -62,7 +65,8 @@ class JoinsTest {
    * Each row as text with its window and pane timing, led by {@code label}, for one assertion over
    * every join of a scenario (each assertion costs Spark stages in every micro-batch).
    */
-  private static <V> PCollection<String> described(String label, String keyPrefix, PCollection<KV<String, V>> rows) {
+  private static <V> PCollection<String> described(
+      String label, String keyPrefix, PCollection<KV<String, V>> rows) {
     return rows.apply(label + "Described", ParDo.of(new DescribeFn<V>(label, keyPrefix)))
         .apply(
             label + "InOneWindow",
@@ -82,9 +86,16 @@ class JoinsTest {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, V> row, BoundedWindow window, PaneInfo pane, OutputReceiver<String> out) {
+    public void process(
+        @Element KV<String, V> row,
+        BoundedWindow window,
+        PaneInfo pane,
+        OutputReceiver<String> out) {
       if (row.getKey().startsWith(keyPrefix)) {
-        String where = window instanceof IntervalWindow w ? " " + seconds(w.start()) + "-" + seconds(w.end()) + " " + pane.getTiming() : "";
+        String where =
+            window instanceof IntervalWindow w
+                ? " " + seconds(w.start()) + "-" + seconds(w.end()) + " " + pane.getTiming()
+                : "";
         out.output(label + where + " " + row.getKey() + " " + row.getValue());
       }
     }
@@ -103,8 +114,8 @@ class JoinsTest {
    *
    * <p>Keys s…, windows of 10 s every 5 s. Left 1 at 106 s is in [100, 110) and [105, 115); right r
    * at 108 s in the same two, so the pair is in both; right s at 112 s is in [105, 115) and [110,
-   * 120), so it meets 1 only in [105, 115). A cogroup gives both sides per window, one side possibly
-   * empty.
+   * 120), so it meets 1 only in [105, 115). A cogroup gives both sides per window, one side
+   * possibly empty.
    *
    * <p>Key late, tumbling windows with an allowed lateness of 5 s: left 1 at 41 s fires on time
    * alone (a left join's unmatched row); right x at 43 s comes with the watermark at 51 s, late but
@@ -141,7 +152,16 @@ class JoinsTest {
     PCollectionList<String> rows = PCollectionList.empty(p);
     List<String> expected = new ArrayList<>();
     for (JoinType type : JoinType.values()) {
-      rows = rows.and(described(type.name(), "t", sides.left().apply(type + "Join", WindowedJoin.<String, String, String>of(sides.right(), TEN, type))));
+      rows =
+          rows.and(
+              described(
+                  type.name(),
+                  "t",
+                  sides
+                      .left()
+                      .apply(
+                          type + "Join",
+                          WindowedJoin.<String, String, String>of(sides.right(), TEN, type))));
       for (String pair : List.of("KV{1, x}", "KV{1, y}", "KV{2, x}", "KV{2, y}")) {
         expected.add(type + " 0-10 ON_TIME ta " + pair);
       }
@@ -154,25 +174,62 @@ class JoinsTest {
       }
     }
 
-    EventTimeWindows tenEveryFive = EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(5));
-    rows = rows.and(described("sliding", "s", sides.left().apply("SlidingJoin", WindowedJoin.<String, String, String>of(sides.right(), tenEveryFive, JoinType.INNER))));
+    EventTimeWindows tenEveryFive =
+        EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(5));
+    rows =
+        rows.and(
+            described(
+                "sliding",
+                "s",
+                sides
+                    .left()
+                    .apply(
+                        "SlidingJoin",
+                        WindowedJoin.<String, String, String>of(
+                            sides.right(), tenEveryFive, JoinType.INNER))));
     expected.addAll(
-        List.of("sliding 100-110 ON_TIME sk KV{1, r}", "sliding 105-115 ON_TIME sk KV{1, r}", "sliding 105-115 ON_TIME sk KV{1, s}"));
+        List.of(
+            "sliding 100-110 ON_TIME sk KV{1, r}",
+            "sliding 105-115 ON_TIME sk KV{1, r}",
+            "sliding 105-115 ON_TIME sk KV{1, s}"));
     PCollection<KV<String, String>> cogrouped =
         sides
             .left()
-            .apply("CoGroup", WindowedCoGroup.<String, String, String>with(sides.right(), tenEveryFive))
+            .apply(
+                "CoGroup",
+                WindowedCoGroup.<String, String, String>with(sides.right(), tenEveryFive))
             .apply(
                 "Sorted",
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-                    .via(g -> KV.of(g.getKey(), sorted(g.getValue().getKey()) + " " + sorted(g.getValue().getValue()))));
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(
+                        g ->
+                            KV.of(
+                                g.getKey(),
+                                sorted(g.getValue().getKey())
+                                    + " "
+                                    + sorted(g.getValue().getValue()))));
     rows = rows.and(described("cogroup", "s", cogrouped));
     expected.addAll(
-        List.of("cogroup 100-110 ON_TIME sk [1] [r]", "cogroup 105-115 ON_TIME sk [1] [r, s]", "cogroup 110-120 ON_TIME sk [] [s]"));
+        List.of(
+            "cogroup 100-110 ON_TIME sk [1] [r]",
+            "cogroup 105-115 ON_TIME sk [1] [r, s]",
+            "cogroup 110-120 ON_TIME sk [] [s]"));
 
     EventTimeWindows lateByFive = TEN.withAllowedLateness(Duration.standardSeconds(5));
-    rows = rows.and(described("late", "late", sides.left().apply("LateJoin", WindowedJoin.<String, String, String>of(sides.right(), lateByFive, JoinType.LEFT))));
-    expected.addAll(List.of("late 40-50 ON_TIME late KV{1, null}", "late 40-50 LATE late KV{1, x}"));
+    rows =
+        rows.and(
+            described(
+                "late",
+                "late",
+                sides
+                    .left()
+                    .apply(
+                        "LateJoin",
+                        WindowedJoin.<String, String, String>of(
+                            sides.right(), lateByFive, JoinType.LEFT))));
+    expected.addAll(
+        List.of("late 40-50 ON_TIME late KV{1, null}", "late 40-50 LATE late KV{1, x}"));
 
     PAssert.that(rows.apply(Flatten.pCollections())).containsInAnyOrder(expected);
     runner.run(p);
@@ -194,8 +251,8 @@ class JoinsTest {
    *
    * <p>Keys a to d, no allowed lateness. a: left 1 at 10 s; rights w at 10 s and x at 15 s are on
    * the edges (they match), y at 15.001 s and v at 9.999 s just outside (unmatched). b: a left
-   * alone. c: two lefts at 30 s and rights at 31 s and 32 s, four pairs; right z at 33 s comes
-   * once the watermark has passed 50 s and is dropped, as is left d at 35 s. The rights come before
+   * alone. c: two lefts at 30 s and rights at 31 s and 32 s, four pairs; right z at 33 s comes once
+   * the watermark has passed 50 s and is dropped, as is left d at 35 s. The rights come before
    * their lefts.
    *
    * <p>Keys e and f, an allowed lateness of 10 s: right x at 42 s, 8 s behind the watermark, still
@@ -210,7 +267,12 @@ class JoinsTest {
         sides(
             p,
             Scenario.lines()
-                .add(List.of(timed(15, "R a,x"), timed(15.001, "R a,y"), timed(9.999, "R a,v"), timed(32, "R c,y")))
+                .add(
+                    List.of(
+                        timed(15, "R a,x"),
+                        timed(15.001, "R a,y"),
+                        timed(9.999, "R a,v"),
+                        timed(32, "R c,y")))
                 .add(
                     List.of(
                         timed(10, "R a,w"),
@@ -237,7 +299,8 @@ class JoinsTest {
     PCollectionList<String> rows = PCollectionList.empty(p);
     List<String> expected = new ArrayList<>();
     for (JoinType type : JoinType.values()) {
-      List<KV<String, KV<TimestampedValue<String>, TimestampedValue<String>>>> rowsOfType = new ArrayList<>(pairs);
+      List<KV<String, KV<TimestampedValue<String>, TimestampedValue<String>>>> rowsOfType =
+          new ArrayList<>(pairs);
       if (type.keepsUnmatchedLeft()) {
         rowsOfType.add(pair("b", "1", 20, null, 0));
       }
@@ -253,7 +316,10 @@ class JoinsTest {
                   "",
                   sides
                       .left()
-                      .apply(type + "Join", IntervalJoin.<String, String, String>of(sides.right(), FIVE, type, Duration.ZERO))
+                      .apply(
+                          type + "Join",
+                          IntervalJoin.<String, String, String>of(
+                              sides.right(), FIVE, type, Duration.ZERO))
                       .apply(type + "AtoD", Filter.by(row -> row.getKey().compareTo("e") < 0))));
     }
     rows =
@@ -263,7 +329,10 @@ class JoinsTest {
                 "",
                 sides
                     .left()
-                    .apply("LateJoin", IntervalJoin.<String, String, String>of(sides.right(), FIVE, JoinType.LEFT, Duration.standardSeconds(10)))
+                    .apply(
+                        "LateJoin",
+                        IntervalJoin.<String, String, String>of(
+                            sides.right(), FIVE, JoinType.LEFT, Duration.standardSeconds(10)))
                     .apply("EandF", Filter.by(row -> row.getKey().compareTo("e") >= 0))));
     for (var row : List.of(pair("e", "1", 41, "x", 42), pair("f", "1", 41, null, 0))) {
       expected.add("late " + row.getKey() + " " + row.getValue());

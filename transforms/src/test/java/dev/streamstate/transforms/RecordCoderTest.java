@@ -22,15 +22,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every record's coder: values come back equal, null components where a record allows them and
- * text beyond ASCII included; equal values encode alike where the coder says it is deterministic;
- * the coder survives being shipped (Java-serialized with a DoFn or a graph); and Beam infers it.
+ * Every record's coder: values come back equal, null components where a record allows them and text
+ * beyond ASCII included; equal values encode alike where the coder says it is deterministic; the
+ * coder survives being shipped (Java-serialized with a DoFn or a graph); and Beam infers it.
  */
 class RecordCoderTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant END = Instant.parse("2026-01-01T00:00:10Z");
   private static final AccountWindow WINDOW =
-      new AccountWindow("123-ABC-789", START, END, new BigDecimal("2100.01"), 1, new BigDecimal("4000.01"), 2);
+      new AccountWindow(
+          "123-ABC-789", START, END, new BigDecimal("2100.01"), 1, new BigDecimal("4000.01"), 2);
 
   static Stream<Arguments> records() {
     DetectFraud.Spending spending = new DetectFraud.Spending(new BigDecimal("2100.01"), 1);
@@ -43,12 +44,21 @@ class RecordCoderTest {
             new DeadLetter("x,01/05/2026,A,1.00,Gas", "id must be a whole number, got 'x'", "17"),
             new DeadLetter("ünïcødé ✓ 日本 \uFFFD", null),
             new DeadLetter("", "")),
-        values(true, new ActivityRun("ana", "walk", START, END), new ActivityRun("Zoë", "läuft 🏃", START, START)),
+        values(
+            true,
+            new ActivityRun("ana", "walk", START, END),
+            new ActivityRun("Zoë", "läuft 🏃", START, START)),
         values(
             true,
             WINDOW,
             new AccountWindow(
-                "Kontø", START, END, new BigDecimal("2100.00"), 0, new BigDecimal("1E+3"), Long.MAX_VALUE)),
+                "Kontø",
+                START,
+                END,
+                new BigDecimal("2100.00"),
+                0,
+                new BigDecimal("1E+3"),
+                Long.MAX_VALUE)),
         values(
             true,
             new EvaluatedTransaction(1, "123-ABC-789", new BigDecimal("2100.00"), false),
@@ -56,9 +66,11 @@ class RecordCoderTest {
         values(true, new Activity("ana", START.getMillis(), "walk"), new Activity("日本", -1, "")),
         values(
             true,
-            new SimpleTransaction(1, "123-ABC-789", new BigDecimal("2100.00"), LocalDate.of(2026, 1, 5), "Gas"),
+            new SimpleTransaction(
+                1, "123-ABC-789", new BigDecimal("2100.00"), LocalDate.of(2026, 1, 5), "Gas"),
             new SimpleTransaction(0, "Ö", new BigDecimal("0.01"), LocalDate.of(1, 1, 1), "Café ☕"),
-            new SimpleTransaction(999_999_999_999_999_999L, "x", BigDecimal.ZERO, LocalDate.of(9999, 12, 31), "y")),
+            new SimpleTransaction(
+                999_999_999_999_999_999L, "x", BigDecimal.ZERO, LocalDate.of(9999, 12, 31), "y")),
         values(true, new FraudAlert(WINDOW, new BigDecimal("100.00"))),
         values(
             true,
@@ -73,7 +85,10 @@ class RecordCoderTest {
         values(true, spending),
         values(true, new DetectFraud.WindowSpending(START, END, spending)),
         // A state value: Beam's map coder never says it is deterministic, and it need not be.
-        values(false, new DetectFraud.Totals(spending, recent), new DetectFraud.Totals(spending, new TreeMap<>())));
+        values(
+            false,
+            new DetectFraud.Totals(spending, recent),
+            new DetectFraud.Totals(spending, new TreeMap<>())));
   }
 
   private static Arguments values(boolean deterministic, Record... values) {
@@ -82,7 +97,8 @@ class RecordCoderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("records")
-  <T extends Record> void comesBackAsItWas(String name, boolean deterministic, List<T> values) throws Exception {
+  <T extends Record> void comesBackAsItWas(String name, boolean deterministic, List<T> values)
+      throws Exception {
     Coder<T> coder = coderOf(values);
     for (T value : values) {
       CoderProperties.coderDecodeEncodeEqual(coder, value);
@@ -91,8 +107,8 @@ class RecordCoderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("records")
-  <T extends Record> void isDeterministicExactlyWhenItSaysSo(String name, boolean deterministic, List<T> values)
-      throws Exception {
+  <T extends Record> void isDeterministicExactlyWhenItSaysSo(
+      String name, boolean deterministic, List<T> values) throws Exception {
     Coder<T> coder = coderOf(values);
     if (!deterministic) {
       assertThrows(Coder.NonDeterministicException.class, coder::verifyDeterministic);
@@ -107,7 +123,8 @@ class RecordCoderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("records")
-  <T extends Record> void survivesBeingShipped(String name, boolean deterministic, List<T> values) throws Exception {
+  <T extends Record> void survivesBeingShipped(String name, boolean deterministic, List<T> values)
+      throws Exception {
     CoderProperties.coderSerializable(coderOf(values));
     Coder<T> shipped = SerializableUtils.clone(coderOf(values));
     assertEquals(coderOf(values), shipped);
@@ -118,7 +135,8 @@ class RecordCoderTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("records")
-  <T extends Record> void isWhatBeamInfers(String name, boolean deterministic, List<T> values) throws Exception {
+  <T extends Record> void isWhatBeamInfers(String name, boolean deterministic, List<T> values)
+      throws Exception {
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) values.get(0).getClass();
     assertEquals(RecordCoder.of(type), CoderRegistry.createDefault().getCoder(type));
@@ -127,7 +145,9 @@ class RecordCoderTest {
   @Test
   void aNullRecordIsRefusedWithItsType() {
     CoderException refused =
-        assertThrows(CoderException.class, () -> CoderUtils.encodeToByteArray(RecordCoder.of(UserEvent.class), null));
+        assertThrows(
+            CoderException.class,
+            () -> CoderUtils.encodeToByteArray(RecordCoder.of(UserEvent.class), null));
     assertEquals("cannot encode a null dev.streamstate.transforms.UserEvent", refused.getMessage());
   }
 
@@ -136,7 +156,9 @@ class RecordCoderTest {
     CoderException refused =
         assertThrows(
             CoderException.class,
-            () -> CoderUtils.encodeToByteArray(RecordCoder.of(UserEvent.class), new UserEvent(1, null, false)));
+            () ->
+                CoderUtils.encodeToByteArray(
+                    RecordCoder.of(UserEvent.class), new UserEvent(1, null, false)));
     assertEquals("cannot encode a null String", refused.getMessage());
   }
 
@@ -156,7 +178,8 @@ class RecordCoderTest {
   void aRecordWithoutARecordCoderHasNone() {
     assertEquals(
         "dev.streamstate.transforms.RecordCoderTest$Plain names no RecordCoder with @DefaultCoder",
-        assertThrows(IllegalArgumentException.class, () -> RecordCoder.of(Plain.class)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RecordCoder.of(Plain.class))
+            .getMessage());
   }
 
   @SuppressWarnings("unchecked")

@@ -44,15 +44,21 @@ class ReplayLinesTest {
     assertEquals(
         "replay line has no valid event time: '-292275054-01-01T00:00:00Z' is outside the years 0001 to 9999",
         assertThrows(
-                IllegalArgumentException.class, () -> ReplayLines.parseLine("-292275054-01-01T00:00:00Z\tx"))
+                IllegalArgumentException.class,
+                () -> ReplayLines.parseLine("-292275054-01-01T00:00:00Z\tx"))
             .getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ReplayLines.parseLine("10000-01-01T00:00:00Z\tx"));
+    assertThrows(
+        IllegalArgumentException.class, () -> ReplayLines.parseLine("10000-01-01T00:00:00Z\tx"));
     assertEquals(
         Instant.parse("9999-12-31T23:59:59.999Z"),
         ReplayLines.parseLine("9999-12-31T23:59:59.999Z\tx").getTimestamp());
     assertEquals(
-        "replay line has no valid event time: '" + "9".repeat(40) + "…' is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z",
-        assertThrows(IllegalArgumentException.class, () -> ReplayLines.parseLine("9".repeat(5_000) + "\tx"))
+        "replay line has no valid event time: '"
+            + "9".repeat(40)
+            + "…' is not ISO-8601, e.g. 2026-01-01T00:00:03.000Z",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ReplayLines.parseLine("9".repeat(5_000) + "\tx"))
             .getMessage());
   }
 
@@ -69,7 +75,8 @@ class ReplayLinesTest {
                     invalidUtf8)
                 .withCoder(ByteArrayCoder.of()));
     WithFailures.Result<PCollection<String>, DeadLetter> text = records.apply(Utf8.decode());
-    WithFailures.Result<PCollection<String>, DeadLetter> payloads = text.output().apply(ReplayLines.parse());
+    WithFailures.Result<PCollection<String>, DeadLetter> payloads =
+        text.output().apply(ReplayLines.parse());
 
     PAssert.that(payloads.output().apply(Reify.timestamps()))
         .containsInAnyOrder(
@@ -77,7 +84,8 @@ class ReplayLinesTest {
             TimestampedValue.of("a b", Instant.parse("2026-01-01T00:00:01.000Z")));
     PAssert.that(payloads.failures())
         .containsInAnyOrder(
-            new DeadLetter("no tab", "replay line has no TAB: expected <ISO-8601 event time>TAB<payload>"));
+            new DeadLetter(
+                "no tab", "replay line has no TAB: expected <ISO-8601 event time>TAB<payload>"));
     PAssert.that(text.failures())
         .containsInAnyOrder(new DeadLetter("2026\t\uFFFD(", "not valid UTF-8 text"));
     TestRunner.DIRECT.run(p);

@@ -13,16 +13,23 @@ class RunningTotalTest {
   void aRunningTotalIsEncodedInAFewBytesAndReadBackAsItWas() throws Exception {
     for (RunningTotal total :
         new RunningTotal[] {
-          RunningTotal.updated("word", 42), RunningTotal.timedOut("", Long.MAX_VALUE), RunningTotal.updated("é", -1)
+          RunningTotal.updated("word", 42),
+          RunningTotal.timedOut("", Long.MAX_VALUE),
+          RunningTotal.updated("é", -1)
         }) {
       CoderProperties.coderDecodeEncodeEqual(RecordCoder.of(RunningTotal.class), total);
     }
     assertTrue(
-        CoderUtils.encodeToByteArray(RecordCoder.of(RunningTotal.class), RunningTotal.updated("word", 42)).length < 10);
+        CoderUtils.encodeToByteArray(
+                    RecordCoder.of(RunningTotal.class), RunningTotal.updated("word", 42))
+                .length
+            < 10);
   }
 
   @Test
   void beamPicksThatCoderForRunningTotals() throws Exception {
-    assertEquals(RecordCoder.of(RunningTotal.class), CoderRegistry.createDefault().getCoder(RunningTotal.class));
+    assertEquals(
+        RecordCoder.of(RunningTotal.class),
+        CoderRegistry.createDefault().getCoder(RunningTotal.class));
   }
 }

@@ -74,8 +74,8 @@ class RunningWordCountsTest {
 
   /**
    * The same timeout in event time: a word whose last update the watermark has passed by the
-   * timeout is emitted once and starts again from zero; initial totals have no event time and
-   * never time out on their own.
+   * timeout is emitted once and starts again from zero; initial totals have no event time and never
+   * time out on their own.
    */
   @ParameterizedTest
   @EnumSource(TestRunner.class)

@@ -27,7 +27,13 @@ class SessionsTest {
   }
 
   private static String activity(String user, double seconds, String activity) {
-    return "{\"user\":\"" + user + "\",\"timestamp\":" + at(seconds).getMillis() + ",\"activity\":\"" + activity + "\"}";
+    return "{\"user\":\""
+        + user
+        + "\",\"timestamp\":"
+        + at(seconds).getMillis()
+        + ",\"activity\":\""
+        + activity
+        + "\"}";
   }
 
   @ParameterizedTest
@@ -39,7 +45,8 @@ class SessionsTest {
   @ParameterizedTest
   @EnumSource(TestRunner.class)
   void theSameSessionsByEventTimeTimers(TestRunner runner) {
-    sessionsWhateverTheArrivalOrder(runner, SessionizeUserEvents.withGap(GAP, Duration.ZERO).withEventTimeTimers());
+    sessionsWhateverTheArrivalOrder(
+        runner, SessionizeUserEvents.withGap(GAP, Duration.ZERO).withEventTimeTimers());
   }
 
   /**
@@ -62,19 +69,27 @@ class SessionsTest {
     Session ab = new Session(1, at(1), at(2), List.of("a", "b"), "last");
     Session x = new Session(2, at(4), at(4), List.of("x"), "timeout");
     Duration millisecond = Duration.millis(1);
-    PAssert.that(events.apply("Windows", SessionizeUserEvents.withGap(GAP, Duration.ZERO)).apply("WhenByWindows", Reify.timestamps()))
+    PAssert.that(
+            events
+                .apply("Windows", SessionizeUserEvents.withGap(GAP, Duration.ZERO))
+                .apply("WhenByWindows", Reify.timestamps()))
         .containsInAnyOrder(
             TimestampedValue.of(ab, at(2).plus(GAP).minus(millisecond)),
             TimestampedValue.of(x, at(4).plus(GAP).minus(millisecond)));
     PAssert.that(
             events
-                .apply("Timers", SessionizeUserEvents.withGap(GAP, Duration.ZERO).withEventTimeTimers())
+                .apply(
+                    "Timers",
+                    SessionizeUserEvents.withGap(GAP, Duration.ZERO).withEventTimeTimers())
                 .apply("WhenByTimers", Reify.timestamps()))
-        .containsInAnyOrder(TimestampedValue.of(ab, at(2)), TimestampedValue.of(x, at(4).plus(GAP).minus(millisecond)));
+        .containsInAnyOrder(
+            TimestampedValue.of(ab, at(2)),
+            TimestampedValue.of(x, at(4).plus(GAP).minus(millisecond)));
     runner.run(p);
   }
 
-  private static void sessionsWhateverTheArrivalOrder(TestRunner runner, SessionizeUserEvents sessionize) {
+  private static void sessionsWhateverTheArrivalOrder(
+      TestRunner runner, SessionizeUserEvents sessionize) {
     Pipeline p = runner.newPipeline();
     WithFailures.Result<PCollection<UserEvent>, DeadLetter> events =
         p.apply(
@@ -88,7 +103,10 @@ class SessionsTest {
                     .add(30, event(1, "e", false), "{\"id\":\"one\"}")
                     .watermark(60) // everything closed and emitted
                     .watermark(61) // (Spark sees a watermark one micro-batch late)
-                    .add(45, event(4, "too late", false)) // its session closed at 55, no lateness: dropped
+                    .add(
+                        45,
+                        event(
+                            4, "too late", false)) // its session closed at 55, no lateness: dropped
                     .end())
             .apply(ParseOrDeadLetter.with(UserEvent::parse, RecordCoder.of(UserEvent.class)));
 
@@ -101,7 +119,8 @@ class SessionsTest {
             new Session(2, at(15), at(15), List.of("y"), "timeout"),
             new Session(3, at(3), at(3), List.of("solo"), "last"));
     PAssert.that(events.failures())
-        .containsInAnyOrder(new DeadLetter("{\"id\":\"one\"}", "'id' must be an integer, got string \"one\""));
+        .containsInAnyOrder(
+            new DeadLetter("{\"id\":\"one\"}", "'id' must be an integer, got string \"one\""));
     runner.run(p);
   }
 
@@ -159,13 +178,19 @@ class SessionsTest {
   @Test
   void readsEventsStrictly() {
     assertEquals(new UserEvent(7, "x", false), UserEvent.parse("{\"id\":7,\"data\":\"x\"}"));
-    assertEquals("not a JSON object", assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("[1]")).getMessage());
+    assertEquals(
+        "not a JSON object",
+        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("[1]")).getMessage());
     assertEquals(
         "'id' must be an integer, got nothing (missing)",
-        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"data\":\"x\"}")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"data\":\"x\"}"))
+            .getMessage());
     assertEquals(
         "'id' must be an integer, got number 1.5",
-        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1.5,\"data\":\"x\"}")).getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> UserEvent.parse("{\"id\":1.5,\"data\":\"x\"}"))
+            .getMessage());
     assertEquals(
         "'isLast' must be true or false, got string \"yes\"",
         assertThrows(
@@ -173,24 +198,32 @@ class SessionsTest {
                 () -> UserEvent.parse("{\"id\":1,\"data\":\"x\",\"isLast\":\"yes\"}"))
             .getMessage());
     assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1"));
-    assertThrows(IllegalArgumentException.class, () -> Activity.parse("{\"user\":\"u\",\"timestamp\":\"now\",\"activity\":\"a\"}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Activity.parse("{\"user\":\"u\",\"timestamp\":\"now\",\"activity\":\"a\"}"));
   }
 
   @Test
   void readsOneJsonObjectAPayloadAndNothingAfterIt() {
-    // Before, the second object of a glued line was dropped silently, and a repeated key's last value won.
+    // Before, the second object of a glued line was dropped silently, and a repeated key's last
+    // value won.
     assertEquals(
         "not JSON: more text after the JSON value",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> UserEvent.parse("{\"id\":1,\"data\":\"a\"}{\"id\":2,\"data\":\"b\"}"))
             .getMessage());
-    assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1,\"data\":\"a\"} x"));
+    assertThrows(
+        IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1,\"data\":\"a\"} x"));
     assertEquals(
         "not JSON: Duplicate field 'id'",
-        assertThrows(IllegalArgumentException.class, () -> UserEvent.parse("{\"id\":1,\"id\":2,\"data\":\"a\"}"))
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> UserEvent.parse("{\"id\":1,\"id\":2,\"data\":\"a\"}"))
             .getMessage());
-    assertEquals(new UserEvent(1, "a", true), UserEvent.parse(" {\"id\":1,\"data\":\"a\",\"isLast\":true} "));
+    assertEquals(
+        new UserEvent(1, "a", true),
+        UserEvent.parse(" {\"id\":1,\"data\":\"a\",\"isLast\":true} "));
   }
 
   @Test
@@ -199,7 +232,9 @@ class SessionsTest {
         "'timestamp' must be epoch milliseconds in the years 0001 to 9999, got number 9223372036854775807",
         assertThrows(
                 IllegalArgumentException.class,
-                () -> Activity.parse("{\"user\":\"u\",\"timestamp\":9223372036854775807,\"activity\":\"a\"}"))
+                () ->
+                    Activity.parse(
+                        "{\"user\":\"u\",\"timestamp\":9223372036854775807,\"activity\":\"a\"}"))
             .getMessage());
     assertThrows(
         IllegalArgumentException.class,

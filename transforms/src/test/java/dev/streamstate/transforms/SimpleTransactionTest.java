@@ -15,8 +15,14 @@ class SimpleTransactionTest {
   @Test
   void readsAnExactAmount() {
     SimpleTransaction tx = SimpleTransaction.parse("7,02/28/2026,123-ABC-789,0.10,Drug Store");
-    assertEquals(new SimpleTransaction(7, "123-ABC-789", new BigDecimal("0.10"), LocalDate.of(2026, 2, 28), "Drug Store"), tx);
-    assertEquals("0.30", tx.amount().add(tx.amount()).add(tx.amount()).toPlainString(), "no binary-float drift");
+    assertEquals(
+        new SimpleTransaction(
+            7, "123-ABC-789", new BigDecimal("0.10"), LocalDate.of(2026, 2, 28), "Drug Store"),
+        tx);
+    assertEquals(
+        "0.30",
+        tx.amount().add(tx.amount()).add(tx.amount()).toPlainString(),
+        "no binary-float drift");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -42,7 +48,10 @@ class SimpleTransactionTest {
         "1,01/05/2026,A,10.00,|description is empty",
       })
   void rejectsWithTheReason(String line, String reason) {
-    assertEquals(reason, assertThrows(IllegalArgumentException.class, () -> SimpleTransaction.parse(line)).getMessage());
+    assertEquals(
+        reason,
+        assertThrows(IllegalArgumentException.class, () -> SimpleTransaction.parse(line))
+            .getMessage());
   }
 
   @Test

@@ -6,8 +6,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The two ways {@link WindowedSums} sums sliding windows, for the tests that
- * expect the same results from both: {@code @MethodSource("dev.streamstate.transforms.SlideSums#onEveryRunner")}.
+ * The two ways {@link WindowedSums} sums sliding windows, for the tests that expect the same
+ * results from both: {@code @MethodSource("dev.streamstate.transforms.SlideSums#onEveryRunner")}.
  */
 enum SlideSums {
   /** In Beam's sliding windows, every runner. */

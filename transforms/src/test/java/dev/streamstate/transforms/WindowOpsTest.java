@@ -43,7 +43,8 @@ class WindowOpsTest {
                 .end());
 
     PCollection<Long> lineCounts = lines.apply(WindowOps.countByWindow(windows));
-    PCollection<KV<String, Long>> valueCounts = lines.apply(WindowOps.countByValueAndWindow(windows));
+    PCollection<KV<String, Long>> valueCounts =
+        lines.apply(WindowOps.countByValueAndWindow(windows));
 
     PAssert.that(lineCounts).inWindow(window(-5, 5)).containsInAnyOrder(1L);
     PAssert.that(lineCounts).inOnTimePane(window(0, 10)).containsInAnyOrder(3L);
@@ -69,7 +70,8 @@ class WindowOpsTest {
                 .add(4, "NaN", "x", "y 1e309x")
                 .end());
 
-    WithFailures.Result<PCollection<BigDecimal>, DeadLetter> numbers = lines.apply(WindowOps.parseNumbers());
+    WithFailures.Result<PCollection<BigDecimal>, DeadLetter> numbers =
+        lines.apply(WindowOps.parseNumbers());
     WithFailures.Result<PCollection<KV<String, BigDecimal>>, DeadLetter> keyed =
         lines.apply(WindowOps.parseKeyValues());
     PCollection<BigDecimal> sums = numbers.output().apply(WindowOps.reduceByWindow(TEN_EVERY_FIVE));
@@ -112,17 +114,23 @@ class WindowOpsTest {
     PCollection<String> lines =
         p.apply(
             Scenario.lines()
-                .add(List.of(timed(1, "a"), timed(2.5, "in the gap"), timed(3.5, "b"), timed(4, "c")))
+                .add(
+                    List.of(
+                        timed(1, "a"), timed(2.5, "in the gap"), timed(3.5, "b"), timed(4, "c")))
                 .end());
     PAssert.that(
             lines.apply(
                 "TwoEveryThree",
-                WindowOps.countByWindow(EventTimeWindows.sliding(Duration.standardSeconds(2), Duration.standardSeconds(3)))))
+                WindowOps.countByWindow(
+                    EventTimeWindows.sliding(
+                        Duration.standardSeconds(2), Duration.standardSeconds(3)))))
         .containsInAnyOrder(1L, 2L); // [0, 2) and [3, 5); 2.5 s is in neither
     PAssert.that(
             lines.apply(
                 "FiveEveryThree",
-                WindowOps.countByWindow(EventTimeWindows.sliding(Duration.standardSeconds(5), Duration.standardSeconds(3)))))
+                WindowOps.countByWindow(
+                    EventTimeWindows.sliding(
+                        Duration.standardSeconds(5), Duration.standardSeconds(3)))))
         .containsInAnyOrder(1L, 4L, 2L); // [-3, 2), [0, 5) and [3, 8)
     runner.run(p);
   }
@@ -132,12 +140,15 @@ class WindowOpsTest {
     // 1e999999999 parses to a few bytes, but a sum with it needs a billion digits (or overflows).
     assertEquals(
         "number out of range: at most 1000 digits before and after the decimal point, got '1e999999999'",
-        assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("1e999999999")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("1e999999999"))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("1e-1001"));
     // A megabyte of digits took minutes to parse: it is refused before parsing.
     assertEquals(
         "number too long: 1000000 characters, at most 1000 digits before and after the decimal point",
-        assertThrows(IllegalArgumentException.class, () -> WindowOps.parseNumber("7".repeat(1_000_000))).getMessage());
+        assertThrows(
+                IllegalArgumentException.class, () -> WindowOps.parseNumber("7".repeat(1_000_000)))
+            .getMessage());
     assertEquals(new BigDecimal("1e309"), WindowOps.parseNumber("1e309"));
     assertEquals(new BigDecimal("-0.001"), WindowOps.parseNumber(" -1e-3 "));
   }

@@ -25,7 +25,8 @@ class WordCountsTest {
           .withAllowedLateness(Duration.standardSeconds(5));
   private static final EventTimeWindows TEN_EVERY_FIVE =
       EventTimeWindows.sliding(Duration.standardSeconds(10), Duration.standardSeconds(5));
-  private static final EventTimeWindows TEN_EVERY_FIVE_LATE = TEN_EVERY_FIVE.withAllowedLateness(Duration.standardSeconds(10));
+  private static final EventTimeWindows TEN_EVERY_FIVE_LATE =
+      TEN_EVERY_FIVE.withAllowedLateness(Duration.standardSeconds(10));
 
   @ParameterizedTest
   @EnumSource(TestRunner.class)
@@ -75,15 +76,9 @@ class WordCountsTest {
                     .end())
             .apply(WordCounts.in(windows));
 
-    PAssert.that(counts)
-        .inWindow(window(-5, 5))
-        .containsInAnyOrder(KV.of("x", 1L), KV.of("y", 1L));
-    PAssert.that(counts)
-        .inWindow(window(0, 10))
-        .containsInAnyOrder(KV.of("x", 2L), KV.of("y", 1L));
-    PAssert.that(counts)
-        .inWindow(window(5, 15))
-        .containsInAnyOrder(KV.of("x", 1L), KV.of("y", 1L));
+    PAssert.that(counts).inWindow(window(-5, 5)).containsInAnyOrder(KV.of("x", 1L), KV.of("y", 1L));
+    PAssert.that(counts).inWindow(window(0, 10)).containsInAnyOrder(KV.of("x", 2L), KV.of("y", 1L));
+    PAssert.that(counts).inWindow(window(5, 15)).containsInAnyOrder(KV.of("x", 1L), KV.of("y", 1L));
     PAssert.that(counts).inWindow(window(10, 20)).containsInAnyOrder(KV.of("y", 1L));
     runner.run(p);
   }
@@ -119,11 +114,17 @@ class WordCountsTest {
                     .end())
             .apply(WordCounts.in(windows));
 
-    PAssert.that(counts).inOnTimePane(window(-5, 5)).containsInAnyOrder(KV.of("a", 1L), KV.of("b", 1L));
+    PAssert.that(counts)
+        .inOnTimePane(window(-5, 5))
+        .containsInAnyOrder(KV.of("a", 1L), KV.of("b", 1L));
     PAssert.that(counts).inLatePane(window(-5, 5)).containsInAnyOrder(KV.of("a", 2L));
-    PAssert.that(counts).inOnTimePane(window(0, 10)).containsInAnyOrder(KV.of("a", 3L), KV.of("b", 1L));
+    PAssert.that(counts)
+        .inOnTimePane(window(0, 10))
+        .containsInAnyOrder(KV.of("a", 3L), KV.of("b", 1L));
     // a's two late records may come in one late pane or two: a runner's choice.
-    PAssert.that(counts).inLatePane(window(0, 10)).satisfies(lastOfEachKey(Map.of("a", 5L, "b", 2L)));
+    PAssert.that(counts)
+        .inLatePane(window(0, 10))
+        .satisfies(lastOfEachKey(Map.of("a", 5L, "b", 2L)));
     // b's first pane in [5,15) is late on the DirectRunner; on Spark its record reaches the
     // window's stage before that stage's watermark passes 15 s, and the pane is on time.
     PAssert.that(counts)

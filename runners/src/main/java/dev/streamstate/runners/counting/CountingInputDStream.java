@@ -20,10 +20,10 @@ import scala.Option;
 /**
  * A {@link Sequence} read in micro-batches: the batch at time {@code t} holds the numbers due
  * between the previous batch's time and {@code t}, counted from the first batch's interval. What a
- * batch reads follows from its time alone, so a batch recomputed after a crash reads the numbers
- * it read the first time (the first batch's time travels in the job's checkpoint with this
- * stream), no source state is checkpointed, and making a batch runs no Spark job. The numbers are
- * made on the executors, in up to the job's default parallelism of contiguous slices.
+ * batch reads follows from its time alone, so a batch recomputed after a crash reads the numbers it
+ * read the first time (the first batch's time travels in the job's checkpoint with this stream), no
+ * source state is checkpointed, and making a batch runs no Spark job. The numbers are made on the
+ * executors, in up to the job's default parallelism of contiguous slices.
  *
  * <p>The batch's watermark report ({@link #report}) is its first output operation, a call on the
  * driver that runs no job.
@@ -32,8 +32,10 @@ final class CountingInputDStream extends InputDStream<WindowedValue<Long>> {
   private static final long serialVersionUID = 1L;
 
   private final Sequence sequence;
+
   /** The read's name in the pipeline, in what each batch reports to Spark's input tracker. */
   private final String name;
+
   /** When the read started: the start of the first batch's interval. */
   private long startedAt = Long.MIN_VALUE;
 
@@ -56,7 +58,8 @@ final class CountingInputDStream extends InputDStream<WindowedValue<Long>> {
       startedAt = time - slideDuration().milliseconds();
     }
     Slice batch = sliceOf(time);
-    int slices = (int) Math.max(1, Math.min(context().sparkContext().defaultParallelism(), batch.size()));
+    int slices =
+        (int) Math.max(1, Math.min(context().sparkContext().defaultParallelism(), batch.size()));
     ssc()
         .scheduler()
         .inputInfoTracker()
@@ -67,7 +70,12 @@ final class CountingInputDStream extends InputDStream<WindowedValue<Long>> {
                 batch.size(),
                 new scala.collection.immutable.Map.Map1<>(
                     StreamInputInfo.METADATA_KEY_DESCRIPTION(),
-                    "Numbers " + batch.from() + " to " + batch.until() + " (exclusive) of " + name)));
+                    "Numbers "
+                        + batch.from()
+                        + " to "
+                        + batch.until()
+                        + " (exclusive) of "
+                        + name)));
     return Option.apply(
         JavaSparkContext.fromSparkContext(context().sparkContext())
             .parallelize(batch.split(slices), slices)
@@ -82,12 +90,14 @@ final class CountingInputDStream extends InputDStream<WindowedValue<Long>> {
 
   /**
    * Tells the runner's watermark holder, under this stream's id, where the sequence's watermark
-   * stands before and after the batch at {@code time}: stages find it there once the batch completes.
+   * stands before and after the batch at {@code time}: stages find it there once the batch
+   * completes.
    */
   synchronized void report(Time time) {
     long millis = time.milliseconds();
     Slice batch = sliceOf(millis);
-    Instant before = sequence.watermark(batch.from(), startedAt, millis - slideDuration().milliseconds());
+    Instant before =
+        sequence.watermark(batch.from(), startedAt, millis - slideDuration().milliseconds());
     Instant after = sequence.watermark(batch.until(), startedAt, millis);
     GlobalWatermarkHolder.add(
         id(),
@@ -118,7 +128,8 @@ final class CountingInputDStream extends InputDStream<WindowedValue<Long>> {
         @Override
         public WindowedValue<Long> next() {
           long at = index++;
-          return WindowedValues.timestampedValueInGlobalWindow(sequence.number(at), sequence.timestamp(at, startedAt));
+          return WindowedValues.timestampedValueInGlobalWindow(
+              sequence.number(at), sequence.timestamp(at, startedAt));
         }
       };
     }

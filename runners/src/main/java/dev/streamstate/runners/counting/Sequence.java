@@ -16,14 +16,14 @@ import org.joda.time.Instant;
  * due {@code k / n} periods after the read started, as Beam's own reader counts.
  *
  * <p>Timestamps: those of the sequence's {@code withTimestampFn}, with the watermark at the last
- * number's, as on Beam's reader. A sequence without one is stamped, on Beam's reader, with the
- * time each number is read; here each number gets the time it was due instead: at most a batch
- * interval earlier, and the same when a batch is recomputed after a crash, so a number lands in
- * the window it landed in the first time. Its watermark after a batch is the batch's time, before
- * which every number due has been read.
+ * number's, as on Beam's reader. A sequence without one is stamped, on Beam's reader, with the time
+ * each number is read; here each number gets the time it was due instead: at most a batch interval
+ * earlier, and the same when a batch is recomputed after a crash, so a number lands in the window
+ * it landed in the first time. Its watermark after a batch is the batch's time, before which every
+ * number due has been read.
  *
- * <p>Why reflection: Beam 2.70's unbounded counting source is package-private; its fields are
- * read here. If a Beam upgrade changes them, this fails at translation with one line saying so.
+ * <p>Why reflection: Beam 2.70's unbounded counting source is package-private; its fields are read
+ * here. If a Beam upgrade changes them, this fails at translation with one line saying so.
  */
 record Sequence(
     long start,
@@ -34,7 +34,9 @@ record Sequence(
     boolean stampedWhenDue)
     implements Serializable {
 
-  private static final String SOURCE = "org.apache.beam.sdk.io.CountingSource$UnboundedCountingSource";
+  private static final String SOURCE =
+      "org.apache.beam.sdk.io.CountingSource$UnboundedCountingSource";
+
   /** The timestamps of a sequence without {@code withTimestampFn}: the time a number is read. */
   private static final String READ_TIME = "org.apache.beam.sdk.io.CountingSource$NowTimestampFn";
 
@@ -58,16 +60,33 @@ record Sequence(
       return sequence.periodMillis > 0 ? Optional.of(sequence) : Optional.empty();
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalStateException(
-          "StreamStateSparkRunner reads GenerateSequence through the fields of Beam 2.70's " + SOURCE
-              + ", which this Beam does not have (" + e + "); run with --runner=SparkRunner or update"
+          "StreamStateSparkRunner reads GenerateSequence through the fields of Beam 2.70's "
+              + SOURCE
+              + ", which this Beam does not have ("
+              + e
+              + "); run with --runner=SparkRunner or update"
               + " dev.streamstate.runners.counting",
           e);
     }
   }
 
-  /** A sequence stamped when due where {@code timestampFn} is Beam's default, the time a number is read. */
-  Sequence(long start, long stride, long elementsPerPeriod, long periodMillis, SerializableFunction<Long, Instant> timestampFn) {
-    this(start, stride, elementsPerPeriod, periodMillis, timestampFn, timestampFn.getClass().getName().equals(READ_TIME));
+  /**
+   * A sequence stamped when due where {@code timestampFn} is Beam's default, the time a number is
+   * read.
+   */
+  Sequence(
+      long start,
+      long stride,
+      long elementsPerPeriod,
+      long periodMillis,
+      SerializableFunction<Long, Instant> timestampFn) {
+    this(
+        start,
+        stride,
+        elementsPerPeriod,
+        periodMillis,
+        timestampFn,
+        timestampFn.getClass().getName().equals(READ_TIME));
   }
 
   private static Object field(Object source, String name) throws ReflectiveOperationException {
@@ -81,7 +100,8 @@ record Sequence(
    * reads, in a read started at {@code startedAt}: those due by its end and not by its start.
    */
   Slice batch(long startedAt, long intervalMillis, long batchMillis) {
-    return new Slice(dueAfter(batchMillis - intervalMillis - startedAt), dueAfter(batchMillis - startedAt));
+    return new Slice(
+        dueAfter(batchMillis - intervalMillis - startedAt), dueAfter(batchMillis - startedAt));
   }
 
   /** Indices {@code from} (inclusive) to {@code until} (exclusive) of the sequence. */
@@ -109,7 +129,8 @@ record Sequence(
     if (due <= 0) {
       return 0;
     }
-    // The sequence ends at Long.MAX_VALUE, as Beam's does: its last index is (MAX - start) / stride.
+    // The sequence ends at Long.MAX_VALUE, as Beam's does: its last index is (MAX - start) /
+    // stride.
     return Math.min(due - 1, (Long.MAX_VALUE - start) / stride) + 1;
   }
 
@@ -120,7 +141,9 @@ record Sequence(
 
   /** The timestamp of the {@code index}-th number of a read started at {@code startedAt}. */
   Instant timestamp(long index, long startedAt) {
-    return stampedWhenDue ? new Instant(startedAt + dueMillis(index)) : timestampFn.apply(number(index));
+    return stampedWhenDue
+        ? new Instant(startedAt + dueMillis(index))
+        : timestampFn.apply(number(index));
   }
 
   /**

@@ -40,8 +40,12 @@ final class KafkaSpec {
       return (KafkaIO.Read<?, ?>) spec.invoke(source);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw new IllegalStateException(
-          "StreamStateSparkRunner reads Kafka through Beam 2.70's " + SOURCE + ".getSpec(), which this Beam"
-              + " does not have (" + e + "); run with --runner=SparkRunner or update dev.streamstate.runners.kafka",
+          "StreamStateSparkRunner reads Kafka through Beam 2.70's "
+              + SOURCE
+              + ".getSpec(), which this Beam"
+              + " does not have ("
+              + e
+              + "); run with --runner=SparkRunner or update dev.streamstate.runners.kafka",
           e);
     }
   }

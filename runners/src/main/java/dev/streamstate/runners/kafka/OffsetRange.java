@@ -9,7 +9,8 @@ import java.io.Serializable;
  * the source's splits; {@code watermarkMillis} the partition's watermark before the batch, which a
  * reader opened anew starts from.
  */
-record OffsetRange(int split, String topic, int partition, long from, long until, long watermarkMillis)
+record OffsetRange(
+    int split, String topic, int partition, long from, long until, long watermarkMillis)
     implements Serializable {
 
   long size() {

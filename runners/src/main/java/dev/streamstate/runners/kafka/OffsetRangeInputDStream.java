@@ -42,8 +42,8 @@ import scala.Option;
  *
  * <p>Each batch's RDD holds one {@link RangeRead} per partition and is cached: {@link ReadReport},
  * the batch's first job, reads it for the watermarks, and the pipeline reads the same records from
- * the cache. Making a batch runs no job (see {@link ReadReport} for why).
- * With {@code commitOffsetsInFinalize()} the group's offsets are committed once a batch completes.
+ * the cache. Making a batch runs no job (see {@link ReadReport} for why). With {@code
+ * commitOffsetsInFinalize()} the group's offsets are committed once a batch completes.
  */
 final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   private static final long serialVersionUID = 1L;
@@ -52,27 +52,38 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
 
   private final UnboundedSource<T, KafkaCheckpointMark> source;
   private final SerializablePipelineOptions options;
+
   /** Names this stream's readers on the executors, apart from any other stream's in the JVM. */
   private final String uid = UUID.randomUUID().toString();
+
   /** The source's splits, one per partition, in split order; made with the first batch. */
   private ArrayList<UnboundedSource<T, KafkaCheckpointMark>> splits;
+
   /** The partition of each split, in split order. */
   private ArrayList<TopicPartition> partitions;
+
   private final long readTimeoutMillis;
+
   /** The ranges of the batches made recently, by batch time. */
   private final TreeMap<Long, List<OffsetRange>> made = new TreeMap<>();
+
   /** The read's name in the pipeline, in what each batch reports to Spark's input tracker. */
   private final String name;
+
   /** Each split's next offset and watermark, after the latest batch made and read. */
   private long[] next;
+
   private final HashMap<Integer, Long> watermarks = new HashMap<>();
+
   /** The time of the latest batch completed, before which ranges are forgotten. */
   private long completed = Long.MIN_VALUE;
+
   /** The time of the latest checkpoint Spark wrote of this stream. */
   private long checkpointedAt = Long.MAX_VALUE;
 
   /** The cached reads of the batches not yet completed, unpersisted once their batch completes. */
   private transient TreeMap<Long, JavaRDD<?>> cached;
+
   private transient Consumer<?, ?> consumer;
   private transient StreamingListener committer;
 
@@ -128,8 +139,11 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       if (!made.isEmpty() && time <= made.lastKey()) {
         // Reading the partitions' ends now would give the batch other records than it had.
         throw new IllegalStateException(
-            "the offset ranges of the batch at " + validTime + " are no longer known (ranges are kept from "
-                + new Time(made.firstKey()) + "): it cannot be recomputed as it ran");
+            "the offset ranges of the batch at "
+                + validTime
+                + " are no longer known (ranges are kept from "
+                + new Time(made.firstKey())
+                + "): it cannot be recomputed as it ran");
       }
       Fixed next = nextRanges();
       ranges = next.ranges();
@@ -180,7 +194,10 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     if (lag >= 0) {
       description = description.updated(BatchProgress.LAG, lag);
     }
-    ssc().scheduler().inputInfoTracker().reportInfo(validTime, new StreamInputInfo(id(), records, description));
+    ssc()
+        .scheduler()
+        .inputInfoTracker()
+        .reportInfo(validTime, new StreamInputInfo(id(), records, description));
   }
 
   /** Notes the time of the checkpoint Spark is about to write: a restart recomputes from there. */
@@ -190,7 +207,10 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     super.updateCheckpointData(currentTime);
   }
 
-  /** Called by {@link ReadReport} once a batch's ranges are read: where each partition's watermark stands. */
+  /**
+   * Called by {@link ReadReport} once a batch's ranges are read: where each partition's watermark
+   * stands.
+   */
   synchronized void read(List<RangeRead.Summary> summaries, List<OffsetRange> ranges) {
     for (int i = 0; i < ranges.size(); i++) {
       watermarks.put(ranges.get(i).split(), summaries.get(i).watermarkAfter());
@@ -224,8 +244,10 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       if (cap > 0) {
         until = Math.min(until, from + cap);
       }
-      long watermark = watermarks.getOrDefault(split, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
-      ranges.add(new OffsetRange(split, partition.topic(), partition.partition(), from, until, watermark));
+      long watermark =
+          watermarks.getOrDefault(split, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
+      ranges.add(
+          new OffsetRange(split, partition.topic(), partition.partition(), from, until, watermark));
       next[split] = until;
       lag += Math.max(0, ends.get(partition) - until);
     }
@@ -236,14 +258,19 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
     try {
       @SuppressWarnings("unchecked")
       List<UnboundedSource<T, KafkaCheckpointMark>> split =
-          (List<UnboundedSource<T, KafkaCheckpointMark>>) source.split(Integer.MAX_VALUE, options.get());
+          (List<UnboundedSource<T, KafkaCheckpointMark>>)
+              source.split(Integer.MAX_VALUE, options.get());
       return new ArrayList<>(split);
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot list the partitions of " + spec().getTopics() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot list the partitions of " + spec().getTopics() + ": " + e.getMessage(), e);
     }
   }
 
-  /** Where the stream starts: the consumer's position (group offset or offset reset), or the start read time. */
+  /**
+   * Where the stream starts: the consumer's position (group offset or offset reset), or the start
+   * read time.
+   */
   private long[] startOffsets() {
     long[] start = new long[splits.size()];
     Consumer<?, ?> consumer = consumer();
@@ -252,8 +279,11 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       TopicPartition partition = partitions.get(split);
       if (spec.getStartReadTime() != null) {
         OffsetAndTimestamp at =
-            consumer.offsetsForTimes(Map.of(partition, spec.getStartReadTime().getMillis())).get(partition);
-        start[split] = at != null ? at.offset() : consumer.endOffsets(List.of(partition)).get(partition);
+            consumer
+                .offsetsForTimes(Map.of(partition, spec.getStartReadTime().getMillis()))
+                .get(partition);
+        start[split] =
+            at != null ? at.offset() : consumer.endOffsets(List.of(partition)).get(partition);
       } else {
         start[split] = consumer.position(partition);
       }
@@ -268,7 +298,8 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
   }
 
   private static long readTimeoutMillis(KafkaIO.Read<?, ?> spec) {
-    Object timeout = spec.getConsumerConfig().get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    Object timeout =
+        spec.getConsumerConfig().get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
     return timeout == null ? DEFAULT_READ_TIMEOUT_MILLIS : Long.parseLong(timeout.toString());
   }
 
@@ -311,7 +342,8 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       }
       for (JavaRDD<?> read : done) {
         // Its records have been through the whole batch: held for the stream's remember duration
-        // (20 batches with state), a batch's records as objects would fill the heap. A recomputation
+        // (20 batches with state), a batch's records as objects would fill the heap. A
+        // recomputation
         // reads the range again.
         read.unpersist(false);
       }
@@ -320,7 +352,9 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
       }
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
       for (OffsetRange range : ranges) {
-        offsets.put(new TopicPartition(range.topic(), range.partition()), new OffsetAndMetadata(range.until()));
+        offsets.put(
+            new TopicPartition(range.topic(), range.partition()),
+            new OffsetAndMetadata(range.until()));
       }
       try {
         synchronized (OffsetRangeInputDStream.this) {
@@ -354,7 +388,8 @@ final class OffsetRangeInputDStream<T> extends InputDStream<RangeRead<T>> {
 
     @Override
     public RangeRead<T> call(OffsetRange range) {
-      return RangeReaders.read(stream, splits.get(range.split()), range, options.get(), timeoutMillis);
+      return RangeReaders.read(
+          stream, splits.get(range.split()), range, options.get(), timeoutMillis);
     }
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * What a batch read from one partition: its records, stamped by KafkaIO's timestamp policy, and
- * the partition's watermark after them.
+ * What a batch read from one partition: its records, stamped by KafkaIO's timestamp policy, and the
+ * partition's watermark after them.
  */
 record RangeRead<T>(OffsetRange range, List<WindowedValue<T>> records, long watermarkMillis)
     implements Serializable {

@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RangeReaders {
   private static final Logger LOG = LoggerFactory.getLogger(RangeReaders.class);
+
   /** A reader no batch used for this long belongs to a stopped or moved stream. */
   private static final long IDLE_MILLIS = 120_000;
 
   private static final Map<String, Open<?>> OPEN = new ConcurrentHashMap<>();
+
   /**
    * Closes readers off the task's thread: KafkaIO's reader waits up to 10 s for its fetch thread,
    * which no batch should wait for.
@@ -81,7 +83,8 @@ final class RangeReaders {
         open.close();
       }
       if (e instanceof IOException) {
-        throw new UncheckedIOException("Reading " + range + " from Kafka failed: " + e.getMessage(), (IOException) e);
+        throw new UncheckedIOException(
+            "Reading " + range + " from Kafka failed: " + e.getMessage(), (IOException) e);
       }
       throw (RuntimeException) e;
     }
@@ -89,43 +92,53 @@ final class RangeReaders {
 
   /** Closes the readers of {@code stream} in this JVM (the stream has stopped). */
   static void closeAll(String stream) {
-    OPEN.keySet().removeIf(key -> {
-      if (key.startsWith(stream + "/")) {
-        Open<?> open = OPEN.get(key);
-        if (open != null) {
-          open.close();
-        }
-        return true;
-      }
-      return false;
-    });
+    OPEN.keySet()
+        .removeIf(
+            key -> {
+              if (key.startsWith(stream + "/")) {
+                Open<?> open = OPEN.get(key);
+                if (open != null) {
+                  open.close();
+                }
+                return true;
+              }
+              return false;
+            });
   }
 
   private static KafkaCheckpointMark markAt(OffsetRange range) {
     return new KafkaCheckpointMark(
-        List.of(new PartitionMark(range.topic(), range.partition(), range.from(), range.watermarkMillis())),
+        List.of(
+            new PartitionMark(
+                range.topic(), range.partition(), range.from(), range.watermarkMillis())),
         Optional.empty());
   }
 
   private static void closeIdle() {
     long now = System.currentTimeMillis();
-    OPEN.entrySet().removeIf(entry -> {
-      if (now - entry.getValue().lastUsed > IDLE_MILLIS) {
-        entry.getValue().close();
-        return true;
-      }
-      return false;
-    });
+    OPEN.entrySet()
+        .removeIf(
+            entry -> {
+              if (now - entry.getValue().lastUsed > IDLE_MILLIS) {
+                entry.getValue().close();
+                return true;
+              }
+              return false;
+            });
   }
 
   /** An open reader, and where it stands. */
   private static final class Open<T> {
     final UnboundedSource.UnboundedReader<T> reader;
+
     /** The first offset the reader has not handed out yet. */
     long next;
+
     boolean started;
+
     /** Whether the reader's current record is read but belongs to a later range. */
     boolean holding;
+
     long lastUsed = System.currentTimeMillis();
 
     Open(UnboundedSource.UnboundedReader<T> reader, long next) {
@@ -145,20 +158,33 @@ final class RangeReaders {
         if (!holding && !(holding = reader.advance())) {
           if (System.currentTimeMillis() > deadline) {
             throw new IOException(
-                "offsets " + next + " to " + range.until() + " of " + range.topic() + "-" + range.partition()
-                    + " gave no record for " + timeoutMillis + " ms (is the broker up?)");
+                "offsets "
+                    + next
+                    + " to "
+                    + range.until()
+                    + " of "
+                    + range.topic()
+                    + "-"
+                    + range.partition()
+                    + " gave no record for "
+                    + timeoutMillis
+                    + " ms (is the broker up?)");
           }
           continue;
         }
         long offset = ((KafkaRecord<?, ?>) reader.getCurrent()).getOffset();
         if (offset >= range.until()) {
-          // A gap in offsets (compaction, transaction markers): the rest of the range holds nothing.
+          // A gap in offsets (compaction, transaction markers): the rest of the range holds
+          // nothing.
           break;
         }
-        records.add(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
+        records.add(
+            WindowedValues.timestampedValueInGlobalWindow(
+                reader.getCurrent(), reader.getCurrentTimestamp()));
         holding = false;
         next = offset + 1;
-        deadline = System.currentTimeMillis() + timeoutMillis; // a long range fails only when it stalls
+        deadline =
+            System.currentTimeMillis() + timeoutMillis; // a long range fails only when it stalls
       }
       next = range.until();
       return records;

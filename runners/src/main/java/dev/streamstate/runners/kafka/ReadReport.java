@@ -46,6 +46,8 @@ final class ReadReport<T> implements VoidFunction2<JavaRDD<RangeRead<T>>, Time> 
       after = Math.min(after, Math.max(summary.watermarkBefore(), summary.watermarkAfter()));
     }
     GlobalWatermarkHolder.add(
-        input.id(), new SparkWatermarks(new Instant(before), new Instant(after), new Instant(time.milliseconds())));
+        input.id(),
+        new SparkWatermarks(
+            new Instant(before), new Instant(after), new Instant(time.milliseconds())));
   }
 }

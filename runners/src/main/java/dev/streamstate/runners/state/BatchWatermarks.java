@@ -46,7 +46,8 @@ final class BatchWatermarks implements Serializable {
   }
 
   /** The runner's watermarks per batch time on this driver, see {@link #snapshotAt}. */
-  private static final NavigableMap<Long, Map<Integer, SparkWatermarks>> SNAPSHOTS = new TreeMap<>();
+  private static final NavigableMap<Long, Map<Integer, SparkWatermarks>> SNAPSHOTS =
+      new TreeMap<>();
 
   private final Reader reader;
   private final NavigableMap<Long, long[]> byBatch = new TreeMap<>();
@@ -74,10 +75,10 @@ final class BatchWatermarks implements Serializable {
    * The runner's watermarks, or none before a batch of this job has completed. Until then the
    * runner's holder answers on the driver from a cache it keeps for half a batch interval, which
    * can still hold the watermarks of the job that ran before in this JVM (same source numbers,
-   * often the end of time): a stage would fire its windows in its first batches and the stage
-   * after it drop their results as late (Beam's {@code ParDoTest$StateTests#testMapState} lost its
-   * result this way when it started within that time of the test before it). After the first
-   * completed batch the holder answers from the copy it advanced.
+   * often the end of time): a stage would fire its windows in its first batches and the stage after
+   * it drop their results as late (Beam's {@code ParDoTest$StateTests#testMapState} lost its result
+   * this way when it started within that time of the test before it). After the first completed
+   * batch the holder answers from the copy it advanced.
    */
   static Map<Integer, SparkWatermarks> ofThisJob(
       long lastCompletedBatchMillis, Supplier<Map<Integer, SparkWatermarks>> runner) {

@@ -35,9 +35,9 @@ import org.joda.time.Instant;
  * Combiner lifting: a GroupByKey whose only consumer is a {@code Combine.GroupedValues} (what
  * {@code Combine.perKey} and {@code Combine.globally} expand into) is translated with the combine:
  * each batch's values are combined per key and window before the shuffle, and the state keeps one
- * accumulator per key and window instead of a bag of every value, as Spark's {@code
- * reduceByKey} and {@code mapWithState} jobs do by hand. Beam's Spark runner, in streaming mode,
- * groups every value and combines the group afterwards.
+ * accumulator per key and window instead of a bag of every value, as Spark's {@code reduceByKey}
+ * and {@code mapWithState} jobs do by hand. Beam's Spark runner, in streaming mode, groups every
+ * value and combines the group afterwards.
  *
  * <p>Lifted only where the result is the same: a plain {@code CombineFn} without side inputs,
  * windows that do not merge, and a trigger that counts no more than one element (combined before
@@ -45,7 +45,9 @@ import org.joda.time.Instant;
  */
 final class CombineLifting {
   /** The GroupByKeys' outputs whose combine the GroupByKey did, for {@link #combined}. */
-  private static final Map<PCollection<?>, Boolean> LIFTED = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<PCollection<?>, Boolean> LIFTED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** Each pipeline's consumers of each collection, found once per pipeline. */
   private static final Map<Pipeline, Map<PCollection<?>, List<TransformHierarchy.Node>>> CONSUMERS =
       Collections.synchronizedMap(new WeakHashMap<>());
@@ -54,7 +56,9 @@ final class CombineLifting {
 
   /** The combine a GroupByKey takes over, and what it needs of it. */
   record Combined<InputT, AccumT, OutputT>(
-      Combine.CombineFn<InputT, AccumT, OutputT> fn, Coder<AccumT> accumulatorCoder, Coder<OutputT> outputCoder) {}
+      Combine.CombineFn<InputT, AccumT, OutputT> fn,
+      Coder<AccumT> accumulatorCoder,
+      Coder<OutputT> outputCoder) {}
 
   /** The combine {@code transform} can take over in {@code context}, {@code null} for none. */
   static @Nullable Combined<?, ?, ?> of(GroupByKey<?, ?> transform, EvaluationContext context) {
@@ -85,19 +89,27 @@ final class CombineLifting {
     LIFTED.put(grouped, true);
   }
 
-  /** Whether {@code grouped} already holds what the {@code Combine.GroupedValues} reading it would compute. */
+  /**
+   * Whether {@code grouped} already holds what the {@code Combine.GroupedValues} reading it would
+   * compute.
+   */
   static boolean combined(PCollection<?> grouped) {
     return LIFTED.containsKey(grouped);
   }
 
   @SuppressWarnings("unchecked") // null where no accumulator coder can be had
   private static <InputT, AccumT, OutputT> @Nullable Combined<InputT, AccumT, OutputT> combined(
-      Combine.CombineFn<?, ?, ?> fn, Coder<?> inputCoder, Coder<?> outputCoder, EvaluationContext context) {
-    Combine.CombineFn<InputT, AccumT, OutputT> typed = (Combine.CombineFn<InputT, AccumT, OutputT>) fn;
+      Combine.CombineFn<?, ?, ?> fn,
+      Coder<?> inputCoder,
+      Coder<?> outputCoder,
+      EvaluationContext context) {
+    Combine.CombineFn<InputT, AccumT, OutputT> typed =
+        (Combine.CombineFn<InputT, AccumT, OutputT>) fn;
     try {
       return new Combined<>(
           typed,
-          typed.getAccumulatorCoder(context.getPipeline().getCoderRegistry(), (Coder<InputT>) inputCoder),
+          typed.getAccumulatorCoder(
+              context.getPipeline().getCoderRegistry(), (Coder<InputT>) inputCoder),
           (Coder<OutputT>) outputCoder);
     } catch (CannotProvideCoderException e) {
       return null; // without a coder for its accumulators, the combine runs after the grouping
@@ -155,20 +167,23 @@ final class CombineLifting {
    * timestamps. Keys are compared by their encoding's structural value, as Beam groups them.
    */
   static final class CombineBeforeShuffle<K, InputT, AccumT>
-      implements FlatMapFunction<Iterator<WindowedValue<KV<K, InputT>>>, WindowedValue<KV<K, AccumT>>> {
+      implements FlatMapFunction<
+          Iterator<WindowedValue<KV<K, InputT>>>, WindowedValue<KV<K, AccumT>>> {
     private static final long serialVersionUID = 1L;
     private final Coder<K> keyCoder;
     private final Combine.CombineFn<InputT, AccumT, ?> fn;
     private final TimestampCombiner timestamps;
 
-    CombineBeforeShuffle(Coder<K> keyCoder, Combine.CombineFn<InputT, AccumT, ?> fn, TimestampCombiner timestamps) {
+    CombineBeforeShuffle(
+        Coder<K> keyCoder, Combine.CombineFn<InputT, AccumT, ?> fn, TimestampCombiner timestamps) {
       this.keyCoder = keyCoder;
       this.fn = fn;
       this.timestamps = timestamps;
     }
 
     @Override
-    public Iterator<WindowedValue<KV<K, AccumT>>> call(Iterator<WindowedValue<KV<K, InputT>>> values) {
+    public Iterator<WindowedValue<KV<K, AccumT>>> call(
+        Iterator<WindowedValue<KV<K, InputT>>> values) {
       Map<List<Object>, Partial<K, AccumT>> partials = new LinkedHashMap<>();
       while (values.hasNext()) {
         WindowedValue<KV<K, InputT>> value = values.next();
@@ -178,7 +193,8 @@ final class CombineLifting {
           Partial<K, AccumT> partial =
               partials.computeIfAbsent(
                   Arrays.asList(structuralKey, window),
-                  unused -> new Partial<>(key, window, fn.createAccumulator(), value.getTimestamp()));
+                  unused ->
+                      new Partial<>(key, window, fn.createAccumulator(), value.getTimestamp()));
           partial.accumulator = fn.addInput(partial.accumulator, value.getValue().getValue());
           partial.timestamp = timestamps.combine(partial.timestamp, value.getTimestamp());
         }
@@ -187,7 +203,10 @@ final class CombineLifting {
       for (Partial<K, AccumT> partial : partials.values()) {
         combined.add(
             WindowedValues.of(
-                KV.of(partial.key, fn.compact(partial.accumulator)), partial.timestamp, partial.window, PaneInfo.NO_FIRING));
+                KV.of(partial.key, fn.compact(partial.accumulator)),
+                partial.timestamp,
+                partial.window,
+                PaneInfo.NO_FIRING));
       }
       return combined.iterator();
     }
@@ -211,7 +230,8 @@ final class CombineLifting {
    * The combine after the shuffle: its inputs are the accumulators combined before it, merged into
    * the key's accumulator for the window, which the state keeps.
    */
-  static final class MergeAccumulators<AccumT, OutputT> extends Combine.CombineFn<AccumT, AccumT, OutputT> {
+  static final class MergeAccumulators<AccumT, OutputT>
+      extends Combine.CombineFn<AccumT, AccumT, OutputT> {
     private static final long serialVersionUID = 1L;
     private final Combine.CombineFn<?, AccumT, OutputT> fn;
 

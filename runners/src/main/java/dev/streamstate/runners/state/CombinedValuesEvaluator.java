@@ -19,9 +19,11 @@ final class CombinedValuesEvaluator<K, InputT, OutputT>
   }
 
   @Override
-  public void evaluate(Combine.GroupedValues<K, InputT, OutputT> transform, EvaluationContext context) {
+  public void evaluate(
+      Combine.GroupedValues<K, InputT, OutputT> transform, EvaluationContext context) {
     UnboundedDataset<?> combined = (UnboundedDataset<?>) context.borrowDataset(transform);
-    context.putDataset(transform, new UnboundedDataset<>(combined.getDStream(), combined.getStreamSources()));
+    context.putDataset(
+        transform, new UnboundedDataset<>(combined.getDStream(), combined.getStreamSources()));
   }
 
   @Override

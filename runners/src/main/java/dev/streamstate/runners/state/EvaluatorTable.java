@@ -23,12 +23,11 @@ import org.apache.beam.sdk.util.construction.PTransformTranslation;
  * <p>Why reflection: the runner builds its streaming translator inside its own final classes
  * ({@code SparkRunner} and its streaming-context factory hard-code the translator), and keeps the
  * evaluators in a private static map keyed by URN. The alternative, a copy of the runner's whole
- * streaming run path with our translator, would fork far more of the runner than these two
- * entries; here everything but the stateful ParDos, GroupByKeys and reads of our own runners stays the
+ * streaming run path with our translator, would fork far more of the runner than these two entries;
+ * here everything but the stateful ParDos, GroupByKeys and reads of our own runners stays the
  * runner's. The table is process-wide, so the selectors hand every other pipeline back to the
- * original evaluators. If a
- * Beam upgrade moves the table, this fails at once with one line saying so, before any pipeline
- * is translated.
+ * original evaluators. If a Beam upgrade moves the table, this fails at once with one line saying
+ * so, before any pipeline is translated.
  */
 public final class EvaluatorTable {
   private static final String TABLE = "EVALUATORS";
@@ -40,18 +39,28 @@ public final class EvaluatorTable {
    * {@code ours} to our translation, {@code resumable} telling those that resume from a checkpoint
    * of their own; idempotent, and the first caller's predicates stay.
    */
-  public static synchronized void install(Predicate<PipelineOptions> ours, Predicate<PipelineOptions> resumable) {
+  public static synchronized void install(
+      Predicate<PipelineOptions> ours, Predicate<PipelineOptions> resumable) {
     Map<String, TransformEvaluator<?>> table = table();
-    TransformEvaluator<?> read = evaluatorOf(table, PTransformTranslation.READ_TRANSFORM_URN, "unbounded read");
+    TransformEvaluator<?> read =
+        evaluatorOf(table, PTransformTranslation.READ_TRANSFORM_URN, "unbounded read");
     TransformEvaluator<?> combineGrouped =
-        evaluatorOf(table, PTransformTranslation.COMBINE_GROUPED_VALUES_TRANSFORM_URN, "combine of grouped values");
-    TransformEvaluator<?> parDo = evaluatorOf(table, PTransformTranslation.PAR_DO_TRANSFORM_URN, "ParDo");
+        evaluatorOf(
+            table,
+            PTransformTranslation.COMBINE_GROUPED_VALUES_TRANSFORM_URN,
+            "combine of grouped values");
+    TransformEvaluator<?> parDo =
+        evaluatorOf(table, PTransformTranslation.PAR_DO_TRANSFORM_URN, "ParDo");
     TransformEvaluator<?> groupByKey =
         evaluatorOf(table, PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, "GroupByKey");
     if (!(parDo instanceof TranslationSelector)) {
       table.put(
           PTransformTranslation.PAR_DO_TRANSFORM_URN,
-          selector(parDo, new IndexedStatefulParDoEvaluator<>(), IndexedStatefulParDoEvaluator::takes, ours));
+          selector(
+              parDo,
+              new IndexedStatefulParDoEvaluator<>(),
+              IndexedStatefulParDoEvaluator::takes,
+              ours));
     }
     if (!(read instanceof TranslationSelector)) {
       table.put(
@@ -61,12 +70,17 @@ public final class EvaluatorTable {
     if (!(combineGrouped instanceof TranslationSelector)) {
       table.put(
           PTransformTranslation.COMBINE_GROUPED_VALUES_TRANSFORM_URN,
-          selector(combineGrouped, new CombinedValuesEvaluator<>(), CombinedValuesEvaluator::takes, ours));
+          selector(
+              combineGrouped,
+              new CombinedValuesEvaluator<>(),
+              CombinedValuesEvaluator::takes,
+              ours));
     }
     if (!(groupByKey instanceof TranslationSelector)) {
       table.put(
           PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN,
-          selector(groupByKey, new IndexedGroupByKeyEvaluator<>(), (transform, context) -> true, ours));
+          selector(
+              groupByKey, new IndexedGroupByKeyEvaluator<>(), (transform, context) -> true, ours));
     }
   }
 

@@ -48,16 +48,16 @@ import org.joda.time.Instant;
 import scala.Tuple2;
 
 /**
- * Runs a GroupByKey over one partition of one micro-batch: the keys that received elements and
- * the keys with a timer due (an event-time timer before the watermark, such as a window's end or
- * its garbage collection, or a processing-time timer by the batch time), nothing else.
+ * Runs a GroupByKey over one partition of one micro-batch: the keys that received elements and the
+ * keys with a timer due (an event-time timer before the watermark, such as a window's end or its
+ * garbage collection, or a processing-time timer by the batch time), nothing else.
  *
  * <p>Each key goes through the steps of the Spark runner's own GroupByKey, so panes, lateness and
  * triggers stay Beam's: a {@code ReduceFnRunner} buffering the key's values per window (or, for a
- * lifted combine, keeping one accumulator per window, see {@link CombineLifting}), late
- * elements dropped against the previous batch's watermark (and counted in {@code
- * DroppedDueToLateness}), then the watermark advanced to this batch's and the due timers offered
- * earliest first, again until none is due. A key with no state and no timers is dropped.
+ * lifted combine, keeping one accumulator per window, see {@link CombineLifting}), late elements
+ * dropped against the previous batch's watermark (and counted in {@code DroppedDueToLateness}),
+ * then the watermark advanced to this batch's and the due timers offered earliest first, again
+ * until none is due. A key with no state and no timers is dropped.
  *
  * <p>The watermark is the stage's input watermark (see {@link KeyedStateDStream}). A key's
  * watermark hold is the earliest of the holds the {@code ReduceFnRunner} keeps in its state, one
@@ -83,9 +83,11 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
    */
   private static final Set<String> HOLD_CELLS =
       Set.of(
-          StateTags.makeSystemTagInternal(StateTags.watermarkStateInternal("hold", TimestampCombiner.EARLIEST))
+          StateTags.makeSystemTagInternal(
+                  StateTags.watermarkStateInternal("hold", TimestampCombiner.EARLIEST))
               .getId(),
-          StateTags.makeSystemTagInternal(StateTags.watermarkStateInternal("extra", TimestampCombiner.EARLIEST))
+          StateTags.makeSystemTagInternal(
+                  StateTags.watermarkStateInternal("extra", TimestampCombiner.EARLIEST))
               .getId());
 
   /** What the translation knows about the GroupByKey, everything here serializable. */
@@ -96,14 +98,24 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
     Coder<K> keyCoder;
     Coder<V> valueCoder;
     Coder<WindowedValue<V>> windowedValueCoder;
-    /** The coder of what a key outputs: its groups, or with {@link #combineFn} its combined values. */
+
+    /**
+     * The coder of what a key outputs: its groups, or with {@link #combineFn} its combined values.
+     */
     Coder<? extends WindowedValue<? extends KV<K, ?>>> outputCoder;
+
     WindowingStrategy<?, W> windowingStrategy;
     MetricsContainerStepMapAccumulator metrics;
     long bucketMillis;
-    /** The combine the state keeps accumulators of, with their coder (see {@link CombineLifting}); {@code null} to group. */
+
+    /**
+     * The combine the state keeps accumulators of, with their coder (see {@link CombineLifting});
+     * {@code null} to group.
+     */
     Combine.@Nullable CombineFn<V, ?, ?> combineFn;
+
     Coder<?> accumulatorCoder;
+
     /**
      * Whether a key new to the state whose windows all close in its batch has its panes combined
      * straight from the batch's values (see {@link #closesOnceAtItsEnd}); {@code false} puts every
@@ -111,7 +123,10 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
      */
     boolean closingWindowsAtOnce;
 
-    /** Keeps each window's values in a bag and outputs them, or with a combine its accumulator and the result. */
+    /**
+     * Keeps each window's values in a bag and outputs them, or with a combine its accumulator and
+     * the result.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     ReduceFn<K, V, Object, W> reduceFn() {
       if (combineFn == null) {
@@ -119,7 +134,9 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
       }
       return (ReduceFn)
           SystemReduceFn.combining(
-              keyCoder, AppliedCombineFn.withAccumulatorCoder((Combine.CombineFn) combineFn, (Coder) accumulatorCoder));
+              keyCoder,
+              AppliedCombineFn.withAccumulatorCoder(
+                  (Combine.CombineFn) combineFn, (Coder) accumulatorCoder));
     }
   }
 
@@ -127,17 +144,18 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
    * The one pane of a window that fires only when the watermark passes its end, which is also its
    * garbage collection: Beam's {@code ReduceFnRunner} gives it as first, last and on time.
    */
-  private static final PaneInfo ONLY_PANE = PaneInfo.createPane(true, true, PaneInfo.Timing.ON_TIME, 0, 0);
+  private static final PaneInfo ONLY_PANE =
+      PaneInfo.createPane(true, true, PaneInfo.Timing.ON_TIME, 0, 0);
 
   /**
    * Whether, in {@code windowing}, a window fires exactly once, on time, with all its values, and
    * nothing of it is kept afterwards: a trigger that fires when the watermark passes the window's
    * end and never early, no allowed lateness (so that firing is the window's garbage collection
-   * too, the only pane it ever has, since any later element is dropped as expired), windows that
-   * do not merge, and outputs stamped at the window's end. Then a combine's pane for a key with no
+   * too, the only pane it ever has, since any later element is dropped as expired), windows that do
+   * not merge, and outputs stamped at the window's end. Then a combine's pane for a key with no
    * state, whose windows all close in the batch its values arrive in, is the combine of those
-   * values: a window's end of the sliding windows summed in a ring ({@code WindowedSums}), of
-   * fixed windows shorter than a batch.
+   * values: a window's end of the sliding windows summed in a ring ({@code WindowedSums}), of fixed
+   * windows shorter than a batch.
    */
   static boolean closesOnceAtItsEnd(WindowingStrategy<?, ?> windowing) {
     Trigger trigger = windowing.getTrigger();
@@ -145,7 +163,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
         trigger instanceof DefaultTrigger
             || trigger instanceof AfterWatermark.FromEndOfWindow
             || (trigger instanceof AfterWatermark.AfterWatermarkEarlyAndLate watermark
-                && (watermark.getEarlyTrigger() == null || watermark.getEarlyTrigger() instanceof Never.NeverTrigger));
+                && (watermark.getEarlyTrigger() == null
+                    || watermark.getEarlyTrigger() instanceof Never.NeverTrigger));
     return onlyAtTheEnd
         && windowing.getAllowedLateness().equals(Duration.ZERO)
         && windowing.getWindowFn().isNonMerging()
@@ -167,7 +186,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
   @Override
   public PartitionRecord run(
       Clock clock, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> batch) {
-    PartitionState.Builder next = previous.toBuilder(clock.batchMillis(), clock.nextWatermarkMillis());
+    PartitionState.Builder next =
+        previous.toBuilder(clock.batchMillis(), clock.nextWatermarkMillis());
     Map<ByteArray, List<byte[]>> visited = KeyedBatch.visitedKeys(batch, next.dueKeys());
     if (visited.isEmpty()) {
       return new PartitionRecord(next.build(), List.of(), outputCoders());
@@ -205,7 +225,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
                 MetricName.named(
                     GroupAlsoByWindowsAggregators.class,
                     GroupAlsoByWindowsAggregators.DROPPED_DUE_TO_LATENESS_COUNTER));
-    final NamespaceKeys namespaces = new NamespaceKeys(step.windowingStrategy.getWindowFn().windowCoder());
+    final NamespaceKeys namespaces =
+        new NamespaceKeys(step.windowingStrategy.getWindowFn().windowCoder());
     final Coder<TimerData> timerCoder = new StoredTimerCoder(namespaces);
     final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
 
@@ -229,12 +250,16 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
       for (byte[] value : values) {
         windowed.add(KeyedBatch.decode(step.windowedValueCoder, value));
       }
-      if (before == null && step.closingWindowsAtOnce && !windowed.isEmpty() && allCloseInThisBatch(windowed)) {
+      if (before == null
+          && step.closingWindowsAtOnce
+          && !windowed.isEmpty()
+          && allCloseInThisBatch(windowed)) {
         combineOnlyPanes(key, windowed);
         next.put(keyBytes, null, null);
         return;
       }
-      Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
+      Table<String, String, byte[]> cells =
+          before == null ? HashBasedTable.create() : before.cells();
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
         timers.addEncoded(before.timers(), timerCoder);
@@ -255,7 +280,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
           // Copied once: the filter is lazy and counts a drop each time it is iterated, and the
           // ReduceFnRunner iterates its input two or three times.
           List<WindowedValue<V>> inTime = new ArrayList<>(windowed.size());
-          LateDataUtils.dropExpiredWindows(key, windowed, timers, step.windowingStrategy, droppedDueToLateness)
+          LateDataUtils.dropExpiredWindows(
+                  key, windowed, timers, step.windowingStrategy, droppedDueToLateness)
               .forEach(inTime::add);
           runner.processElements(inTime);
         }
@@ -269,7 +295,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
         }
         runner.persist();
       } catch (Exception e) {
-        throw new IllegalStateException(step.stepName + ": cannot group the values of key " + key, e);
+        throw new IllegalStateException(
+            step.stepName + ": cannot group the values of key " + key, e);
       }
 
       KeyState after = null;
@@ -309,20 +336,26 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
      */
     @SuppressWarnings("unchecked")
     private void combineOnlyPanes(K key, List<WindowedValue<V>> values) {
-      Combine.CombineFn<V, Object, Object> fn = (Combine.CombineFn<V, Object, Object>) step.combineFn;
+      Combine.CombineFn<V, Object, Object> fn =
+          (Combine.CombineFn<V, Object, Object>) step.combineFn;
       Map<BoundedWindow, Object> accumulators = new LinkedHashMap<>();
       for (WindowedValue<V> value : values) {
         for (BoundedWindow window : value.getWindows()) {
           Object accumulator = accumulators.get(window);
           accumulators.put(
-              window, fn.addInput(accumulator == null ? fn.createAccumulator() : accumulator, value.getValue()));
+              window,
+              fn.addInput(
+                  accumulator == null ? fn.createAccumulator() : accumulator, value.getValue()));
         }
       }
       accumulators.forEach(
           (window, accumulator) ->
               output(
                   WindowedValues.of(
-                      KV.of(key, fn.extractOutput(accumulator)), window.maxTimestamp(), window, ONLY_PANE)));
+                      KV.of(key, fn.extractOutput(accumulator)),
+                      window.maxTimestamp(),
+                      window,
+                      ONLY_PANE)));
     }
 
     /** The earliest watermark hold in a key's state cells, {@link TimeIndex#NONE} for none. */
@@ -330,7 +363,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
       long earliest = TimeIndex.NONE;
       for (Table.Cell<String, String, byte[]> cell : cells.cellSet()) {
         if (HOLD_CELLS.contains(cell.getColumnKey())) {
-          earliest = Math.min(earliest, KeyedBatch.decode(InstantCoder.of(), cell.getValue()).getMillis());
+          earliest =
+              Math.min(earliest, KeyedBatch.decode(InstantCoder.of(), cell.getValue()).getMillis());
         }
       }
       return earliest;

@@ -8,10 +8,10 @@ import scala.math.Ordering$;
 
 /**
  * The watermark holds of a partition's keys as a count of keys per time, in time order: all a
- * partition asks of its holds is the earliest. Unlike a {@link TimeIndex} it does not file the
- * keys themselves, which cost an idle key with a timer (every key of a stream with an idle
- * timeout holds at the element that set it) some forty bytes of hash trie. Persistent, like
- * {@link PartitionState}.
+ * partition asks of its holds is the earliest. Unlike a {@link TimeIndex} it does not file the keys
+ * themselves, which cost an idle key with a timer (every key of a stream with an idle timeout holds
+ * at the element that set it) some forty bytes of hash trie. Persistent, like {@link
+ * PartitionState}.
  */
 final class HoldTimes implements Serializable {
   private static final long serialVersionUID = 1L;

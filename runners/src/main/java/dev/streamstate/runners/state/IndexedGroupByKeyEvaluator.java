@@ -29,9 +29,9 @@ import scala.Tuple2;
  * updateStateByKey} and visits every key in its state every batch.
  *
  * <p>Everything a key goes through is the runner's own GroupByKey's (see {@link
- * GroupAlsoByWindowBatch}); what changes is which keys a batch visits, that timers are replaced
- * and deleted by identity and come out earliest first, as on the DirectRunner, and that a
- * GroupByKey read only by a combine does the combine itself ({@link CombineLifting}).
+ * GroupAlsoByWindowBatch}); what changes is which keys a batch visits, that timers are replaced and
+ * deleted by identity and come out earliest first, as on the DirectRunner, and that a GroupByKey
+ * read only by a combine does the combine itself ({@link CombineLifting}).
  */
 public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
     implements TransformEvaluator<GroupByKey<K, V>> {
@@ -41,7 +41,8 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
   @Override
   public void evaluate(GroupByKey<K, V> transform, EvaluationContext context) {
     @SuppressWarnings("unchecked")
-    UnboundedDataset<KV<K, V>> dataset = (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
+    UnboundedDataset<KV<K, V>> dataset =
+        (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
     @SuppressWarnings("unchecked")
     PCollection<KV<K, V>> input = (PCollection<KV<K, V>>) context.getInput(transform);
     KvCoder<K, V> inputCoder = (KvCoder<K, V>) input.getCoder();
@@ -64,19 +65,29 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
     JavaDStream<WindowedValue<KV<K, V>>> elements = dataset.getDStream();
     step.bucketMillis = elements.dstream().slideDuration().milliseconds();
     @SuppressWarnings("unchecked")
-    CombineLifting.Combined<V, ?, ?> combined = (CombineLifting.Combined<V, ?, ?>) CombineLifting.of(transform, context);
+    CombineLifting.Combined<V, ?, ?> combined =
+        (CombineLifting.Combined<V, ?, ?>) CombineLifting.of(transform, context);
     KeyedStateDStream states =
         combined == null
             ? KeyedStateDStream.of(
-                context, elements, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step))
+                context,
+                elements,
+                step.keyCoder,
+                step.windowedValueCoder,
+                new GroupAlsoByWindowBatch<>(step))
             : combining(context, elements, step, combined, windowCoder);
 
     JavaDStream<WindowedValue<KV<K, Iterable<V>>>> grouped =
-        states.asJava().flatMap(record -> IndexedGroupByKeyEvaluator.<K, V>grouped(record).iterator());
+        states
+            .asJava()
+            .flatMap(record -> IndexedGroupByKeyEvaluator.<K, V>grouped(record).iterator());
     context.putDataset(transform, new UnboundedDataset<>(grouped, dataset.getStreamSources()));
     if (combined != null) {
       CombineLifting.lifted((PCollection<?>) context.getOutput(transform));
-      LOG.info("{} combines with {} before its shuffle and keeps accumulators", step.stepName, combined.fn());
+      LOG.info(
+          "{} combines with {} before its shuffle and keeps accumulators",
+          step.stepName,
+          combined.fn());
     }
   }
 
@@ -109,7 +120,11 @@ public final class IndexedGroupByKeyEvaluator<K, V, W extends BoundedWindow>
             new CombineLifting.CombineBeforeShuffle<>(
                 step.keyCoder, combined.fn(), step.windowingStrategy.getTimestampCombiner()));
     return KeyedStateDStream.of(
-        context, accumulators, step.keyCoder, step.windowedValueCoder, new GroupAlsoByWindowBatch<>(step));
+        context,
+        accumulators,
+        step.keyCoder,
+        step.windowedValueCoder,
+        new GroupAlsoByWindowBatch<>(step));
   }
 
   /** The grouped values a batch output, all under the one tag a GroupByKey has. */

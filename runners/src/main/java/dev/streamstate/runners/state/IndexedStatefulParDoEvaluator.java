@@ -32,11 +32,11 @@ import org.apache.spark.streaming.api.java.JavaPairDStream;
  * elements plus the keys whose timers are due, where Beam's own Spark translation visits every key
  * it has ever seen and refuses event-time timers.
  *
- * <p>Event-time timers fire at the stage's own input watermark, which follows the output
- * watermarks of the stages before it, held back by their pending timers and buffered windows (see
- * {@link KeyedStateDStream}); this stage's output watermark is in turn held back by its pending
- * timers' output timestamps, so what a timer outputs is on time downstream. Refused at translation,
- * each with a message naming the DoFn: splittable DoFns and merging windows.
+ * <p>Event-time timers fire at the stage's own input watermark, which follows the output watermarks
+ * of the stages before it, held back by their pending timers and buffered windows (see {@link
+ * KeyedStateDStream}); this stage's output watermark is in turn held back by its pending timers'
+ * output timestamps, so what a timer outputs is on time downstream. Refused at translation, each
+ * with a message naming the DoFn: splittable DoFns and merging windows.
  */
 public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     implements TransformEvaluator<ParDo.MultiOutput<KV<K, V>, OutputT>> {
@@ -58,7 +58,8 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
     checkSupported(doFn, input.getWindowingStrategy());
 
     @SuppressWarnings("unchecked")
-    UnboundedDataset<KV<K, V>> dataset = (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
+    UnboundedDataset<KV<K, V>> dataset =
+        (UnboundedDataset<KV<K, V>>) context.borrowDataset(transform);
     KvCoder<K, V> inputCoder = (KvCoder<K, V>) input.getCoder();
     WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
     Map<TupleTag<?>, Coder<?>> outputCoders = context.getOutputCoders();
@@ -124,7 +125,8 @@ public final class IndexedStatefulParDoEvaluator<K, V, OutputT>
               : shared;
       @SuppressWarnings("unchecked")
       JavaDStream<WindowedValue<Object>> values =
-          (JavaDStream<WindowedValue<Object>>) (JavaDStream<?>) TranslationUtils.dStreamValues(tagged);
+          (JavaDStream<WindowedValue<Object>>)
+              (JavaDStream<?>) TranslationUtils.dStreamValues(tagged);
       context.putDataset(output.getValue(), new UnboundedDataset<>(values, sources));
     }
   }

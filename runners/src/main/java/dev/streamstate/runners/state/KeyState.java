@@ -20,9 +20,9 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Table;
  * <p>Kept in the partition as one array of bytes, {@link #stored()}, and read through a view made
  * when a batch looks the key up: most keys sit idle for many batches, and a table and a list per
  * key, or even an object around the array, would cost more than the bytes they hold. A batch
- * decodes only the keys it touches. Never changed once built: the previous batch's partition
- * state must stay as it was, since Spark may compute a batch again (a lost block, a retried task)
- * from the same previous state.
+ * decodes only the keys it touches. Never changed once built: the previous batch's partition state
+ * must stay as it was, since Spark may compute a batch again (a lost block, a retried task) from
+ * the same previous state.
  */
 final class KeyState {
   /**
@@ -35,6 +35,7 @@ final class KeyState {
   private final long processingBucket;
   private final long eventTime;
   private final long hold;
+
   /** Where the cells start, after the times. */
   private final int body;
 
@@ -109,15 +110,17 @@ final class KeyState {
     return eventTime;
   }
 
-  /** The earliest time this key may still output at: its stage's output watermark stays before it. */
+  /**
+   * The earliest time this key may still output at: its stage's output watermark stays before it.
+   */
   long hold() {
     return hold;
   }
 
   /**
-   * The times, then the cells, then the timers, each count-prefixed; names in UTF-8, values and names
-   * length-prefixed, counts and lengths as varints (one byte each for a key's usual handful of
-   * short cells, where four-byte ints were a quarter of an idle key's bytes), written straight
+   * The times, then the cells, then the timers, each count-prefixed; names in UTF-8, values and
+   * names length-prefixed, counts and lengths as varints (one byte each for a key's usual handful
+   * of short cells, where four-byte ints were a quarter of an idle key's bytes), written straight
    * into an array of the exact size: every key a batch touches is decoded and encoded again, and
    * streams over arrays cost several times the copying itself (a profile of the throughput
    * benchmark found a sixth of the keyed step's time in them).
@@ -168,8 +171,8 @@ final class KeyState {
   }
 
   /**
-   * A time as stored: {@link TimeIndex#NONE} as 0 (one byte, for the clocks a key has no timer
-   * in), any other as its zigzag form plus one.
+   * A time as stored: {@link TimeIndex#NONE} as 0 (one byte, for the clocks a key has no timer in),
+   * any other as its zigzag form plus one.
    */
   private static long timeCode(long time) {
     return time == TimeIndex.NONE ? 0 : zigzag(time) + 1;

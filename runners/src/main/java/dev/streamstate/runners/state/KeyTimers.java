@@ -24,8 +24,8 @@ import org.joda.time.Instant;
  * <p>Processing time is the micro-batch's time, not the wall clock, so a batch recomputed after a
  * failure fires exactly the timers it fired the first time.
  *
- * <p>The input watermark is the stage's (see {@link KeyedStateDStream}): the previous batch's
- * while the batch's elements arrive, this batch's once {@link #advanceWatermark()} is called; an
+ * <p>The input watermark is the stage's (see {@link KeyedStateDStream}): the previous batch's while
+ * the batch's elements arrive, this batch's once {@link #advanceWatermark()} is called; an
  * event-time timer is due strictly before it.
  */
 final class KeyTimers implements TimerInternals {
@@ -36,15 +36,18 @@ final class KeyTimers implements TimerInternals {
   private Instant inputWatermark;
 
   /**
-   * The stored timers not decoded yet ({@link #addStored}), {@code null} once decoded or when
-   * there are none: while set, {@link #timers} is empty and nothing has changed them.
+   * The stored timers not decoded yet ({@link #addStored}), {@code null} once decoded or when there
+   * are none: while set, {@link #timers} is empty and nothing has changed them.
    */
   private @Nullable List<byte[]> stored;
 
   private @Nullable Coder<TimerData> storedCoder;
   private boolean storedMayBeDue;
 
-  /** No timers yet, the input watermark at {@code watermark} until advanced to {@code nextWatermark}. */
+  /**
+   * No timers yet, the input watermark at {@code watermark} until advanced to {@code
+   * nextWatermark}.
+   */
   KeyTimers(Instant batchTime, Instant watermark, Instant nextWatermark) {
     this.batchTime = batchTime;
     this.inputWatermark = watermark;
@@ -64,11 +67,11 @@ final class KeyTimers implements TimerInternals {
   }
 
   /**
-   * Adds timers as stored between batches, decoded only when something needs them: a timer set
-   * or deleted, a question about their times, or {@code mayBeDue}, whether any of them can be due
-   * in this batch (the key is due in its partition's time indexes). A key whose timers are not due and not changed,
-   * which at most batches is most keys with timers, keeps them as stored ({@link #isAsStored}),
-   * neither decoded nor encoded again.
+   * Adds timers as stored between batches, decoded only when something needs them: a timer set or
+   * deleted, a question about their times, or {@code mayBeDue}, whether any of them can be due in
+   * this batch (the key is due in its partition's time indexes). A key whose timers are not due and
+   * not changed, which at most batches is most keys with timers, keeps them as stored ({@link
+   * #isAsStored}), neither decoded nor encoded again.
    */
   KeyTimers addStored(List<byte[]> encoded, Coder<TimerData> timerCoder, boolean mayBeDue) {
     materialize();
@@ -80,7 +83,10 @@ final class KeyTimers implements TimerInternals {
     return this;
   }
 
-  /** Whether these are still the timers as stored, untouched: {@link #encode} gives the stored bytes. */
+  /**
+   * Whether these are still the timers as stored, untouched: {@link #encode} gives the stored
+   * bytes.
+   */
   boolean isAsStored() {
     return stored != null;
   }
@@ -121,12 +127,11 @@ final class KeyTimers implements TimerInternals {
 
   /**
    * Removes and returns the earliest due timer: a processing-time timer before the batch time, an
-   * event-time timer before the input watermark. Strictly before, as in Beam's own timer
-   * internals: a trigger's processing-time delay fires only once the clock is past it, so a timer
-   * offered at its own time would be used up without firing the pane.
+   * event-time timer before the input watermark. Strictly before, as in Beam's own timer internals:
+   * a trigger's processing-time delay fires only once the clock is past it, so a timer offered at
+   * its own time would be used up without firing the pane.
    */
-  @Nullable
-  TimerData pollDue() {
+  @Nullable TimerData pollDue() {
     if (stored != null) {
       if (!storedMayBeDue) {
         return null;
@@ -274,6 +279,8 @@ final class KeyTimers implements TimerInternals {
   @Override
   public String toString() {
     // Not decoded here: looking at these timers must not change what the batch writes back.
-    return stored != null ? "KeyTimers[" + stored.size() + " as stored]" : "KeyTimers" + Objects.toString(timers.values());
+    return stored != null
+        ? "KeyTimers[" + stored.size() + " as stored]"
+        : "KeyTimers" + Objects.toString(timers.values());
   }
 }

@@ -15,17 +15,17 @@ import org.apache.beam.sdk.util.CoderUtils;
 import scala.Tuple2;
 
 /**
- * What a {@link KeyedStateDStream} does with one partition of one micro-batch: from the
- * partition's state before the batch and the batch's keyed elements, the state after it and what
- * was output. Runs in the task, once per partition and batch, and again if Spark recomputes it.
+ * What a {@link KeyedStateDStream} does with one partition of one micro-batch: from the partition's
+ * state before the batch and the batch's keyed elements, the state after it and what was output.
+ * Runs in the task, once per partition and batch, and again if Spark recomputes it.
  */
 interface KeyedBatch extends Serializable {
   PartitionRecord run(
       Clock clock, PartitionState previous, Iterator<Tuple2<ByteArray, byte[]>> elements);
 
   /**
-   * The keys a batch visits in a partition, each with its elements: the keys of {@code elements}
-   * in the order they came, then the {@code due} keys that got none.
+   * The keys a batch visits in a partition, each with its elements: the keys of {@code elements} in
+   * the order they came, then the {@code due} keys that got none.
    */
   static Map<ByteArray, List<byte[]>> visitedKeys(
       Iterator<Tuple2<ByteArray, byte[]>> elements, Set<ByteArray> due) {

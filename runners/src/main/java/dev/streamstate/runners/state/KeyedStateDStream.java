@@ -10,10 +10,10 @@ import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.translation.EvaluationContext;
 import org.apache.beam.runners.spark.util.ByteArray;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,11 +22,11 @@ import org.apache.spark.api.java.function.FlatMapFunction2;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.ShuffledRDD;
 import org.apache.spark.storage.StorageLevel;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.dstream.DStream;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import scala.Option;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
@@ -34,20 +34,21 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * A keyed-state stream in the manner of Spark's own {@code mapWithState}: each micro-batch's
- * state RDD is the previous batch's state RDD zipped, partition by partition, with the batch's
- * elements hash-partitioned the same way, so the work of a batch is its elements plus the keys it
- * wakes, not every key ever seen (as with {@code updateStateByKey}, or the Beam runner's timer
- * stream that feeds every known key back in every batch).
+ * A keyed-state stream in the manner of Spark's own {@code mapWithState}: each micro-batch's state
+ * RDD is the previous batch's state RDD zipped, partition by partition, with the batch's elements
+ * hash-partitioned the same way, so the work of a batch is its elements plus the keys it wakes, not
+ * every key ever seen (as with {@code updateStateByKey}, or the Beam runner's timer stream that
+ * feeds every known key back in every batch).
  *
  * <p>Written here rather than built on {@code mapWithState} because a stateful DoFn needs a batch
- * to wake the keys whose timers are due, which {@code mapWithState} cannot (its timeout means
- * "idle since the last update", found by scanning every key). The state RDDs are kept in memory
+ * to wake the keys whose timers are due, which {@code mapWithState} cannot (its timeout means "idle
+ * since the last update", found by scanning every key). The state RDDs are kept in memory
  * deserialized and checkpointed every {@code checkpointInterval}, which cuts their lineage.
  */
 final class KeyedStateDStream extends DStream<PartitionRecord> {
   private static final long serialVersionUID = 1L;
-  private static final ClassTag<PartitionRecord> RECORD = ClassTag$.MODULE$.apply(PartitionRecord.class);
+  private static final ClassTag<PartitionRecord> RECORD =
+      ClassTag$.MODULE$.apply(PartitionRecord.class);
   private static final ClassTag<ByteArray> KEY = ClassTag$.MODULE$.apply(ByteArray.class);
   private static final ClassTag<byte[]> BYTES = ClassTag$.MODULE$.apply(byte[].class);
 
@@ -56,7 +57,11 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
   private final KeyedBatch batch;
   private final @Nullable BatchWatermarks sourceWatermarks;
   private final List<KeyedStateDStream> upstream;
-  /** The time of the latest checkpoint Spark wrote of this stream, see {@link #updateCheckpointData}. */
+
+  /**
+   * The time of the latest checkpoint Spark wrote of this stream, see {@link
+   * #updateCheckpointData}.
+   */
   private long checkpointedAt = Long.MAX_VALUE;
 
   /**
@@ -83,7 +88,10 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
     persist(StorageLevel.MEMORY_ONLY());
   }
 
-  /** How many batches apart the state is checkpointed at least: Spark's own stateful streams' interval. */
+  /**
+   * How many batches apart the state is checkpointed at least: Spark's own stateful streams'
+   * interval.
+   */
   private static final int CHECKPOINT_BATCHES = 10;
 
   /**
@@ -95,9 +103,9 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
    * <p>Why not the job's interval, usually one batch (a resumable job checkpoints its source every
    * batch, see {@code SparkStreaming}): a state checkpoint writes every key the state holds, so
    * writing it every batch would make each batch's cost follow the state again. Recovery recomputes
-   * the batches since the last state checkpoint from the source's checkpointed records, at the
-   * same batch times and (see {@link BatchWatermarks}) watermarks, which gives the same state and
-   * the same timers.
+   * the batches since the last state checkpoint from the source's checkpointed records, at the same
+   * batch times and (see {@link BatchWatermarks}) watermarks, which gives the same state and the
+   * same timers.
    */
   static <K, V> KeyedStateDStream of(
       EvaluationContext context,
@@ -110,7 +118,8 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
             .mapToPair(
                 element ->
                     new Tuple2<>(
-                        new ByteArray(CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
+                        new ByteArray(
+                            CoderUtils.encodeToByteArray(keyCoder, element.getValue().getKey())),
                         CoderUtils.encodeToByteArray(
                             valueCoder, element.withValue(element.getValue().getValue()))))
             .dstream();
@@ -179,8 +188,7 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
         before.zipPartitions(
             upstreamWatermarks(validTime, spark),
             new StartBatch(clockFor(validTime.milliseconds())));
-    JavaRDD<PartitionRecord> after =
-        start.zipPartitions(partitioned(keyed), new NextBatch(batch));
+    JavaRDD<PartitionRecord> after = start.zipPartitions(partitioned(keyed), new NextBatch(batch));
     return Option.apply(after.rdd());
   }
 
@@ -201,21 +209,24 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
 
   /**
    * The output watermarks of the upstream stages after this batch, each partition of each of them
-   * sent to every partition of this stage: a few numbers through one small shuffle, which lets
-   * this stage advance in the same batch as the stages before it, from what their state holds
-   * after the batch, and gives the same watermark when a batch is recomputed.
+   * sent to every partition of this stage: a few numbers through one small shuffle, which lets this
+   * stage advance in the same batch as the stages before it, from what their state holds after the
+   * batch, and gives the same watermark when a batch is recomputed.
    */
   private JavaPairRDD<Integer, Long> upstreamWatermarks(Time validTime, JavaSparkContext spark) {
     if (upstream.isEmpty()) {
       // The first stage of a pipeline: empty partitions to zip with, and no shuffle to wait for.
-      return JavaPairRDD.fromJavaRDD(spark.parallelize(List.<Tuple2<Integer, Long>>of(), partitions));
+      return JavaPairRDD.fromJavaRDD(
+          spark.parallelize(List.<Tuple2<Integer, Long>>of(), partitions));
     }
-    JavaPairRDD<Integer, Long> all = JavaPairRDD.fromJavaRDD(spark.<Tuple2<Integer, Long>>emptyRDD());
+    JavaPairRDD<Integer, Long> all =
+        JavaPairRDD.fromJavaRDD(spark.<Tuple2<Integer, Long>>emptyRDD());
     int fanOut = partitions;
     for (KeyedStateDStream stage : upstream) {
       Option<RDD<PartitionRecord>> records = stage.getOrCompute(validTime);
       if (records.isEmpty()) {
-        throw new IllegalStateException("the stage before " + this + " has no batch at " + validTime);
+        throw new IllegalStateException(
+            "the stage before " + this + " has no batch at " + validTime);
       }
       all =
           all.union(
@@ -237,9 +248,9 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
   }
 
   /**
-   * The batch's clock as the driver knows it: the batch time and where the sources this stage
-   * reads directly take the watermark (the end of time where it reads none, so that only the
-   * upstream stages count).
+   * The batch's clock as the driver knows it: the batch time and where the sources this stage reads
+   * directly take the watermark (the end of time where it reads none, so that only the upstream
+   * stages count).
    */
   KeyedBatch.Clock clockFor(long batchMillis) {
     if (sourceWatermarks == null) {
@@ -247,7 +258,9 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
       return new KeyedBatch.Clock(batchMillis, end, end);
     }
     Duration remembered = rememberDuration();
-    long kept = Math.max(remembered == null ? 0 : remembered.milliseconds(), slideDuration().milliseconds());
+    long kept =
+        Math.max(
+            remembered == null ? 0 : remembered.milliseconds(), slideDuration().milliseconds());
     return sourceWatermarks.clockFor(batchMillis, Math.min(batchMillis, checkpointedAt) - kept);
   }
 
@@ -274,12 +287,12 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
    * partition's state (sharing what did not change, yet with every key the batch touched written
    * anew) and the batch's outputs: in the sliding-windows benchmark at 100 k words, 279 MB held
    * with 20 batches cached, 56 MB with those since the checkpoint (Spark's own sliding windows, 34
-   * MB). Nothing reads the older ones any more: the next batch reads the newest record,
-   * and a batch recomputed (a lost block, a retried task) starts from the checkpoint. The
-   * checkpointed batch itself stays cached, so that the batch after it does not read its state
-   * back from files. With {@code spark.streaming.concurrentJobs} above 1, a batch before the
-   * checkpointed one may still be running: its tasks then recompute its record from the checkpoint
-   * before it, as after a lost block.
+   * MB). Nothing reads the older ones any more: the next batch reads the newest record, and a batch
+   * recomputed (a lost block, a retried task) starts from the checkpoint. The checkpointed batch
+   * itself stays cached, so that the batch after it does not read its state back from files. With
+   * {@code spark.streaming.concurrentJobs} above 1, a batch before the checkpointed one may still
+   * be running: its tasks then recompute its record from the checkpoint before it, as after a lost
+   * block.
    */
   @Override
   public void clearMetadata(Time time) {
@@ -290,7 +303,8 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
     Map<Time, RDD<PartitionRecord>> batches = JavaConverters.mapAsJavaMap(generatedRDDs());
     Time checkpointed = null;
     for (Map.Entry<Time, RDD<PartitionRecord>> batch : batches.entrySet()) {
-      if (batch.getValue().isCheckpointed() && (checkpointed == null || batch.getKey().greater(checkpointed))) {
+      if (batch.getValue().isCheckpointed()
+          && (checkpointed == null || batch.getKey().greater(checkpointed))) {
         checkpointed = batch.getKey();
       }
     }
@@ -309,11 +323,12 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
 
   /**
    * Fixes a partition's clock for the batch: its input watermark is where the last batch left it
-   * (kept in the partition's state) until the elements are in, then advances to the slowest of
-   * its inputs, never back.
+   * (kept in the partition's state) until the elements are in, then advances to the slowest of its
+   * inputs, never back.
    */
   private static final class StartBatch
-      implements FlatMapFunction2<Iterator<PartitionRecord>, Iterator<Tuple2<Integer, Long>>, BatchStart> {
+      implements FlatMapFunction2<
+          Iterator<PartitionRecord>, Iterator<Tuple2<Integer, Long>>, BatchStart> {
     private static final long serialVersionUID = 1L;
     private final KeyedBatch.Clock sources;
 
@@ -331,7 +346,8 @@ final class KeyedStateDStream extends DStream<PartitionRecord> {
       }
       long watermark = state.inputWatermark();
       long next = Math.max(watermark, slowest);
-      return List.of(new BatchStart(state, new KeyedBatch.Clock(sources.batchMillis(), watermark, next)))
+      return List.of(
+              new BatchStart(state, new KeyedBatch.Clock(sources.batchMillis(), watermark, next)))
           .iterator();
     }
   }

@@ -20,17 +20,19 @@ public final class KeyedStateKeys {
    */
   public static OptionalLong in(JavaRDD<?> rdd) {
     long[] partitionsAndKeys =
-        rdd.map(KeyedStateKeys::partitionAndKeys).fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        rdd.map(KeyedStateKeys::partitionAndKeys)
+            .fold(new long[2], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
     return partitionsAndKeys[0] == 0 ? OptionalLong.empty() : OptionalLong.of(partitionsAndKeys[1]);
   }
 
   /**
-   * What {@code key} (encoded as the stage encodes its keys) holds in {@code rdd}'s partitions:
-   * the names of its state cells and how many timers, or empty where no partition holds it.
+   * What {@code key} (encoded as the stage encodes its keys) holds in {@code rdd}'s partitions: the
+   * names of its state cells and how many timers, or empty where no partition holds it.
    */
   public static Optional<String> holdings(JavaRDD<?> rdd, byte[] key) {
     ByteArray wanted = new ByteArray(key);
-    return rdd.map(element -> holdings(element, wanted))
+    return rdd
+        .map(element -> holdings(element, wanted))
         .filter(held -> !held.isEmpty())
         .take(1)
         .stream()
@@ -42,10 +44,16 @@ public final class KeyedStateKeys {
     if (state == null) {
       return "";
     }
-    return "state cells " + new TreeSet<>(state.cells().columnKeySet()) + ", " + state.timers().size() + " timers";
+    return "state cells "
+        + new TreeSet<>(state.cells().columnKeySet())
+        + ", "
+        + state.timers().size()
+        + " timers";
   }
 
   private static long[] partitionAndKeys(Object element) {
-    return element instanceof PartitionRecord record ? new long[] {1, record.state().size()} : new long[2];
+    return element instanceof PartitionRecord record
+        ? new long[] {1, record.state().size()}
+        : new long[2];
   }
 }

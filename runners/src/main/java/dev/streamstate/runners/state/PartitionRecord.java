@@ -15,14 +15,14 @@ import org.apache.spark.util.KnownSizeEstimation;
 import scala.Tuple2;
 
 /**
- * One partition of one micro-batch of a {@link KeyedStateDStream}: the partition's state after
- * the batch and what the DoFn output during it.
+ * One partition of one micro-batch of a {@link KeyedStateDStream}: the partition's state after the
+ * batch and what the DoFn output during it.
  *
  * <p>The outputs stay as they were output while the record is cached (in memory, deserialized), and
  * are encoded with their coders only when the record is serialized, for a checkpoint: a batch's
  * outputs are read once, by the steps after it, and encoding each one to decode it again at once
- * cost a tenth of the keyed step's time. A record read back from a checkpoint still has them, so
- * a step after it that Spark recomputes from there sees the same outputs.
+ * cost a tenth of the keyed step's time. A record read back from a checkpoint still has them, so a
+ * step after it that Spark recomputes from there sees the same outputs.
  *
  * <p>It tells Spark its size: Spark sizes every block it caches by walking the objects reachable
  * from it, and the state shares its structure with every earlier batch, so that walk would visit
@@ -34,13 +34,17 @@ final class PartitionRecord implements Serializable, KnownSizeEstimation {
   /** What an output is taken to hold in memory, for Spark's accounting of cached blocks only. */
   private static final long OUTPUT_BYTES = 128;
 
-  static final PartitionRecord EMPTY = new PartitionRecord(PartitionState.EMPTY, List.of(), Map.of());
+  static final PartitionRecord EMPTY =
+      new PartitionRecord(PartitionState.EMPTY, List.of(), Map.of());
 
   private final PartitionState state;
   private final Map<TupleTag<?>, Coder<WindowedValue<?>>> coders;
   private transient List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs;
 
-  /** The record of a batch that output {@code outputs}, each of which {@code coders} can encode by its tag. */
+  /**
+   * The record of a batch that output {@code outputs}, each of which {@code coders} can encode by
+   * its tag.
+   */
   PartitionRecord(
       PartitionState state,
       List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs,
@@ -78,7 +82,9 @@ final class PartitionRecord implements Serializable, KnownSizeEstimation {
     outputs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       TupleTag<?> tag = (TupleTag<?>) in.readObject();
-      outputs.add(new Tuple2<>(tag, CoderUtils.decodeFromByteArray(coders.get(tag), KeyState.readBytes(in))));
+      outputs.add(
+          new Tuple2<>(
+              tag, CoderUtils.decodeFromByteArray(coders.get(tag), KeyState.readBytes(in))));
     }
   }
 }

@@ -14,21 +14,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import scala.collection.immutable.HashMap;
 
 /**
- * The state of one partition of a keyed-state stream: every key's {@link KeyState}; two indexes
- * of keys by when their earliest timer falls due, one for processing time (by the time bucket, a
- * multiple of the batch interval) and one for event time (by the timer's time); the keys'
- * watermark holds; and the stage's input watermark after the last batch. A micro-batch
- * wakes only the keys whose timers are due by its batch time or its watermark instead of visiting
- * every key, and finds the partition's earliest hold without visiting any.
+ * The state of one partition of a keyed-state stream: every key's {@link KeyState}; two indexes of
+ * keys by when their earliest timer falls due, one for processing time (by the time bucket, a
+ * multiple of the batch interval) and one for event time (by the timer's time); the keys' watermark
+ * holds; and the stage's input watermark after the last batch. A micro-batch wakes only the keys
+ * whose timers are due by its batch time or its watermark instead of visiting every key, and finds
+ * the partition's earliest hold without visiting any.
  *
- * <p>Persistent (Scala's immutable hash tries and trees): an update shares everything it does
- * not change with the previous version, so each batch's state stays valid for recomputation at
- * the cost of the keys it touched, not of a copy of the partition. A processing-time bucket is
- * after every timer filed in it: once a batch time reaches a bucket, all its timers are due.
+ * <p>Persistent (Scala's immutable hash tries and trees): an update shares everything it does not
+ * change with the previous version, so each batch's state stays valid for recomputation at the cost
+ * of the keys it touched, not of a copy of the partition. A processing-time bucket is after every
+ * timer filed in it: once a batch time reaches a bucket, all its timers are due.
  *
- * <p>Checkpointed as a flat run of bytes (see {@link Checkpointed}), not as the graph of trie
- * nodes it is in memory: Java serialization of that graph costs a class descriptor lookup and a
- * handle per object, several objects per key.
+ * <p>Checkpointed as a flat run of bytes (see {@link Checkpointed}), not as the graph of trie nodes
+ * it is in memory: Java serialization of that graph costs a class descriptor lookup and a handle
+ * per object, several objects per key.
  */
 final class PartitionState implements Serializable {
   private static final long serialVersionUID = 3L;
@@ -78,7 +78,9 @@ final class PartitionState implements Serializable {
    * this one would never see the end and never write their last pane.
    */
   long outputWatermark() {
-    return inputWatermark >= END_OF_TIME ? inputWatermark : Math.min(inputWatermark, holds.earliest());
+    return inputWatermark >= END_OF_TIME
+        ? inputWatermark
+        : Math.min(inputWatermark, holds.earliest());
   }
 
   private static final long END_OF_TIME = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
@@ -91,8 +93,7 @@ final class PartitionState implements Serializable {
     return approximateBytes;
   }
 
-  @Nullable
-  KeyState get(ByteArray key) {
+  @Nullable KeyState get(ByteArray key) {
     byte[] stored = keys.get(key).getOrElse(() -> null);
     return stored == null ? null : KeyState.fromStored(stored);
   }
@@ -112,9 +113,9 @@ final class PartitionState implements Serializable {
   }
 
   /**
-   * Starts the next version for the batch at {@code batchMillis} with the input watermark
-   * advanced to {@code watermarkMillis}: processing-time timers are due before the batch time,
-   * event-time timers before the watermark.
+   * Starts the next version for the batch at {@code batchMillis} with the input watermark advanced
+   * to {@code watermarkMillis}: processing-time timers are due before the batch time, event-time
+   * timers before the watermark.
    */
   Builder toBuilder(long batchMillis, long watermarkMillis) {
     return new Builder(batchMillis, watermarkMillis);

@@ -12,7 +12,8 @@ import org.apache.spark.serializer.SerializerInstance;
  * pool: every task built a new Kryo instance (registering Scala's and Spark's classes), a quarter
  * of the executors' time in a batch of a few records. This one carries nothing but its class and
  * hands every task the pooled serializer of the JVM's Spark environment, made from that
- * environment's configuration (a new environment, a new Spark context in the same JVM, gets a new one).
+ * environment's configuration (a new environment, a new Spark context in the same JVM, gets a new
+ * one).
  */
 final class SharedKryo extends Serializer implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -11,11 +11,10 @@ import org.apache.spark.streaming.dstream.InputDStream;
 import scala.collection.JavaConverters;
 
 /**
- * Where a stage's input comes from, found by walking Spark's stream graph back from it: the
- * sources it reads directly (by the input stream's id, the number the Spark runner's watermarks
- * are kept under) and the keyed-state stages before it, whose output watermarks it follows. The
- * walk stops at each of them: what lies behind a stage reaches this one through that stage's
- * watermark.
+ * Where a stage's input comes from, found by walking Spark's stream graph back from it: the sources
+ * it reads directly (by the input stream's id, the number the Spark runner's watermarks are kept
+ * under) and the keyed-state stages before it, whose output watermarks it follows. The walk stops
+ * at each of them: what lies behind a stage reaches this one through that stage's watermark.
  */
 record StageInputs(List<Integer> sources, List<KeyedStateDStream> stages) {
 

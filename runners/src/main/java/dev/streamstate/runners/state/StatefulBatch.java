@@ -43,11 +43,11 @@ import org.joda.time.Instant;
 import scala.Tuple2;
 
 /**
- * Runs a stateful DoFn over one partition of one micro-batch: the keys that received elements
- * and the keys whose timers are due, nothing else.
+ * Runs a stateful DoFn over one partition of one micro-batch: the keys that received elements and
+ * the keys whose timers are due, nothing else.
  *
- * <p>Each task gets its own copy of the DoFn (Spark deserializes it with the task), so {@code
- * @Setup} and {@code @Teardown} run once per instance, around one bundle holding the whole
+ * <p>Each task gets its own copy of the DoFn (Spark deserializes it with the task), so
+ * {@code @Setup} and {@code @Teardown} run once per instance, around one bundle holding the whole
  * partition. Each key sees its elements at the previous batch's input watermark (elements in
  * windows already expired are dropped, as Beam's stateful DoFn runner does), then the watermark
  * advances to this batch's and the key's due timers fire earliest first: event-time timers before
@@ -77,8 +77,10 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     TupleTag<OutputT> mainOutputTag;
     List<TupleTag<?>> additionalOutputTags;
     Map<TupleTag<?>, Coder<?>> outputCoders;
+
     /** Each output's coder with its timestamp, windows and pane: how a checkpoint writes it. */
     Map<TupleTag<?>, Coder<WindowedValue<?>>> windowedOutputCoders;
+
     Map<TupleTag<?>, KV<WindowingStrategy<?, ?>, SideInputBroadcast<?>>> sideInputs;
     boolean streamingSideInputs;
     DoFnSchemaInformation schemaInformation;
@@ -89,9 +91,8 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
   }
 
   /**
-   * Timers fired for one key in one batch at most: a timer that sets itself again at a time that
-   * is already due would otherwise never let the batch end. What is left stays due for the next
-   * batch.
+   * Timers fired for one key in one batch at most: a timer that sets itself again at a time that is
+   * already due would otherwise never let the batch end. What is left stays due for the next batch.
    */
   private static final int MAX_FIRINGS = 100_000;
 
@@ -137,6 +138,7 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
     final List<Tuple2<TupleTag<?>, WindowedValue<?>>> outputs = new ArrayList<>();
     @Nullable StateInternals currentState;
     @Nullable KeyTimers currentTimers;
+
     /** The window collection of the DoFn, acting on the key being processed. */
     final WindowCleanup<KV<K, V>> cleanup =
         new WindowCleanup<>(step.collectsWindows, step.doFn, step.windowingStrategy, this);
@@ -180,11 +182,13 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
         PartitionState.Builder next) {
       K key = KeyedBatch.decode(step.keyCoder, keyBytes.getValue());
       KeyState before = previous.get(keyBytes);
-      Table<String, String, byte[]> cells = before == null ? HashBasedTable.create() : before.cells();
+      Table<String, String, byte[]> cells =
+          before == null ? HashBasedTable.create() : before.cells();
       StateInternals state = namespaces.stateInternals(key, cells);
       KeyTimers timers = new KeyTimers(batchTime, watermark, nextWatermark);
       if (before != null) {
-        // Due or not as the partition's time indexes file the key: what woke it, if not its elements.
+        // Due or not as the partition's time indexes file the key: what woke it, if not its
+        // elements.
         timers.addStored(before.timers(), timerCoder, next.dueKeys().contains(keyBytes));
       }
       currentState = state;
@@ -216,7 +220,11 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
         after =
             timers.isAsStored()
                 ? new KeyState(
-                    cells, timers.encode(timerCoder), before.processingBucket(), before.eventTime(), before.hold())
+                    cells,
+                    timers.encode(timerCoder),
+                    before.processingBucket(),
+                    before.eventTime(),
+                    before.hold())
                 : new KeyState(
                     cells,
                     timers.encode(timerCoder),
@@ -245,7 +253,8 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
 
   /** The cell in which runners-core's time-sorted input keeps its buffer's earliest time. */
   private static final String SORT_BUFFER_MIN_STAMP =
-      StateTags.makeSystemTagInternal(StateTags.value("sortBufferMinStamp", InstantCoder.of())).getId();
+      StateTags.makeSystemTagInternal(StateTags.value("sortBufferMinStamp", InstantCoder.of()))
+          .getId();
 
   private static final byte[] END_OF_TIME =
       CoderHelpers.toByteArray(BoundedWindow.TIMESTAMP_MAX_VALUE, InstantCoder.of());
@@ -259,11 +268,14 @@ final class StatefulBatch<K, V, OutputT> implements KeyedBatch {
    */
   static void forgetFlushedSortBuffers(Table<String, String, byte[]> cells) {
     List<String> flushed = new ArrayList<>();
-    cells.column(SORT_BUFFER_MIN_STAMP).forEach((namespace, value) -> {
-      if (Arrays.equals(value, END_OF_TIME)) {
-        flushed.add(namespace);
-      }
-    });
+    cells
+        .column(SORT_BUFFER_MIN_STAMP)
+        .forEach(
+            (namespace, value) -> {
+              if (Arrays.equals(value, END_OF_TIME)) {
+                flushed.add(namespace);
+              }
+            });
     flushed.forEach(namespace -> cells.remove(namespace, SORT_BUFFER_MIN_STAMP));
   }
 

@@ -15,11 +15,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * A timer as a key keeps it between micro-batches: its id, family and namespace, then its time
- * as a zigzag varint, its output timestamp as a zigzag varint difference from that time, and its
- * domain as one byte. Beam's {@code TimerDataCoderV2} writes the same fields, but both times in 8
- * bytes each and the domain by name: 41 bytes for an idle timeout's timer where this takes 17, in
- * every idle key of a stream (see {@link KeyState}).
+ * A timer as a key keeps it between micro-batches: its id, family and namespace, then its time as a
+ * zigzag varint, its output timestamp as a zigzag varint difference from that time, and its domain
+ * as one byte. Beam's {@code TimerDataCoderV2} writes the same fields, but both times in 8 bytes
+ * each and the domain by name: 41 bytes for an idle timeout's timer where this takes 17, in every
+ * idle key of a stream (see {@link KeyState}).
  */
 final class StoredTimerCoder extends CustomCoder<TimerData> {
   private static final long serialVersionUID = 1L;
@@ -27,7 +27,11 @@ final class StoredTimerCoder extends CustomCoder<TimerData> {
   private static final TimeDomain[] DOMAINS = TimeDomain.values();
 
   private final Coder<? extends BoundedWindow> windowCoder;
-  /** Each namespace's key, shared with the state of the task's keys; made again after deserialization. */
+
+  /**
+   * Each namespace's key, shared with the state of the task's keys; made again after
+   * deserialization.
+   */
   private transient @Nullable NamespaceKeys namespaces;
 
   StoredTimerCoder(Coder<? extends BoundedWindow> windowCoder) {

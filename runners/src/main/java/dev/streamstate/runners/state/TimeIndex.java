@@ -13,9 +13,9 @@ import scala.math.Ordering;
 import scala.math.Ordering$;
 
 /**
- * Keys filed by a time, in time order: the keys whose earliest timer of one clock (the batch
- * time, or the watermark) falls at that time. Persistent, like {@link PartitionState}: a change
- * makes a new index sharing the rest with the old one.
+ * Keys filed by a time, in time order: the keys whose earliest timer of one clock (the batch time,
+ * or the watermark) falls at that time. Persistent, like {@link PartitionState}: a change makes a
+ * new index sharing the rest with the old one.
  *
  * <p>Ordered because a clock can jump: the watermark may move by hours, or from the beginning of
  * time to now, in one batch, and taking what is due must not walk the times in between.

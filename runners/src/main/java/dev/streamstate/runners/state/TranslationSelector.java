@@ -9,9 +9,9 @@ import org.apache.beam.sdk.transforms.PTransform;
 
 /**
  * Stands in the Spark runner's evaluator table for one kind of transform: the transforms our
- * translation takes, in pipelines run by one of our runners, go to our evaluator; everything
- * else, including every transform of a pipeline run by the plain {@code SparkRunner} in the same
- * JVM, goes to the runner's own evaluator, unchanged.
+ * translation takes, in pipelines run by one of our runners, go to our evaluator; everything else,
+ * including every transform of a pipeline run by the plain {@code SparkRunner} in the same JVM,
+ * goes to the runner's own evaluator, unchanged.
  */
 final class TranslationSelector<T extends PTransform<?, ?>> implements TransformEvaluator<T> {
   private static final long serialVersionUID = 1L;

@@ -21,14 +21,16 @@ import org.joda.time.Instant;
  * could ever be dropped.
  */
 final class WindowCleanup<InputT>
-    implements StatefulDoFnRunner.CleanupTimer<InputT>, StatefulDoFnRunner.StateCleaner<BoundedWindow> {
+    implements StatefulDoFnRunner.CleanupTimer<InputT>,
+        StatefulDoFnRunner.StateCleaner<BoundedWindow> {
 
   private final boolean collects;
   private final DoFn<?, ?> doFn;
   private final WindowingStrategy<?, ?> windowing;
   private final StepContext step;
 
-  WindowCleanup(boolean collects, DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing, StepContext step) {
+  WindowCleanup(
+      boolean collects, DoFn<?, ?> doFn, WindowingStrategy<?, ?> windowing, StepContext step) {
     this.collects = collects;
     this.doFn = doFn;
     this.windowing = windowing;
@@ -38,7 +40,8 @@ final class WindowCleanup<InputT>
   @Override
   public void setForWindow(InputT input, BoundedWindow window) {
     if (collects) {
-      new TimeInternalsCleanupTimer<InputT>(step.timerInternals(), windowing).setForWindow(input, window);
+      new TimeInternalsCleanupTimer<InputT>(step.timerInternals(), windowing)
+          .setForWindow(input, window);
     }
   }
 
@@ -54,8 +57,10 @@ final class WindowCleanup<InputT>
   public void clearForWindow(BoundedWindow window) {
     if (collects) {
       @SuppressWarnings("unchecked")
-      Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) windowing.getWindowFn().windowCoder();
-      new StateInternalsStateCleaner<>(doFn, step.stateInternals(), windowCoder).clearForWindow(window);
+      Coder<BoundedWindow> windowCoder =
+          (Coder<BoundedWindow>) windowing.getWindowFn().windowCoder();
+      new StateInternalsStateCleaner<>(doFn, step.stateInternals(), windowCoder)
+          .clearForWindow(window);
     }
   }
 }

@@ -41,8 +41,8 @@ class BatchWatermarksTest {
 
   /**
    * Batches are made on a timer: one made while others are queued can find the runner several
-   * batches further on. It still starts where the batch before it ended, or a window it fires
-   * would be late for the stage after it in the same batch.
+   * batches further on. It still starts where the batch before it ended, or a window it fires would
+   * be late for the stage after it in the same batch.
    */
   @Test
   void aBatchStartsWhereTheBatchBeforeItEndedHoweverFarTheRunnerMoved() {

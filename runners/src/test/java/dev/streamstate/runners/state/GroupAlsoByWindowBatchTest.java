@@ -37,16 +37,16 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
 /**
  * The panes a combining GroupByKey computes straight from a batch's values, for keys whose windows
- * all close in that batch, against Beam's {@code ReduceFnRunner} on the same batches: the
- * referee is Beam's own code, run by the same step with the shortcut switched off.
+ * all close in that batch, against Beam's {@code ReduceFnRunner} on the same batches: the referee
+ * is Beam's own code, run by the same step with the shortcut switched off.
  */
 class GroupAlsoByWindowBatchTest {
   private static final Duration SECOND = Duration.standardSeconds(1);
@@ -58,9 +58,12 @@ class GroupAlsoByWindowBatchTest {
         Arguments.of(
             "sliding windows, each value in three",
             WindowingStrategy.of(SlidingWindows.of(Duration.standardSeconds(3)).every(SECOND))
-                .withTrigger(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+                .withTrigger(
+                    AfterWatermark.pastEndOfWindow()
+                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
                 .withMode(WindowingStrategy.AccumulationMode.ACCUMULATING_FIRED_PANES)),
-        Arguments.of("fixed windows, default trigger", WindowingStrategy.of(FixedWindows.of(SECOND))));
+        Arguments.of(
+            "fixed windows, default trigger", WindowingStrategy.of(FixedWindows.of(SECOND))));
   }
 
   /**
@@ -70,56 +73,69 @@ class GroupAlsoByWindowBatchTest {
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("windowings")
-  void panesOfWindowsClosingInTheirBatchAreBeamsOwn(String name, WindowingStrategy<?, ?> windowing) throws Exception {
+  void panesOfWindowsClosingInTheirBatchAreBeamsOwn(String name, WindowingStrategy<?, ?> windowing)
+      throws Exception {
     assertTrue(GroupAlsoByWindowBatch.closesOnceAtItsEnd(windowing), name);
     for (long seed = 1; seed <= 5; seed++) {
       List<List<String>> shortcut = run(windowing, true, seed);
       List<List<String>> beams = run(windowing, false, seed);
       assertEquals(beams, shortcut, name + ", seed " + seed);
-      assertTrue(beams.stream().mapToInt(List::size).sum() > 100, "too few panes to compare: " + beams);
+      assertTrue(
+          beams.stream().mapToInt(List::size).sum() > 100, "too few panes to compare: " + beams);
     }
   }
 
   @Test
   void windowsThatMayFireAgainOrEarlyGoThroughBeam() {
-    assertFalse(GroupAlsoByWindowBatch.closesOnceAtItsEnd(fixedSeconds(2).withAllowedLateness(SECOND)));
+    assertFalse(
+        GroupAlsoByWindowBatch.closesOnceAtItsEnd(fixedSeconds(2).withAllowedLateness(SECOND)));
     assertFalse(
         GroupAlsoByWindowBatch.closesOnceAtItsEnd(
             fixedSeconds(2)
                 .withTrigger(
                     AfterWatermark.pastEndOfWindow()
-                        .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(SECOND)))));
+                        .withEarlyFirings(
+                            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(SECOND)))));
     assertFalse(
-        GroupAlsoByWindowBatch.closesOnceAtItsEnd(fixedSeconds(2).withTimestampCombiner(TimestampCombiner.EARLIEST)));
-    assertFalse(GroupAlsoByWindowBatch.closesOnceAtItsEnd(WindowingStrategy.of(Sessions.withGapDuration(SECOND))));
+        GroupAlsoByWindowBatch.closesOnceAtItsEnd(
+            fixedSeconds(2).withTimestampCombiner(TimestampCombiner.EARLIEST)));
+    assertFalse(
+        GroupAlsoByWindowBatch.closesOnceAtItsEnd(
+            WindowingStrategy.of(Sessions.withGapDuration(SECOND))));
   }
 
   private static WindowingStrategy<?, ?> fixedSeconds(int seconds) {
     return WindowingStrategy.of(FixedWindows.of(Duration.standardSeconds(seconds)))
-        .withTrigger(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+        .withTrigger(
+            AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
         .withMode(WindowingStrategy.AccumulationMode.ACCUMULATING_FIRED_PANES);
   }
 
   /** Each batch's outputs, each as its value, time, window and pane. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static List<List<String>> run(WindowingStrategy<?, ?> windowing, boolean atOnce, long seed)
-      throws Exception {
-    GroupAlsoByWindowBatch.Step<String, long[], BoundedWindow> step = new GroupAlsoByWindowBatch.Step<>();
-    Coder<long[]> accumulatorCoder = SUM.getAccumulatorCoder(CoderRegistry.createDefault(), VarLongCoder.of());
+  private static List<List<String>> run(
+      WindowingStrategy<?, ?> windowing, boolean atOnce, long seed) throws Exception {
+    GroupAlsoByWindowBatch.Step<String, long[], BoundedWindow> step =
+        new GroupAlsoByWindowBatch.Step<>();
+    Coder<long[]> accumulatorCoder =
+        SUM.getAccumulatorCoder(CoderRegistry.createDefault(), VarLongCoder.of());
     Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) windowing.getWindowFn().windowCoder();
     step.stepName = "Sum";
     step.options = new SerializablePipelineOptions(PipelineOptionsFactory.create());
     step.keyCoder = StringUtf8Coder.of();
     step.valueCoder = accumulatorCoder;
     step.windowedValueCoder = WindowedValues.getFullCoder(accumulatorCoder, windowCoder);
-    step.outputCoder = WindowedValues.getFullCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), windowCoder);
+    step.outputCoder =
+        WindowedValues.getFullCoder(
+            KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), windowCoder);
     step.windowingStrategy = (WindowingStrategy) windowing;
     step.metrics = new MetricsContainerStepMapAccumulator(new MetricsContainerStepMap());
     step.bucketMillis = 1000;
     step.combineFn = (Combine.CombineFn) new CombineLifting.MergeAccumulators<>(SUM);
     step.accumulatorCoder = accumulatorCoder;
     step.closingWindowsAtOnce = atOnce;
-    GroupAlsoByWindowBatch<String, long[], BoundedWindow> batch = new GroupAlsoByWindowBatch<>(step);
+    GroupAlsoByWindowBatch<String, long[], BoundedWindow> batch =
+        new GroupAlsoByWindowBatch<>(step);
 
     Random random = new Random(seed);
     PartitionState state = PartitionState.EMPTY;
@@ -133,14 +149,18 @@ class GroupAlsoByWindowBatchTest {
         long time = watermark - 2000 + random.nextInt(6000);
         WindowedValue<long[]> value =
             WindowedValues.of(
-                new long[] {1 + random.nextInt(9)}, new Instant(time), windowsOf(windowing, time), PaneInfo.NO_FIRING);
+                new long[] {1 + random.nextInt(9)},
+                new Instant(time),
+                windowsOf(windowing, time),
+                PaneInfo.NO_FIRING);
         elements.add(
             new Tuple2<>(
                 new ByteArray(CoderUtils.encodeToByteArray(StringUtf8Coder.of(), key)),
                 CoderUtils.encodeToByteArray(step.windowedValueCoder, value)));
       }
       Iterator<Tuple2<ByteArray, byte[]>> input = elements.iterator();
-      PartitionRecord record = batch.run(new KeyedBatch.Clock(1000L * b, watermark, nextWatermark), state, input);
+      PartitionRecord record =
+          batch.run(new KeyedBatch.Clock(1000L * b, watermark, nextWatermark), state, input);
       List<String> panes = new ArrayList<>();
       record.outputs().forEach(output -> panes.add(output._2().toString()));
       panes.sort(null);

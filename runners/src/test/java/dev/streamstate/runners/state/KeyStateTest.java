@@ -64,8 +64,15 @@ class KeyStateTest {
   @Test
   void theTimesReadBackFromTheStoredBytesAtTheEndsOfTimeToo() {
     long[] times = {
-      TimeIndex.NONE, 0, -1, 1, 1_796_333_963_000L, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(),
-      BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis(), Long.MIN_VALUE + 1, Long.MAX_VALUE - 1
+      TimeIndex.NONE,
+      0,
+      -1,
+      1,
+      1_796_333_963_000L,
+      BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(),
+      BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis(),
+      Long.MIN_VALUE + 1,
+      Long.MAX_VALUE - 1
     };
     for (long time : times) {
       KeyState stored = new KeyState(HashBasedTable.create(), List.of(), time, -time, time);

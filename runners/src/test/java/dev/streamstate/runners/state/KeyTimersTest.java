@@ -12,8 +12,8 @@ import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 class KeyTimersTest {
   private static final StateNamespace GLOBAL =
       StateNamespaces.window(GlobalWindow.Coder.INSTANCE, GlobalWindow.INSTANCE);
-  private static final Coder<TimerData> CODER =
-      new StoredTimerCoder(GlobalWindow.Coder.INSTANCE);
+  private static final Coder<TimerData> CODER = new StoredTimerCoder(GlobalWindow.Coder.INSTANCE);
   private static final Instant BATCH = new Instant(10_000);
 
   private static void set(KeyTimers timers, String id, long at) {
@@ -88,8 +87,10 @@ class KeyTimersTest {
   @Test
   void anEventTimeTimerIsDueStrictlyBeforeTheWatermarkOnceItIsAdvanced() {
     KeyTimers timers = new KeyTimers(BATCH, new Instant(1_000), new Instant(5_000));
-    timers.setTimer(GLOBAL, "end", "", new Instant(4_999), new Instant(4_999), TimeDomain.EVENT_TIME);
-    timers.setTimer(GLOBAL, "gc", "", new Instant(5_000), new Instant(5_000), TimeDomain.EVENT_TIME);
+    timers.setTimer(
+        GLOBAL, "end", "", new Instant(4_999), new Instant(4_999), TimeDomain.EVENT_TIME);
+    timers.setTimer(
+        GLOBAL, "gc", "", new Instant(5_000), new Instant(5_000), TimeDomain.EVENT_TIME);
     set(timers, "flush", 9_999);
     assertEquals(List.of("flush"), ids(timers.takeDue()));
     assertEquals(1_000, timers.currentInputWatermarkTime().getMillis());
@@ -113,7 +114,8 @@ class KeyTimersTest {
     KeyTimers timers = timersAt(BATCH);
     assertEquals(Long.MAX_VALUE, timers.earliestOutputMillis());
     timers.setTimer(GLOBAL, "e", "", new Instant(7_000), new Instant(3_000), TimeDomain.EVENT_TIME);
-    timers.setTimer(GLOBAL, "p", "", new Instant(20_000), new Instant(4_000), TimeDomain.PROCESSING_TIME);
+    timers.setTimer(
+        GLOBAL, "p", "", new Instant(20_000), new Instant(4_000), TimeDomain.PROCESSING_TIME);
     Instant none = BoundedWindow.TIMESTAMP_MAX_VALUE.plus(Duration.millis(1));
     timers.setTimer(GLOBAL, "n", "", new Instant(1_000), none, TimeDomain.EVENT_TIME);
     assertEquals(3_000, timers.earliestOutputMillis());
@@ -122,7 +124,8 @@ class KeyTimersTest {
   }
 
   private static KeyTimers timersAt(Instant batch) {
-    return new KeyTimers(batch, BoundedWindow.TIMESTAMP_MIN_VALUE, BoundedWindow.TIMESTAMP_MIN_VALUE);
+    return new KeyTimers(
+        batch, BoundedWindow.TIMESTAMP_MIN_VALUE, BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
   /**

@@ -31,7 +31,8 @@ import scala.collection.JavaConverters;
 class KeyedStateDStreamTest {
   @Test
   void theStateIsCachedAsObjectsAndCheckpointedTenBatchesApart() {
-    JavaStreamingContext streaming = new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.seconds(1));
+    JavaStreamingContext streaming =
+        new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.seconds(1));
     try {
       Queue<JavaRDD<Tuple2<ByteArray, byte[]>>> batches = new LinkedList<>();
       KeyedStateDStream state =
@@ -53,7 +54,8 @@ class KeyedStateDStreamTest {
 
   @Test
   void batchClocksAreKeptBackToTheCheckpointBeingWrittenHoweverFarBehindItIs() {
-    JavaStreamingContext streaming = new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.seconds(1));
+    JavaStreamingContext streaming =
+        new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.seconds(1));
     try {
       AtomicLong runner = new AtomicLong();
       KeyedStateDStream state =
@@ -80,20 +82,23 @@ class KeyedStateDStreamTest {
     }
   }
 
-
   @Test
   void theStateIsCheckpointedTenBatchesApartOrAsConfiguredWhereThatIsLonger() {
-    assertEquals(Durations.seconds(20), KeyedStateDStream.checkpointInterval(Durations.seconds(2), null));
+    assertEquals(
+        Durations.seconds(20), KeyedStateDStream.checkpointInterval(Durations.seconds(2), null));
     // A resumable job checkpoints its source every batch: the state keeps its ten batches.
-    assertEquals(Durations.seconds(20), KeyedStateDStream.checkpointInterval(Durations.seconds(2), 2_000L));
-    assertEquals(Durations.seconds(60), KeyedStateDStream.checkpointInterval(Durations.seconds(2), 60_000L));
+    assertEquals(
+        Durations.seconds(20), KeyedStateDStream.checkpointInterval(Durations.seconds(2), 2_000L));
+    assertEquals(
+        Durations.seconds(60), KeyedStateDStream.checkpointInterval(Durations.seconds(2), 60_000L));
   }
 
   @Test
-  void batchesBeforeTheLatestStateCheckpointAreDroppedFromTheCacheButRemembered(@TempDir Path checkpoints)
-      throws InterruptedException {
+  void batchesBeforeTheLatestStateCheckpointAreDroppedFromTheCacheButRemembered(
+      @TempDir Path checkpoints) throws InterruptedException {
     JavaStreamingContext streaming =
-        new JavaStreamingContext(localSpark("keyed-state-dstream-test"), Durations.milliseconds(200));
+        new JavaStreamingContext(
+            localSpark("keyed-state-dstream-test"), Durations.milliseconds(200));
     try {
       streaming.sparkContext().setCheckpointDir(checkpoints.toString());
       KeyedStateDStream state =
@@ -120,13 +125,19 @@ class KeyedStateDStreamTest {
       assertTrue(batches.await(2, TimeUnit.MINUTES), "30 batches did not complete");
       streaming.stop(false, false);
 
-      Collection<RDD<PartitionRecord>> remembered = JavaConverters.asJavaCollection(state.generatedRDDs().values());
-      long cached = remembered.stream().filter(rdd -> !rdd.getStorageLevel().equals(StorageLevel.NONE())).count();
+      Collection<RDD<PartitionRecord>> remembered =
+          JavaConverters.asJavaCollection(state.generatedRDDs().values());
+      long cached =
+          remembered.stream()
+              .filter(rdd -> !rdd.getStorageLevel().equals(StorageLevel.NONE()))
+              .count();
       // Spark remembers twice the checkpoint interval, 20 batches; only those from the latest
       // state checkpoint on are still needed, at most 11 (12 if the last batch wrote a checkpoint
       // and was stopped before it cleared).
       assertTrue(remembered.size() >= 20, "remembered " + remembered.size());
-      assertTrue(cached >= 1 && cached <= 12, cached + " of " + remembered.size() + " remembered batches cached");
+      assertTrue(
+          cached >= 1 && cached <= 12,
+          cached + " of " + remembered.size() + " remembered batches cached");
     } finally {
       streaming.stop(true, false);
     }

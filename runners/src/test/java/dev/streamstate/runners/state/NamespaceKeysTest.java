@@ -22,7 +22,8 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class NamespaceKeysTest {
-  private static final IntervalWindow WINDOW = new IntervalWindow(new Instant(55_000), new Instant(115_000));
+  private static final IntervalWindow WINDOW =
+      new IntervalWindow(new Instant(55_000), new Instant(115_000));
   private static final List<StateNamespace> NAMESPACES =
       List.of(
           StateNamespaces.global(),
@@ -35,9 +36,19 @@ class NamespaceKeysTest {
     for (StateNamespace namespace : NAMESPACES) {
       n++;
       state.state(namespace, StateTags.value("value", VarLongCoder.of())).write(n);
-      state.state(namespace, StateTags.combiningValueFromInputInternal("sum", VarLongCoder.of(), Sum.ofLongs())).add(n);
-      state.state(namespace, StateTags.combiningValueFromInputInternal("sum", VarLongCoder.of(), Sum.ofLongs())).add(n);
-      state.state(namespace, StateTags.watermarkStateInternal("hold", TimestampCombiner.EARLIEST)).add(new Instant(n));
+      state
+          .state(
+              namespace,
+              StateTags.combiningValueFromInputInternal("sum", VarLongCoder.of(), Sum.ofLongs()))
+          .add(n);
+      state
+          .state(
+              namespace,
+              StateTags.combiningValueFromInputInternal("sum", VarLongCoder.of(), Sum.ofLongs()))
+          .add(n);
+      state
+          .state(namespace, StateTags.watermarkStateInternal("hold", TimestampCombiner.EARLIEST))
+          .add(new Instant(n));
     }
   }
 
@@ -58,12 +69,17 @@ class NamespaceKeysTest {
 
     assertEquals(9, ours.size());
     assertEquals(contents(beams), contents(ours));
-    StateInternals readBack = new NamespaceKeys(IntervalWindow.getCoder()).stateInternals("key", beams);
+    StateInternals readBack =
+        new NamespaceKeys(IntervalWindow.getCoder()).stateInternals("key", beams);
     StateNamespace window = NAMESPACES.get(1);
     assertEquals(2L, readBack.state(window, StateTags.value("value", VarLongCoder.of())).read());
     assertEquals(
         4L,
-        readBack.state(window, StateTags.combiningValueFromInputInternal("sum", VarLongCoder.of(), Sum.ofLongs())).read());
+        readBack
+            .state(
+                window,
+                StateTags.combiningValueFromInputInternal("sum", VarLongCoder.of(), Sum.ofLongs()))
+            .read());
     readBack.state(window, StateTags.value("value", VarLongCoder.of())).clear();
     assertNull(beams.get(window.stringKey(), "value"));
   }
@@ -73,7 +89,9 @@ class NamespaceKeysTest {
     NamespaceKeys namespaces = new NamespaceKeys(IntervalWindow.getCoder());
     for (long start = 0; start < 25_000; start++) {
       StateNamespace namespace =
-          StateNamespaces.window(IntervalWindow.getCoder(), new IntervalWindow(new Instant(start), new Instant(start + 7)));
+          StateNamespaces.window(
+              IntervalWindow.getCoder(),
+              new IntervalWindow(new Instant(start), new Instant(start + 7)));
       String key = namespaces.keyOf(namespace);
       assertEquals(namespace.stringKey(), key);
       assertEquals(namespace, namespaces.namespaceOf(key));

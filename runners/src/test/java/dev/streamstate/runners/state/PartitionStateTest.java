@@ -41,14 +41,20 @@ class PartitionStateTest {
 
   private static KeyState dueAt(long millis) {
     return new KeyState(
-        HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(millis, BATCH), TimeIndex.NONE, TimeIndex.NONE);
+        HashBasedTable.create(),
+        List.of(new byte[0]),
+        PartitionState.bucketOf(millis, BATCH),
+        TimeIndex.NONE,
+        TimeIndex.NONE);
   }
 
   private static KeyState dueInEventTimeAt(long millis) {
-    return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, millis, TimeIndex.NONE);
+    return new KeyState(
+        HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, millis, TimeIndex.NONE);
   }
 
-  private static PartitionState after(PartitionState state, long batch, ByteArray key, KeyState next) {
+  private static PartitionState after(
+      PartitionState state, long batch, ByteArray key, KeyState next) {
     PartitionState.Builder builder = state.toBuilder(batch, NO_WATERMARK);
     builder.put(key, state.get(key), next);
     return builder.build();
@@ -92,10 +98,22 @@ class PartitionStateTest {
     HashBasedTable<String, String, byte[]> cells = HashBasedTable.create();
     cells.put("/", "count", new byte[] {7});
     cells.put("/", "seen", new byte[] {1, 2});
-    KeyState withCells = new KeyState(cells, List.of(new byte[] {9, 9}), PartitionState.bucketOf(15_000, BATCH), 7_000, 6_500);
+    KeyState withCells =
+        new KeyState(
+            cells,
+            List.of(new byte[] {9, 9}),
+            PartitionState.bucketOf(15_000, BATCH),
+            7_000,
+            6_500);
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, withCells);
     state = after(state, 11_000, B, dueAt(40_000));
-    state = after(state, 12_000, key("no timers"), new KeyState(cells, List.of(), TimeIndex.NONE, TimeIndex.NONE, TimeIndex.NONE), 9_000);
+    state =
+        after(
+            state,
+            12_000,
+            key("no timers"),
+            new KeyState(cells, List.of(), TimeIndex.NONE, TimeIndex.NONE, TimeIndex.NONE),
+            9_000);
 
     PartitionState read = roundTrip(state);
 
@@ -145,7 +163,8 @@ class PartitionStateTest {
   }
 
   private static KeyState heldAt(long millis) {
-    return new KeyState(HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, TimeIndex.NONE, millis);
+    return new KeyState(
+        HashBasedTable.create(), List.of(new byte[0]), TimeIndex.NONE, TimeIndex.NONE, millis);
   }
 
   private static PartitionState after(
@@ -184,7 +203,12 @@ class PartitionStateTest {
   @Test
   void aKeyDueInOneClockLeavesTheOtherClocksIndexToo() {
     KeyState both =
-        new KeyState(HashBasedTable.create(), List.of(new byte[0]), PartitionState.bucketOf(12_000, BATCH), 50_000, TimeIndex.NONE);
+        new KeyState(
+            HashBasedTable.create(),
+            List.of(new byte[0]),
+            PartitionState.bucketOf(12_000, BATCH),
+            50_000,
+            TimeIndex.NONE);
     PartitionState state = after(PartitionState.EMPTY, 10_000, A, both);
     PartitionState.Builder next = state.toBuilder(13_000, NO_WATERMARK);
     assertEquals(Set.of(A), next.dueKeys());
@@ -198,16 +222,22 @@ class PartitionStateTest {
   void aRecordWritesItsOutputsIntoACheckpointWithTheirCoders() throws Exception {
     TupleTag<String> main = new TupleTag<>("main");
     TupleTag<Long> other = new TupleTag<>("other");
-    WindowedValue<String> word = WindowedValues.timestampedValueInGlobalWindow("wörd", new Instant(42));
+    WindowedValue<String> word =
+        WindowedValues.timestampedValueInGlobalWindow("wörd", new Instant(42));
     WindowedValue<Long> count = WindowedValues.valueInGlobalWindow(7L);
     @SuppressWarnings({"unchecked", "rawtypes"})
     Map<TupleTag<?>, Coder<WindowedValue<?>>> coders =
         Map.of(
-            main, (Coder) WindowedValues.getFullCoder(StringUtf8Coder.of(), GlobalWindow.Coder.INSTANCE),
-            other, (Coder) WindowedValues.getFullCoder(VarLongCoder.of(), GlobalWindow.Coder.INSTANCE));
+            main,
+                (Coder)
+                    WindowedValues.getFullCoder(StringUtf8Coder.of(), GlobalWindow.Coder.INSTANCE),
+            other,
+                (Coder)
+                    WindowedValues.getFullCoder(VarLongCoder.of(), GlobalWindow.Coder.INSTANCE));
     PartitionState state = after(PartitionState.EMPTY, 1_000, A, dueAt(2_500));
     PartitionRecord record =
-        new PartitionRecord(state, List.of(new Tuple2<>(main, word), new Tuple2<>(other, count)), coders);
+        new PartitionRecord(
+            state, List.of(new Tuple2<>(main, word), new Tuple2<>(other, count)), coders);
 
     PartitionRecord restored = roundTrip(record);
 
@@ -221,7 +251,8 @@ class PartitionStateTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(serializable);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }

@@ -32,7 +32,8 @@ class SharedKryoTest {
       SerializerInstance instance = task1.newInstance();
       ByteArray key = new ByteArray(new byte[] {1, 2, 3});
       ByteBuffer bytes = instance.serialize(key, ClassTag$.MODULE$.apply(ByteArray.class));
-      ByteArray back = task2.newInstance().deserialize(bytes, ClassTag$.MODULE$.apply(ByteArray.class));
+      ByteArray back =
+          task2.newInstance().deserialize(bytes, ClassTag$.MODULE$.apply(ByteArray.class));
       assertArrayEquals(key.getValue(), back.getValue());
     }
     try (JavaSparkContext spark = new JavaSparkContext(localSpark("shared-kryo-test"))) {

@@ -20,10 +20,14 @@ class StatefulBatchTest {
   @Test
   void forgetsTheEarliestTimeOfAFlushedSortBufferOnly() {
     String minStamp =
-        StateTags.makeSystemTagInternal(StateTags.value("sortBufferMinStamp", InstantCoder.of())).getId();
+        StateTags.makeSystemTagInternal(StateTags.value("sortBufferMinStamp", InstantCoder.of()))
+            .getId();
     byte[] waiting = CoderHelpers.toByteArray(new Instant(42), InstantCoder.of());
     Table<String, String, byte[]> cells = HashBasedTable.create();
-    cells.put("/flushed/", minStamp, CoderHelpers.toByteArray(BoundedWindow.TIMESTAMP_MAX_VALUE, InstantCoder.of()));
+    cells.put(
+        "/flushed/",
+        minStamp,
+        CoderHelpers.toByteArray(BoundedWindow.TIMESTAMP_MAX_VALUE, InstantCoder.of()));
     cells.put("/waiting/", minStamp, waiting);
     cells.put("/flushed/", "lefts", new byte[] {1});
 

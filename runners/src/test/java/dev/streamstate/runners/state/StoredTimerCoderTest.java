@@ -30,13 +30,18 @@ class StoredTimerCoderTest {
       {1_796_333_963_000L, 1_796_333_963_000L},
       {1_796_333_963_000L, 1_796_333_000_000L},
       {-5L, 3L},
-      {BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(), BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()},
-      {BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis(), BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()},
+      {
+        BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(), BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()
+      },
+      {
+        BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis(), BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()
+      },
     };
     for (TimeDomain domain : TimeDomain.values()) {
       for (long[] time : times) {
         TimerData timer =
-            TimerData.of("idle", "family", GLOBAL, new Instant(time[0]), new Instant(time[1]), domain);
+            TimerData.of(
+                "idle", "family", GLOBAL, new Instant(time[0]), new Instant(time[1]), domain);
         TimerData read = roundTrip(coder, timer);
         assertEquals(timer, read);
         assertEquals(timer.getOutputTimestamp(), read.getOutputTimestamp());
@@ -49,8 +54,11 @@ class StoredTimerCoderTest {
     IntervalWindow window = new IntervalWindow(new Instant(60_000), new Instant(120_000));
     StateNamespace namespace = StateNamespaces.window(IntervalWindow.getCoder(), window);
     TimerData timer =
-        TimerData.of("", "", namespace, window.maxTimestamp(), window.maxTimestamp(), TimeDomain.EVENT_TIME);
-    assertEquals(namespace, roundTrip(new StoredTimerCoder(IntervalWindow.getCoder()), timer).getNamespace());
+        TimerData.of(
+            "", "", namespace, window.maxTimestamp(), window.maxTimestamp(), TimeDomain.EVENT_TIME);
+    assertEquals(
+        namespace,
+        roundTrip(new StoredTimerCoder(IntervalWindow.getCoder()), timer).getNamespace());
   }
 
   /** The reason for the coder: an idle timeout's timer, which every idle key keeps, in 17 bytes. */
@@ -58,7 +66,10 @@ class StoredTimerCoderTest {
   void anIdleTimeoutsTimerTakesLessThanHalfOfBeamsForm() throws Exception {
     Instant at = new Instant(1_796_333_963_000L);
     TimerData timer = TimerData.of("idle", "", GLOBAL, at, at, TimeDomain.PROCESSING_TIME);
-    assertEquals(17, CoderUtils.encodeToByteArray(new StoredTimerCoder(GlobalWindow.Coder.INSTANCE), timer).length);
+    assertEquals(
+        17,
+        CoderUtils.encodeToByteArray(new StoredTimerCoder(GlobalWindow.Coder.INSTANCE), timer)
+            .length);
   }
 
   @Test
@@ -66,6 +77,8 @@ class StoredTimerCoderTest {
     byte[] notATimer = {0, 0, 2, '/', '/', 0, 0, 9};
     assertThrows(
         CoderException.class,
-        () -> CoderUtils.decodeFromByteArray(new StoredTimerCoder(GlobalWindow.Coder.INSTANCE), notATimer));
+        () ->
+            CoderUtils.decodeFromByteArray(
+                new StoredTimerCoder(GlobalWindow.Coder.INSTANCE), notATimer));
   }
 }

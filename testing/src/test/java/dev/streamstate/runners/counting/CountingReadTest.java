@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class CountingReadTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final java.time.Duration WAIT = java.time.Duration.ofMinutes(2);
+
   /** Window start (seconds after T0) → the sums its panes gave. */
   private static final ConcurrentLinkedQueue<long[]> PANES = new ConcurrentLinkedQueue<>();
 
@@ -66,7 +67,8 @@ class CountingReadTest {
               PipelineResult result = pipeline.run();
               try {
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (!windows().keySet().containsAll(List.of(0L, 1L, 2L, 3L)) && System.nanoTime() < deadline) {
+                while (!windows().keySet().containsAll(List.of(0L, 1L, 2L, 3L))
+                    && System.nanoTime() < deadline) {
                   Thread.sleep(200);
                 }
               } finally {

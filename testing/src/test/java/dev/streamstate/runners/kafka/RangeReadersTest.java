@@ -37,15 +37,19 @@ class RangeReadersTest {
     String topic = "ranges-" + UUID.randomUUID();
     kafka.createTopic(topic, 1);
     kafka.send(topic, IntStream.range(0, 100).mapToObj(i -> "v" + i).toList());
-    UnboundedSource<KafkaRecord<String, String>, KafkaCheckpointMark> split = onlySplit(kafka, topic);
+    UnboundedSource<KafkaRecord<String, String>, KafkaCheckpointMark> split =
+        onlySplit(kafka, topic);
     long start = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
 
     String kept = "kept-" + UUID.randomUUID();
-    RangeRead<KafkaRecord<String, String>> first = RangeReaders.read(kept, split, range(topic, 0, 40, start), OPTIONS, 30_000);
+    RangeRead<KafkaRecord<String, String>> first =
+        RangeReaders.read(kept, split, range(topic, 0, 40, start), OPTIONS, 30_000);
     RangeRead<KafkaRecord<String, String>> empty =
-        RangeReaders.read(kept, split, range(topic, 40, 40, first.watermarkMillis()), OPTIONS, 30_000);
+        RangeReaders.read(
+            kept, split, range(topic, 40, 40, first.watermarkMillis()), OPTIONS, 30_000);
     RangeRead<KafkaRecord<String, String>> second =
-        RangeReaders.read(kept, split, range(topic, 40, 100, first.watermarkMillis()), OPTIONS, 30_000);
+        RangeReaders.read(
+            kept, split, range(topic, 40, 100, first.watermarkMillis()), OPTIONS, 30_000);
     String fresh = "fresh-" + UUID.randomUUID();
     RangeRead<KafkaRecord<String, String>> again =
         RangeReaders.read(fresh, split, range(topic, 30, 70, start), OPTIONS, 30_000);
@@ -55,7 +59,8 @@ class RangeReadersTest {
     assertEquals(values(0, 40), values(first));
     assertEquals(List.of(), values(empty));
     assertEquals(values(40, 100), values(second));
-    assertEquals(values(30, 70), values(again), "a new reader at offset 30 reads offsets 30 to 69 only");
+    assertEquals(
+        values(30, 70), values(again), "a new reader at offset 30 reads offsets 30 to 69 only");
     assertEquals(
         timestamps(first).subList(30, 40),
         timestamps(again).subList(0, 10),
