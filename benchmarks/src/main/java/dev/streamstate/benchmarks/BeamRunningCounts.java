@@ -1,10 +1,10 @@
 package dev.streamstate.benchmarks;
 
 import dev.streamstate.testing.StreamingRuns;
-import dev.streamstate.transforms.Metered;
-import dev.streamstate.transforms.RunningTotal;
-import dev.streamstate.transforms.RunningTotals;
-import dev.streamstate.transforms.RunningWordCounts;
+import dev.streamstate.transforms.common.Metered;
+import dev.streamstate.transforms.running.RunningTotal;
+import dev.streamstate.transforms.running.RunningTotals;
+import dev.streamstate.transforms.words.RunningWordCounts;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;

@@ -1,9 +1,9 @@
 package dev.streamstate.benchmarks;
 
 import dev.streamstate.runners.SparkStreaming;
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.Metered;
-import dev.streamstate.transforms.WordCounts;
+import dev.streamstate.transforms.common.Metered;
+import dev.streamstate.transforms.windows.EventTimeWindows;
+import dev.streamstate.transforms.words.WordCounts;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,9 +1,9 @@
 package dev.streamstate.benchmarks;
 
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.JoinType;
-import dev.streamstate.transforms.Metered;
-import dev.streamstate.transforms.WindowedJoin;
+import dev.streamstate.transforms.common.Metered;
+import dev.streamstate.transforms.joins.JoinType;
+import dev.streamstate.transforms.joins.WindowedJoin;
+import dev.streamstate.transforms.windows.EventTimeWindows;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,11 +2,11 @@ package dev.streamstate.benchmarks;
 
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.runners.StreamStateSparkRunner;
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.IntervalJoin;
-import dev.streamstate.transforms.JoinType;
-import dev.streamstate.transforms.Metered;
-import dev.streamstate.transforms.WindowedJoin;
+import dev.streamstate.transforms.common.Metered;
+import dev.streamstate.transforms.joins.IntervalJoin;
+import dev.streamstate.transforms.joins.JoinType;
+import dev.streamstate.transforms.joins.WindowedJoin;
+import dev.streamstate.transforms.windows.EventTimeWindows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

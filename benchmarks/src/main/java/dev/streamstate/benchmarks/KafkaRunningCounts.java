@@ -1,6 +1,6 @@
 package dev.streamstate.benchmarks;
 
-import dev.streamstate.transforms.RunningTotals;
+import dev.streamstate.transforms.running.RunningTotals;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.streamstate.benchmarks;
 
 import dev.streamstate.runners.SparkStreaming;
-import dev.streamstate.transforms.Metered;
-import dev.streamstate.transforms.Session;
-import dev.streamstate.transforms.SessionizeUserEvents;
-import dev.streamstate.transforms.UserEvent;
+import dev.streamstate.transforms.common.Metered;
+import dev.streamstate.transforms.sessions.Session;
+import dev.streamstate.transforms.sessions.SessionizeUserEvents;
+import dev.streamstate.transforms.sessions.UserEvent;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;

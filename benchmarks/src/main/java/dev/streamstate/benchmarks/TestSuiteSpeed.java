@@ -1,12 +1,18 @@
 package dev.streamstate.benchmarks;
 
-import dev.streamstate.transforms.WordCounts;
+import dev.streamstate.transforms.words.WordCounts;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.platform.engine.discovery.ClassNameFilter;
@@ -32,7 +38,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * finds there. Everything else they use is on this module's classpath already.
  */
 final class TestSuiteSpeed {
-  /** The package of the module's classes and tests. */
+  /** The package of the module's classes and tests, with its subpackages. */
   private static final String MODULE_PACKAGE = "dev.streamstate.transforms";
 
   private TestSuiteSpeed() {}
@@ -140,33 +146,35 @@ final class TestSuiteSpeed {
   }
 
   /**
-   * Defines every test class of the module's package found under {@code testClasses} in the loader
-   * of its main classes (once per JVM), retrying those whose supertypes come later.
+   * Defines every test class of the module's packages found under {@code testClasses} in the loader
+   * of its main classes, each in its own package (once per JVM), retrying those whose supertypes
+   * come later.
    */
   private static void defineTests(Path testClasses) throws IOException {
-    Path packageDir = testClasses.resolve(MODULE_PACKAGE.replace('.', '/'));
-    if (!Files.isDirectory(packageDir)) {
+    Path moduleDir = testClasses.resolve(MODULE_PACKAGE.replace('.', '/'));
+    if (!Files.isDirectory(moduleDir)) {
       return; // nothing compiled: the run finds no test and says so
     }
     List<Path> pending;
-    try (Stream<Path> files = Files.list(packageDir)) {
+    try (Stream<Path> files = Files.walk(moduleDir)) {
       pending = new ArrayList<>(files.filter(file -> file.toString().endsWith(".class")).toList());
     }
-    MethodHandles.Lookup module;
-    try {
-      module = MethodHandles.privateLookupIn(WordCounts.class, MethodHandles.lookup());
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException("cannot define classes beside " + WordCounts.class, e);
-    }
+    Map<Path, MethodHandles.Lookup> lookups = new HashMap<>();
     while (!pending.isEmpty()) {
       List<Path> later = new ArrayList<>();
       for (Path file : pending) {
-        String name = MODULE_PACKAGE + "." + file.getFileName().toString().replace(".class", "");
+        String name =
+            testClasses.relativize(file).toString().replace(".class", "").replace('/', '.');
         try {
           Class.forName(name, false, WordCounts.class.getClassLoader());
         } catch (ClassNotFoundException notYet) {
           try {
-            module.defineClass(Files.readAllBytes(file));
+            MethodHandles.Lookup lookup = lookups.get(file.getParent());
+            if (lookup == null) {
+              lookup = lookupIn(name.substring(0, name.lastIndexOf('.')));
+              lookups.put(file.getParent(), lookup);
+            }
+            lookup.defineClass(Files.readAllBytes(file));
           } catch (NoClassDefFoundError supertypeNotYet) {
             later.add(file);
           } catch (IllegalAccessException e) {
@@ -178,6 +186,56 @@ final class TestSuiteSpeed {
         throw new IllegalStateException("cannot define the test classes " + later);
       }
       pending = later;
+    }
+  }
+
+  /**
+   * A lookup with private access in {@code packageName}, from one of the module's own classes
+   * there: a class can only be defined in the package of the lookup that defines it.
+   */
+  private static MethodHandles.Lookup lookupIn(String packageName) throws IOException {
+    Path location;
+    try {
+      location =
+          Path.of(WordCounts.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the classes of " + WordCounts.class, e);
+    }
+    String packagePath = packageName.replace('.', '/');
+    Optional<String> anchor;
+    if (Files.isDirectory(location)) {
+      anchor = firstClassIn(location.resolve(packagePath));
+    } else {
+      try (FileSystem jar = FileSystems.newFileSystem(location)) {
+        anchor = firstClassIn(jar.getPath(packagePath));
+      }
+    }
+    try {
+      Class<?> main =
+          Class.forName(
+              packageName
+                  + "."
+                  + anchor.orElseThrow(
+                      () -> new IllegalStateException("no class of the module in " + packageName)),
+              false,
+              WordCounts.class.getClassLoader());
+      return MethodHandles.privateLookupIn(main, MethodHandles.lookup());
+    } catch (ClassNotFoundException | IllegalAccessException e) {
+      throw new IllegalStateException("cannot define classes in " + packageName, e);
+    }
+  }
+
+  /** The simple name of a class file in {@code dir}, if it holds any. */
+  private static Optional<String> firstClassIn(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(file -> file.endsWith(".class"))
+          .map(file -> file.substring(0, file.length() - ".class".length()))
+          .findFirst();
     }
   }
 }

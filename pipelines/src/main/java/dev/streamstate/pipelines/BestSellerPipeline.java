@@ -1,10 +1,10 @@
 package dev.streamstate.pipelines;
 
-import static dev.streamstate.transforms.JsonLines.fields;
+import static dev.streamstate.transforms.common.JsonLines.fields;
 
-import dev.streamstate.transforms.BestSellers;
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.JsonLines;
+import dev.streamstate.transforms.bestsellers.BestSellers;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.JsonLines;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;

@@ -1,19 +1,19 @@
 package dev.streamstate.pipelines;
 
-import static dev.streamstate.transforms.JsonLines.fields;
+import static dev.streamstate.transforms.common.JsonLines.fields;
 
-import dev.streamstate.transforms.AccountSnapshot;
-import dev.streamstate.transforms.AccountWindow;
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.DetectFraud;
-import dev.streamstate.transforms.EvaluatedTransaction;
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.FraudAlert;
-import dev.streamstate.transforms.JsonLines;
-import dev.streamstate.transforms.Metered;
-import dev.streamstate.transforms.ParseOrDeadLetter;
-import dev.streamstate.transforms.RecordCoder;
-import dev.streamstate.transforms.SimpleTransaction;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.JsonLines;
+import dev.streamstate.transforms.common.Metered;
+import dev.streamstate.transforms.common.ParseOrDeadLetter;
+import dev.streamstate.transforms.common.RecordCoder;
+import dev.streamstate.transforms.fraud.AccountSnapshot;
+import dev.streamstate.transforms.fraud.AccountWindow;
+import dev.streamstate.transforms.fraud.DetectFraud;
+import dev.streamstate.transforms.fraud.EvaluatedTransaction;
+import dev.streamstate.transforms.fraud.FraudAlert;
+import dev.streamstate.transforms.fraud.SimpleTransaction;
+import dev.streamstate.transforms.windows.EventTimeWindows;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;

@@ -104,13 +104,13 @@ final class Generators {
         if (random.nextInt(50) == 0) {
           return (index + 1) + ",13/45/2026,123-ABC-789,x,Misc";
         }
-        return TransactionProducer.csv(
+        return SampleTransactions.csv(
             index + 1,
             java.time.LocalDate.now(java.time.ZoneOffset.UTC),
-            TransactionProducer.ACCOUNTS.get(random.nextInt(TransactionProducer.ACCOUNTS.size())),
-            TransactionProducer.AMOUNTS.get(random.nextInt(TransactionProducer.AMOUNTS.size())),
-            TransactionProducer.DESCRIPTIONS.get(
-                random.nextInt(TransactionProducer.DESCRIPTIONS.size())));
+            SampleTransactions.ACCOUNTS.get(random.nextInt(SampleTransactions.ACCOUNTS.size())),
+            SampleTransactions.AMOUNTS.get(random.nextInt(SampleTransactions.AMOUNTS.size())),
+            SampleTransactions.DESCRIPTIONS.get(
+                random.nextInt(SampleTransactions.DESCRIPTIONS.size())));
       };
 
   /** Ad impressions, {@code ad,user}: ten ads shown to fifty users (the left stream of join). */

@@ -1,8 +1,8 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.JsonLines;
-import dev.streamstate.transforms.ParseOrDeadLetter;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.JsonLines;
+import dev.streamstate.transforms.common.ParseOrDeadLetter;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.cassandra.CassandraIO;

@@ -1,15 +1,15 @@
 package dev.streamstate.pipelines;
 
-import static dev.streamstate.transforms.JsonLines.fields;
+import static dev.streamstate.transforms.common.JsonLines.fields;
 
 import dev.streamstate.runners.SparkStreaming;
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.IntervalJoin;
-import dev.streamstate.transforms.JoinType;
-import dev.streamstate.transforms.JsonLines;
-import dev.streamstate.transforms.KeyedPayloads;
-import dev.streamstate.transforms.WindowedJoin;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.JsonLines;
+import dev.streamstate.transforms.joins.IntervalJoin;
+import dev.streamstate.transforms.joins.JoinType;
+import dev.streamstate.transforms.joins.KeyedPayloads;
+import dev.streamstate.transforms.joins.WindowedJoin;
+import dev.streamstate.transforms.windows.EventTimeWindows;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;

@@ -1,6 +1,6 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.transforms.RecordLimit;
+import dev.streamstate.transforms.common.RecordLimit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

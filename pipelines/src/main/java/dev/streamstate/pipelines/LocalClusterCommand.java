@@ -38,7 +38,11 @@ final class LocalClusterCommand {
     void setCores(int cores);
   }
 
-  static void run(Options options) throws InterruptedException {
+  /**
+   * Starts the cluster and prints the submit command of the entry point {@code mainClass}; returns
+   * when the JVM stops.
+   */
+  static void run(Options options, String mainClass) throws InterruptedException {
     Path dir =
         Path.of("target", "local-cluster", Long.toString(System.currentTimeMillis()))
             .toAbsolutePath();
@@ -52,7 +56,7 @@ final class LocalClusterCommand {
             cluster.masterUrl(),
             ClusterSubmission.LOOPBACK,
             Path.of("pipelines", "target", "streamstate-cluster.jar"),
-            StreamState.class.getName(),
+            mainClass,
             List.of("word-count", "--runner=SparkRunner"));
     System.out.println(
         "spark master  " + cluster.masterUrl() + "   web UI: " + cluster.masterWebUi());

@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.runners.SparkStreaming;
-import dev.streamstate.transforms.EventTimeWindows;
+import dev.streamstate.transforms.windows.EventTimeWindows;
 import org.joda.time.Duration;
 
 /** Event-time windows as the options describe them, checked with messages naming the option. */

@@ -1,6 +1,6 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.common.DeadLetter;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;

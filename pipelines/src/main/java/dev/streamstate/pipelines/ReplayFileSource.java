@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.transforms.ReplayLines;
-import dev.streamstate.transforms.Utf8;
+import dev.streamstate.transforms.common.ReplayLines;
+import dev.streamstate.transforms.common.Utf8;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

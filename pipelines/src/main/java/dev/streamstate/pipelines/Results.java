@@ -1,8 +1,8 @@
 package dev.streamstate.pipelines;
 
-import static dev.streamstate.transforms.JsonLines.fields;
+import static dev.streamstate.transforms.common.JsonLines.fields;
 
-import dev.streamstate.transforms.JsonLines;
+import dev.streamstate.transforms.common.JsonLines;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 

@@ -1,10 +1,10 @@
 package dev.streamstate.pipelines;
 
-import static dev.streamstate.transforms.JsonLines.fields;
+import static dev.streamstate.transforms.common.JsonLines.fields;
 
-import dev.streamstate.transforms.JsonLines;
-import dev.streamstate.transforms.RunningTotals;
-import dev.streamstate.transforms.RunningWordCounts;
+import dev.streamstate.transforms.common.JsonLines;
+import dev.streamstate.transforms.running.RunningTotals;
+import dev.streamstate.transforms.words.RunningWordCounts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,18 +1,18 @@
 package dev.streamstate.pipelines;
 
-import static dev.streamstate.transforms.JsonLines.fields;
+import static dev.streamstate.transforms.common.JsonLines.fields;
 
 import dev.streamstate.runners.SparkStreaming;
-import dev.streamstate.transforms.Activity;
-import dev.streamstate.transforms.ActivityRuns;
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.IdleSessions;
-import dev.streamstate.transforms.JsonLines;
-import dev.streamstate.transforms.ParseOrDeadLetter;
-import dev.streamstate.transforms.RecordCoder;
-import dev.streamstate.transforms.Session;
-import dev.streamstate.transforms.SessionizeUserEvents;
-import dev.streamstate.transforms.UserEvent;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.JsonLines;
+import dev.streamstate.transforms.common.ParseOrDeadLetter;
+import dev.streamstate.transforms.common.RecordCoder;
+import dev.streamstate.transforms.sessions.Activity;
+import dev.streamstate.transforms.sessions.ActivityRuns;
+import dev.streamstate.transforms.sessions.IdleSessions;
+import dev.streamstate.transforms.sessions.Session;
+import dev.streamstate.transforms.sessions.SessionizeUserEvents;
+import dev.streamstate.transforms.sessions.UserEvent;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;

@@ -26,9 +26,9 @@ import org.joda.time.Instant;
  * time. A socket cannot be replayed, so, as with Spark's socket receiver, lines received but not
  * yet processed when the job dies are lost; use a replay file or Kafka where that matters.
  *
- * <p>A line over {@link dev.streamstate.transforms.RecordLimit#MAX_BYTES} is not held whole: only
- * its first bytes are queued, the rest is dropped as it arrives, and the pipeline makes it a dead
- * letter (see {@link Lines}).
+ * <p>A line over {@link dev.streamstate.transforms.common.RecordLimit#MAX_BYTES} is not held whole:
+ * only its first bytes are queued, the rest is dropped as it arrives, and the pipeline makes it a
+ * dead letter (see {@link Lines}).
  */
 final class SocketSource extends UnboundedSource<byte[], SocketSource.NoReplay> {
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;

@@ -2,9 +2,9 @@ package dev.streamstate.pipelines;
 
 import dev.streamstate.pipelines.Generators.Generator;
 import dev.streamstate.runners.Checkpoints;
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.ReplayLines;
-import dev.streamstate.transforms.Utf8;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.ReplayLines;
+import dev.streamstate.transforms.common.Utf8;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -45,7 +45,7 @@ public final class StreamState {
               "local-cluster",
               "start a Spark standalone Master and Worker on 127.0.0.1 and print how to submit to them; Ctrl-C stops",
               LocalClusterCommand.Options.class,
-              LocalClusterCommand::run),
+              options -> LocalClusterCommand.run(options, StreamState.class.getName())),
           new CommandSpec<>(
               "produce-transactions",
               "write CSV transactions to Kafka: a fixed ledger of 100, or random ones (--randomize)",

@@ -1,10 +1,7 @@
 package dev.streamstate.pipelines;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,46 +43,6 @@ final class TransactionProducer {
     void setRandomize(boolean randomize);
   }
 
-  static final List<String> ACCOUNTS =
-      List.of("123-ABC-789", "456-DEF-456", "333-XYZ-999", "987-CBA-321");
-  static final List<String> DESCRIPTIONS =
-      List.of(
-          "Drug Store", "Grocery Store", "Electronics", "Park", "Gas", "Books", "Movies", "Misc");
-  static final List<BigDecimal> AMOUNTS =
-      List.of("10.34", "94.65", "2.49", "306.21", "1073.12", "20.00", "7.92", "4322.33").stream()
-          .map(BigDecimal::new)
-          .toList();
-  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MM/dd/yyyy");
-  private static final LocalDate FIRST_DAY = LocalDate.of(2026, 1, 1);
-
-  /** The fixed ledger: 100 transactions, the same on every run. */
-  static List<String> ledger() {
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      lines.add(
-          csv(
-              i + 1,
-              FIRST_DAY.plusDays(i / 10),
-              ACCOUNTS.get(i % ACCOUNTS.size()),
-              AMOUNTS.get((i * 3) % AMOUNTS.size()),
-              DESCRIPTIONS.get((i * 5) % DESCRIPTIONS.size())));
-    }
-    return lines;
-  }
-
-  static String csv(
-      long id, LocalDate date, String account, BigDecimal amount, String description) {
-    return id
-        + ","
-        + DATE.format(date)
-        + ","
-        + account
-        + ","
-        + amount.toPlainString()
-        + ","
-        + description;
-  }
-
   /** Sends the ledger (or random transactions until stopped). */
   static void run(Options options) throws InterruptedException {
     Map<String, Object> clientConfig = KafkaClients.config(options);
@@ -119,7 +76,7 @@ final class TransactionProducer {
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       long id = 1;
       if (ledger) {
-        List<String> lines = ledger();
+        List<String> lines = SampleTransactions.ledger();
         for (int step = 0; step < lines.size(); step++, id++) {
           send(producer, topic, lines.get(step), sent);
           Thread.sleep((step + 1) * 50L);
@@ -131,12 +88,13 @@ final class TransactionProducer {
         send(
             producer,
             topic,
-            csv(
+            SampleTransactions.csv(
                 id,
                 LocalDate.now(),
-                ACCOUNTS.get(pick.nextInt(ACCOUNTS.size())),
-                AMOUNTS.get(pick.nextInt(AMOUNTS.size())),
-                DESCRIPTIONS.get(pick.nextInt(DESCRIPTIONS.size()))),
+                SampleTransactions.ACCOUNTS.get(pick.nextInt(SampleTransactions.ACCOUNTS.size())),
+                SampleTransactions.AMOUNTS.get(pick.nextInt(SampleTransactions.AMOUNTS.size())),
+                SampleTransactions.DESCRIPTIONS.get(
+                    pick.nextInt(SampleTransactions.DESCRIPTIONS.size()))),
             sent);
         Thread.sleep(pick.nextInt(5_000));
       }

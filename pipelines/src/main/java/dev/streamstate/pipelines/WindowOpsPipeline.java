@@ -1,8 +1,8 @@
 package dev.streamstate.pipelines;
 
 import dev.streamstate.pipelines.Generators.Generator;
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.WindowOps;
+import dev.streamstate.transforms.windows.EventTimeWindows;
+import dev.streamstate.transforms.windows.WindowOps;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;

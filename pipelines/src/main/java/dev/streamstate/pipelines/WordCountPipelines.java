@@ -1,7 +1,7 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.transforms.EventTimeWindows;
-import dev.streamstate.transforms.WordCounts;
+import dev.streamstate.transforms.windows.EventTimeWindows;
+import dev.streamstate.transforms.words.WordCounts;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;

@@ -74,7 +74,7 @@ class FraudToCassandraTest {
           (System.currentTimeMillis() - 120_000)
               / ExpectedAlerts.WINDOW_MILLIS
               * ExpectedAlerts.WINDOW_MILLIS;
-      List<String> ledger = TransactionProducer.ledger();
+      List<String> ledger = SampleTransactions.ledger();
       ExpectedAlerts expected = new ExpectedAlerts();
       for (int i = 0; i < ledger.size(); i++) {
         send(producer, base + i * 500L, ledger.get(i));

@@ -36,7 +36,7 @@ class KafkaRoundTripTest {
     String out = "echo-" + runner;
     kafka.createTopic(in, 2);
     kafka.createTopic(out, 1);
-    List<String> ledger = TransactionProducer.ledger();
+    List<String> ledger = SampleTransactions.ledger();
     kafka.send(in, ledger);
 
     StreamStateOptions options =

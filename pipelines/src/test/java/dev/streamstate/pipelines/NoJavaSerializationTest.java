@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.testing.RealServers;
-import dev.streamstate.transforms.RecordCoder;
+import dev.streamstate.transforms.common.RecordCoder;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.testing.Scenario;
 import dev.streamstate.testing.TestRunner;
-import dev.streamstate.transforms.DeadLetter;
+import dev.streamstate.transforms.common.DeadLetter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamstate.testing.TestRunner;
-import dev.streamstate.transforms.DeadLetter;
-import dev.streamstate.transforms.RecordLimit;
-import dev.streamstate.transforms.Utf8;
+import dev.streamstate.transforms.common.DeadLetter;
+import dev.streamstate.transforms.common.RecordLimit;
+import dev.streamstate.transforms.common.Utf8;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

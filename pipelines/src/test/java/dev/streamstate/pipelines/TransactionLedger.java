@@ -34,7 +34,7 @@ final class TransactionLedger {
     for (int i = 0; i < size; i++) {
       BigDecimal amount = BigDecimal.valueOf(200_001 + random.nextInt(199_999), 2);
       made.add(
-          TransactionProducer.csv(
+          SampleTransactions.csv(
               i + 1,
               LocalDate.of(2026, 12, 1),
               accountNumbers.get(random.nextInt(accounts)),

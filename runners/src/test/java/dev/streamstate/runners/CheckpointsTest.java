@@ -88,13 +88,13 @@ class CheckpointsTest {
             new SparkException(
                 "Failed to read checkpoint from directory " + dir,
                 new java.io.InvalidClassException(
-                    "dev.streamstate.transforms.RunningTotals; local class incompatible")));
+                    "dev.streamstate.transforms.running.RunningTotals; local class incompatible")));
     String line = Checkpoints.unreadable(options, failure);
     assertEquals(
         "--checkpointDir="
             + dir
             + " holds a checkpoint this build cannot read (InvalidClassException:"
-            + " dev.streamstate.transforms.RunningTotals; local class incompatible): it was written by another"
+            + " dev.streamstate.transforms.running.RunningTotals; local class incompatible): it was written by another"
             + " version of the pipeline; use a new --checkpointDir",
         line);
     assertEquals(null, Checkpoints.unreadable(options, new RuntimeException("Kafka is down")));
