@@ -2,6 +2,11 @@ package dev.streamstate.pipelines;
 
 import static dev.streamstate.transforms.common.JsonLines.fields;
 
+import dev.streamstate.pipelines.options.OptionWindows;
+import dev.streamstate.pipelines.options.WindowOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.samples.Generators;
 import dev.streamstate.transforms.bestsellers.BestSellers;
 import dev.streamstate.transforms.common.DeadLetter;
 import dev.streamstate.transforms.common.JsonLines;
@@ -18,7 +23,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * The best-selling product over a sliding window (10 days, updated every minute), or of all time
  * from running state with {@code --allTime}.
  */
-final class BestSellerPipeline {
+public final class BestSellerPipeline {
   private BestSellerPipeline() {}
 
   /** Options of best-seller. */
@@ -30,7 +35,7 @@ final class BestSellerPipeline {
     void setAllTime(boolean allTime);
   }
 
-  static final PipelineSpec<Options> SPEC =
+  public static final PipelineSpec<Options> SPEC =
       new PipelineSpec<>(
           "best-seller",
           "best-selling product per sliding window, or of all time with --allTime",

@@ -2,6 +2,11 @@ package dev.streamstate.pipelines;
 
 import static dev.streamstate.transforms.common.JsonLines.fields;
 
+import dev.streamstate.pipelines.options.Seconds;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.samples.Generators;
 import dev.streamstate.transforms.common.DeadLetter;
 import dev.streamstate.transforms.common.JsonLines;
 import dev.streamstate.transforms.common.Metered;
@@ -33,7 +38,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * JSON lines with a {@code kind}: {@code transaction}, {@code alert}, {@code snapshot}; a table
  * sink stores the alerts.
  */
-final class FraudPipeline {
+public final class FraudPipeline {
   private FraudPipeline() {}
 
   /** Options of the fraud pipeline. */
@@ -77,7 +82,7 @@ final class FraudPipeline {
     void setSnapshotSeconds(long snapshotSeconds);
   }
 
-  static final PipelineSpec<Options> SPEC =
+  public static final PipelineSpec<Options> SPEC =
       new PipelineSpec<>(
           "fraud",
           "fraud detection: transactions judged, per-account window averages against history, alerts",

@@ -3,6 +3,12 @@ package dev.streamstate.pipelines;
 import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Row;
 import com.datastax.driver.core.Session;
+import dev.streamstate.pipelines.io.cassandra.AccountAggregate;
+import dev.streamstate.pipelines.io.cassandra.CassandraEndpoint;
+import dev.streamstate.pipelines.io.cassandra.CassandraSchema;
+import dev.streamstate.pipelines.io.cassandra.CassandraSessions;
+import dev.streamstate.pipelines.options.Seconds;
+import dev.streamstate.pipelines.runtime.Sources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,9 +62,9 @@ import org.slf4j.LoggerFactory;
  *       fails keeps the previous map and says so in the log.
  * </ul>
  */
-final class HistoricAverages {
+public final class HistoricAverages {
   private static final Logger LOG = LoggerFactory.getLogger(HistoricAverages.class);
-  static final String SAMPLE = "sample-history.csv";
+  public static final String SAMPLE = "sample-history.csv";
   private static final String SELECT =
       "SELECT account_number, average_transaction FROM "
           + CassandraSchema.KEYSPACE

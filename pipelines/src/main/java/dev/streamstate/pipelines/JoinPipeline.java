@@ -2,6 +2,13 @@ package dev.streamstate.pipelines;
 
 import static dev.streamstate.transforms.common.JsonLines.fields;
 
+import dev.streamstate.pipelines.options.Choices;
+import dev.streamstate.pipelines.options.Seconds;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.runtime.Sources;
+import dev.streamstate.pipelines.samples.Generators;
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.common.DeadLetter;
 import dev.streamstate.transforms.common.JsonLines;
@@ -31,7 +38,7 @@ import org.joda.time.Duration;
  * joins) or, with {@code --withinSeconds}, by a time range (a right record with the left records
  * from that long before it up to its own time: ad impressions and the clicks that follow them).
  */
-final class JoinPipeline {
+public final class JoinPipeline {
   private static final long DEFAULT_WINDOW_SECONDS = 10;
 
   private JoinPipeline() {}
@@ -77,7 +84,7 @@ final class JoinPipeline {
     void setWithinSeconds(Long withinSeconds);
   }
 
-  static final PipelineSpec<Options> SPEC =
+  public static final PipelineSpec<Options> SPEC =
       new PipelineSpec<>(
           "join",
           "two streams of key,value joined per key: in event-time windows, or --withinSeconds apart",

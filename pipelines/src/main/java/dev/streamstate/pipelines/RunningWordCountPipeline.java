@@ -2,6 +2,11 @@ package dev.streamstate.pipelines;
 
 import static dev.streamstate.transforms.common.JsonLines.fields;
 
+import dev.streamstate.pipelines.options.Seconds;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.samples.Generators;
 import dev.streamstate.transforms.common.JsonLines;
 import dev.streamstate.transforms.running.RunningTotals;
 import dev.streamstate.transforms.words.RunningWordCounts;
@@ -17,7 +22,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * Running word counts in state with initial state and an idle timeout: the DStream {@code
  * StatefulNetworkWordCount} ({@code mapWithState} with {@code initialState} and {@code timeout}).
  */
-final class RunningWordCountPipeline {
+public final class RunningWordCountPipeline {
   private RunningWordCountPipeline() {}
 
   /** Options of running-word-count. */
@@ -37,7 +42,7 @@ final class RunningWordCountPipeline {
     void setIdleTimeoutSeconds(long idleTimeoutSeconds);
   }
 
-  static final PipelineSpec<Options> SPEC =
+  public static final PipelineSpec<Options> SPEC =
       new PipelineSpec<>(
           "running-word-count",
           "running count per word kept in state, with initial state and idle timeout",
@@ -67,7 +72,7 @@ final class RunningWordCountPipeline {
   }
 
   /** Parses {@code word=count,word=count}; an empty text is no initial state. */
-  static Map<String, Long> parseInitialState(String text) {
+  public static Map<String, Long> parseInitialState(String text) {
     Map<String, Long> counts = new LinkedHashMap<>();
     if (text.isBlank()) {
       return counts;

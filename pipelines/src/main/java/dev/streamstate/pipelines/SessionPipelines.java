@@ -2,6 +2,12 @@ package dev.streamstate.pipelines;
 
 import static dev.streamstate.transforms.common.JsonLines.fields;
 
+import dev.streamstate.pipelines.options.Seconds;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.runtime.Sources;
+import dev.streamstate.pipelines.samples.Generators;
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.transforms.common.DeadLetter;
 import dev.streamstate.transforms.common.JsonLines;
@@ -27,7 +33,7 @@ import org.joda.time.Duration;
  * Sessionization ({@code sessions}) and first/last activity per user ({@code activity-runs}): both
  * gap sessions in event time, cut where the data says (an {@code isLast} event, a new activity).
  */
-final class SessionPipelines {
+public final class SessionPipelines {
   private SessionPipelines() {}
 
   /** Options of the session pipelines. */
@@ -49,7 +55,7 @@ final class SessionPipelines {
     void setIdleTimeoutSeconds(long idleTimeoutSeconds);
   }
 
-  static final PipelineSpec<Options> SESSIONS =
+  public static final PipelineSpec<Options> SESSIONS =
       new PipelineSpec<>(
           "sessions",
           "user sessions in event time: closed by an isLast event or by --gapSeconds of quiet",
@@ -60,7 +66,7 @@ final class SessionPipelines {
           options -> Generators.USER_EVENTS,
           SessionPipelines::sessions);
 
-  static final PipelineSpec<Options> ACTIVITY_RUNS =
+  public static final PipelineSpec<Options> ACTIVITY_RUNS =
       new PipelineSpec<>(
           "activity-runs",
           "first and last time of each run of one activity per user, in the activity's own time",

@@ -1,6 +1,12 @@
 package dev.streamstate.pipelines;
 
-import dev.streamstate.pipelines.Generators.Generator;
+import dev.streamstate.pipelines.options.Choices;
+import dev.streamstate.pipelines.options.OptionWindows;
+import dev.streamstate.pipelines.options.WindowOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.samples.Generators;
+import dev.streamstate.pipelines.samples.Generators.Generator;
 import dev.streamstate.transforms.windows.EventTimeWindows;
 import dev.streamstate.transforms.windows.WindowOps;
 import java.util.List;
@@ -12,7 +18,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
 /** The other DStream window operations, chosen by {@code --op}. */
-final class WindowOpsPipeline {
+public final class WindowOpsPipeline {
   private WindowOpsPipeline() {}
 
   /** Options of window-ops. */
@@ -27,7 +33,7 @@ final class WindowOpsPipeline {
     void setOp(String op);
   }
 
-  static final PipelineSpec<Options> SPEC =
+  public static final PipelineSpec<Options> SPEC =
       new PipelineSpec<>(
           "window-ops",
           "countByWindow, countByValueAndWindow, reduceByWindow, reduceByKeyAndWindow (--op)",

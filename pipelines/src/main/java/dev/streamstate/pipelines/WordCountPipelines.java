@@ -1,5 +1,11 @@
 package dev.streamstate.pipelines;
 
+import dev.streamstate.pipelines.options.OptionWindows;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.options.WindowOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
+import dev.streamstate.pipelines.samples.Generators;
 import dev.streamstate.transforms.windows.EventTimeWindows;
 import dev.streamstate.transforms.words.WordCounts;
 import java.util.List;
@@ -14,10 +20,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * (tumbling windows) and over sliding windows ({@code countByValueAndWindow} on words). One logic,
  * two windowings.
  */
-final class WordCountPipelines {
+public final class WordCountPipelines {
   private WordCountPipelines() {}
 
-  static final PipelineSpec<StreamStateOptions> PER_BATCH =
+  public static final PipelineSpec<StreamStateOptions> PER_BATCH =
       new PipelineSpec<>(
           "word-count",
           "word counts per batch: tumbling event-time windows of --batchSeconds",
@@ -28,7 +34,7 @@ final class WordCountPipelines {
           options -> Generators.SENTENCES,
           countWordsIn(OptionWindows::batches));
 
-  static final PipelineSpec<WindowOptions> SLIDING =
+  public static final PipelineSpec<WindowOptions> SLIDING =
       new PipelineSpec<>(
           "windowed-word-count",
           "word counts over sliding windows of --windowSeconds every --slideSeconds",

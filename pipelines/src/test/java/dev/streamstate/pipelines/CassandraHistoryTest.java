@@ -5,6 +5,9 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.io.cassandra.AccountAggregate;
+import dev.streamstate.pipelines.io.cassandra.CassandraSchema;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.TestRunner;
 import java.io.ByteArrayOutputStream;

@@ -8,6 +8,8 @@ import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.runtime.Job;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
 import java.nio.file.Files;

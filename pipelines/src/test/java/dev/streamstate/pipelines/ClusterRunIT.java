@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.localstack.LocalSparkCluster;
 import dev.streamstate.localstack.ServerProcess;
+import dev.streamstate.pipelines.cli.StreamState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import com.datastax.driver.core.Cluster;
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
 import dev.streamstate.localstack.ServerProcess;
+import dev.streamstate.pipelines.cli.StreamState;
 import dev.streamstate.testing.RealServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

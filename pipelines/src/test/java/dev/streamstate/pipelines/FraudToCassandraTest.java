@@ -6,6 +6,8 @@ import com.datastax.driver.core.Cluster;
 import com.datastax.driver.core.Session;
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.pipelines.runtime.Job;
+import dev.streamstate.pipelines.samples.SampleTransactions;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
 import java.math.BigDecimal;

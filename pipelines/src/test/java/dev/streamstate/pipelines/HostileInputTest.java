@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamstate.pipelines.HostileReplay.Bad;
 import dev.streamstate.pipelines.HostileReplay.Layer;
 import dev.streamstate.pipelines.HostileReplay.Timed;
+import dev.streamstate.pipelines.cli.StreamState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

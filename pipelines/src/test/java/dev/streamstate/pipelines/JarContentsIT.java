@@ -3,6 +3,7 @@ package dev.streamstate.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamstate.pipelines.cli.StreamState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class JarContentsIT {
                       || LOG_CONFIGS.contains(entry))
           .forEach(strays::add);
       assertTrue(
-          contents.getEntry("dev/streamstate/pipelines/StreamState.class") != null,
+          contents.getEntry("dev/streamstate/pipelines/cli/StreamState.class") != null,
           "StreamState is not in " + jar);
       assertTrue(
           contents.getEntry("dev/streamstate/localstack/LocalStack.class") != null,

@@ -3,6 +3,7 @@ package dev.streamstate.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.pipelines.runtime.Job;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.testing.StreamingRuns;
 import java.time.Duration;

@@ -3,6 +3,12 @@ package dev.streamstate.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.pipelines.io.kafka.ResultKeys;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.Sinks;
+import dev.streamstate.pipelines.runtime.Sources;
+import dev.streamstate.pipelines.samples.SampleTransactions;
 import dev.streamstate.runners.SparkStreaming;
 import dev.streamstate.testing.JobsOutsideBatches;
 import dev.streamstate.testing.RealServers;

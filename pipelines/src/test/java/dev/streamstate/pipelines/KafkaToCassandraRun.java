@@ -2,6 +2,9 @@ package dev.streamstate.pipelines;
 
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.spark.SparkPipelineOptions;

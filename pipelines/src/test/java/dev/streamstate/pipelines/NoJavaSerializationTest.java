@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamstate.localstack.EmbeddedCassandra;
 import dev.streamstate.localstack.EmbeddedKafka;
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Job;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
 import dev.streamstate.testing.RealServers;
 import dev.streamstate.transforms.common.RecordCoder;
 import java.io.IOException;

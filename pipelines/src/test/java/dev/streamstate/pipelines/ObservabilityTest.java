@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.streamstate.localstack.ServerProcess;
+import dev.streamstate.pipelines.cli.StreamState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

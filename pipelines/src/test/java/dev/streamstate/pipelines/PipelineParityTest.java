@@ -3,6 +3,10 @@ package dev.streamstate.pipelines;
 import static dev.streamstate.testing.Scenario.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Outputs;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
 import dev.streamstate.testing.Scenario;
 import dev.streamstate.testing.TestRunner;
 import dev.streamstate.transforms.common.DeadLetter;

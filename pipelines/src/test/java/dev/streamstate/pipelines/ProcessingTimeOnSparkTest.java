@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.options.StreamStateOptions;
+import dev.streamstate.pipelines.runtime.Job;
+import dev.streamstate.pipelines.runtime.PipelineSpec;
 import dev.streamstate.testing.StreamingRuns;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,6 +3,8 @@ package dev.streamstate.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.streamstate.pipelines.cli.StreamState;
+import dev.streamstate.pipelines.runtime.Job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,9 @@ package dev.streamstate.pipelines;
 
 import com.datastax.driver.core.Cluster;
 import dev.streamstate.localstack.EmbeddedCassandra;
+import dev.streamstate.pipelines.io.cassandra.CassandraEndpoint;
+import dev.streamstate.pipelines.io.cassandra.CassandraOptions;
+import dev.streamstate.pipelines.io.cassandra.CassandraSchema;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** The test node as the pipelines reach it: its endpoint, with the project's schema created. */

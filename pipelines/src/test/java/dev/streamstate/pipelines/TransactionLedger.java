@@ -1,6 +1,7 @@
 package dev.streamstate.pipelines;
 
 import com.datastax.driver.core.Session;
+import dev.streamstate.pipelines.samples.SampleTransactions;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
