@@ -106,7 +106,7 @@ public final class LocalStackCommand {
 
   private static Path sampleHistory(Path dir) throws IOException {
     Path csv = dir.resolve("sample-history.csv");
-    try (InputStream in = LocalStackCommand.class.getResourceAsStream(HistoricAverages.SAMPLE)) {
+    try (InputStream in = HistoricAverages.class.getResourceAsStream(HistoricAverages.SAMPLE)) {
       Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
     }
     return csv;
