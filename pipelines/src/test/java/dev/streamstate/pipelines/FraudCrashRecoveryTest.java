@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>On Beam's translation it is tagged {@value #BEAMS_TRANSLATION} and left out of the default
  * run: there a batch recomputed after a restart reads the watermark of the moment, so its windows
- * can fire differently than in its first run (see the README, "Surviving a crash").
+ * can fire differently than in its first run (see docs/operations.md, "Surviving a crash").
  */
 @ExtendWith(RealServers.class)
 class FraudCrashRecoveryTest {
