@@ -254,8 +254,8 @@ final class GroupAlsoByWindowBatch<K, V, W extends BoundedWindow> implements Key
           && step.closingWindowsAtOnce
           && !windowed.isEmpty()
           && allCloseInThisBatch(windowed)) {
+        // Nothing to record: the key had no state and keeps none.
         combineOnlyPanes(key, windowed);
-        next.put(keyBytes, null, null);
         return;
       }
       Table<String, String, byte[]> cells =
