@@ -79,12 +79,15 @@ public record Workload(long keys, boolean preload, int eventsPerBatch, int stead
     return Math.min(total(), loadRecords() + steadyBatchesSoFar * eventsPerBatch);
   }
 
+  /** How often a source paced by the clock makes a steady batch due ({@link #dueAfterLoad}). */
+  static final long PACE_MILLIS = 1000;
+
   /**
    * The records due {@code millis} after the load was read, for a source paced by the clock: one
    * steady batch a second, like a source that makes one batch at a time.
    */
   public long dueAfterLoad(long millis) {
-    return Math.min(total(), loadRecords() + millis / 1000 * eventsPerBatch);
+    return Math.min(total(), loadRecords() + millis / PACE_MILLIS * eventsPerBatch);
   }
 
   /**

@@ -58,9 +58,6 @@ final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Positi
     public void finalizeCheckpoint() {}
   }
 
-  /** Half the batch interval the workload is paced by (one steady batch a second). */
-  private static final long HALF_INTERVAL_MILLIS = 500;
-
   private static final class Reader extends UnboundedReader<String> {
     private final WorkloadSource source;
     private long emitted;
@@ -87,7 +84,7 @@ final class WorkloadSource extends UnboundedSource<String, WorkloadSource.Positi
           // Half an interval back: each later batch reads half-way through a second of the clock,
           // not at its edge, where a read a few milliseconds early got no words and the next one
           // two batches' worth.
-          loadedAtMillis = now - HALF_INTERVAL_MILLIS;
+          loadedAtMillis = now - Workload.PACE_MILLIS / 2;
         }
         if (emitted >= workload.dueAfterLoad(now - loadedAtMillis)) {
           return false;
